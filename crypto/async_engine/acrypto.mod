@@ -1,0 +1,10 @@
+/work/main/crypto/async_engine/main.o
+/work/main/crypto/async_engine/queue.o
+/work/main/crypto/async_engine/device.o
+/work/main/crypto/async_engine/session.o
+/work/main/crypto/async_engine/key.o
+/work/main/crypto/async_engine/lb.o
+/work/main/crypto/async_engine/simple_lb.o
+/work/main/crypto/async_engine/sysfs.o
+/work/main/crypto/async_engine/frontend.o
+/work/main/crypto/async_engine/skcipher.o

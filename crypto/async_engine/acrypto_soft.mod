@@ -1,0 +1,1 @@
+/work/main/crypto/async_engine/soft.o

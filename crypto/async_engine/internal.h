@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * acrypto engine internals, shared by the files of acrypto.ko only.
+ */
+#ifndef _ACRYPTO_INTERNAL_H
+#define _ACRYPTO_INTERNAL_H
+
+#include <crypto/acrypto.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+
+/*
+ * Session states (acrypto_session.state).  A session is IDLE outside the
+ * engine, BACKLOG while it waits on a device's backlog, ACTIVE from the
+ * moment it is offered to ->process() until the step ends.
+ */
+enum {
+	ACRYPTO_S_IDLE,
+	ACRYPTO_S_BACKLOG,
+	ACRYPTO_S_ACTIVE,
+};
+
+/* acrypto_session.flags */
+#define ACRYPTO_SF_NOTIFY	BIT(0)	/* caller saw -EBUSY: owes -EINPROGRESS */
+
+/*
+ * One shard of the main_crypto_device queue per CPU.  Every session in the
+ * engine is on the shard of the CPU that queued it, and on its device's
+ * per-CPU list for that CPU; the shard lock protects both lists.  Sharding
+ * keeps the main queue from turning into a global lock on the fast path.
+ */
+struct acrypto_shard {
+	spinlock_t lock;	/* protects the lists, BH-safe */
+	struct list_head queue;
+	unsigned long len;
+} ____cacheline_aligned_in_smp;
+
+/* main.c: module parameters */
+extern unsigned int acrypto_max_backlog;
+extern unsigned int acrypto_max_retries;
+extern int acrypto_priority;
+
+/* device.c APIs: */
+extern struct rw_semaphore acrypto_dev_rwsem;
+extern struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
+int acrypto_device_init(void);
+void acrypto_device_uninit(void);
+bool acrypto_any_device(unsigned int alg, unsigned int mode);
+unsigned int acrypto_priv_size(void);
+
+/* queue.c APIs: */
+extern struct acrypto_shard __percpu *acrypto_shards;
+int acrypto_queue_init(void);
+void acrypto_queue_uninit(void);
+void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev);
+void acrypto_queue_unlink(struct acrypto_session *s);
+unsigned long acrypto_queue_len(void);
+
+/* session.c APIs: */
+void acrypto_device_drain(struct acrypto_device *dev);
+void acrypto_device_kick(struct acrypto_device *dev);
+
+/* key.c APIs: */
+void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
+		      unsigned int priv_size);
+int acrypto_key_set(struct acrypto_key *key, const u8 *data,
+		    unsigned int keylen, u32 flags);
+void acrypto_key_exit(struct acrypto_key *key);
+void acrypto_keys_prepare_device(struct acrypto_device *dev);
+void acrypto_keys_release_device(struct acrypto_device *dev);
+
+/* lb.c APIs: */
+int acrypto_lb_init(void);
+void acrypto_lb_uninit(void);
+struct acrypto_device *acrypto_lb_select(struct acrypto_session *s);
+void acrypto_lb_complete(struct acrypto_device *dev, struct acrypto_session *s,
+			 int err);
+bool acrypto_lb_wants_timing(void);
+
+/* simple_lb.c APIs: */
+extern struct acrypto_lb acrypto_simple_lb;
+
+/* sysfs.c APIs: */
+extern struct class *acrypto_class;
+extern const struct attribute_group *acrypto_device_groups[];
+int acrypto_sysfs_init(void);
+void acrypto_sysfs_uninit(void);
+
+/* frontend.c APIs: */
+int acrypto_frontend_init(void);
+void acrypto_frontend_uninit(void);
+void acrypto_frontend_update(void);
+void acrypto_frontend_tfm_gone(void);
+
+/* skcipher.c APIs: */
+bool acrypto_skcipher_update(void);
+void acrypto_skcipher_remove_all(void);
+
+#endif /* _ACRYPTO_INTERNAL_H */

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acrypto: /sys/class/acrypto - devices, their counters, and the main queue.
+ *
+ * See Documentation/ABI/testing/sysfs-class-acrypto.
+ */
+
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/sysfs.h>
+
+#include "internal.h"
+
+struct class *acrypto_class;
+static struct device *acrypto_sessions_dev;
+
+static const char * const acrypto_class_names[] = {
+	[ACRYPTO_CLASS_SOFTWARE] = "software",
+	[ACRYPTO_CLASS_ACCEL] = "accelerated",
+	[ACRYPTO_CLASS_HARDWARE] = "hardware",
+};
+
+static const char * const acrypto_op_names[] = {
+	[ACRYPTO_OP_ENCRYPT] = "encrypt",
+	[ACRYPTO_OP_DECRYPT] = "decrypt",
+};
+
+static const char * const acrypto_alg_names[] = {
+	[ACRYPTO_ALG_AES] = "aes",
+};
+
+static const char * const acrypto_mode_names[] = {
+	[ACRYPTO_MODE_ECB] = "ecb",
+	[ACRYPTO_MODE_CBC] = "cbc",
+	[ACRYPTO_MODE_CTR] = "ctr",
+	[ACRYPTO_MODE_XTS] = "xts",
+};
+
+static struct acrypto_device *to_acrypto_device(struct device *d)
+{
+	return container_of(d, struct acrypto_device, dev);
+}
+
+static ssize_t name_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_acrypto_device(d)->name);
+}
+static DEVICE_ATTR_RO(name);
+
+static ssize_t class_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  acrypto_class_names[to_acrypto_device(d)->class]);
+}
+static DEVICE_ATTR_RO(class);
+
+static ssize_t sync_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  !!(to_acrypto_device(d)->flags & ACRYPTO_DEV_SYNC));
+}
+static DEVICE_ATTR_RO(sync);
+
+static ssize_t sessions_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  atomic_read(&to_acrypto_device(d)->inflight));
+}
+static DEVICE_ATTR_RO(sessions);
+
+static ssize_t backlog_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_acrypto_device(d)->backlog_len));
+}
+static DEVICE_ATTR_RO(backlog);
+
+/* Sum one per-CPU counter of a device; @offset is its offset in the struct. */
+static ssize_t acrypto_counter_show(struct device *d, char *buf, size_t offset)
+{
+	struct acrypto_device *dev = to_acrypto_device(d);
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*(unsigned long *)((u8 *)per_cpu_ptr(dev->pcpu, cpu) +
+						    offset));
+	return sysfs_emit(buf, "%lu\n", sum);
+}
+
+static ssize_t sstarted_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, sstarted));
+}
+static DEVICE_ATTR_RO(sstarted);
+
+static ssize_t scompleted_show(struct device *d,
+			       struct device_attribute *attr, char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, scompleted));
+}
+static DEVICE_ATTR_RO(scompleted);
+
+static ssize_t sfinished_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, sfinished));
+}
+static DEVICE_ATTR_RO(sfinished);
+
+static ssize_t errors_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, errors));
+}
+static DEVICE_ATTR_RO(errors);
+
+static ssize_t broken_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  test_bit(ACRYPTO_DEV_BROKEN,
+				   &to_acrypto_device(d)->state));
+}
+
+static ssize_t broken_store(struct device *d, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct acrypto_device *dev = to_acrypto_device(d);
+	bool broken;
+	int err;
+
+	err = kstrtobool(buf, &broken);
+	if (err)
+		return err;
+	if (!test_bit(ACRYPTO_DEV_REGISTERED, &dev->state) ||
+	    test_bit(ACRYPTO_DEV_DYING, &dev->state))
+		return -ENODEV;
+
+	acrypto_device_set_broken(dev, broken);
+	return count;
+}
+static DEVICE_ATTR_RW(broken);
+
+static ssize_t capabilities_show(struct device *d,
+				 struct device_attribute *attr, char *buf)
+{
+	struct acrypto_device *dev = to_acrypto_device(d);
+	unsigned int i, op;
+	int len = 0;
+
+	for (i = 0; i < dev->num_caps; i++) {
+		const struct acrypto_cap *cap = &dev->caps[i];
+		const char *sep = "";
+
+		len += sysfs_emit_at(buf, len, "%s-%s ",
+				     acrypto_alg_names[cap->alg],
+				     acrypto_mode_names[cap->mode]);
+		for (op = 0; op < __ACRYPTO_OP_MAX; op++) {
+			if (!(cap->ops & BIT(op)))
+				continue;
+			len += sysfs_emit_at(buf, len, "%s%s", sep,
+					     acrypto_op_names[op]);
+			sep = ",";
+		}
+		len += sysfs_emit_at(buf, len, " keysize %u-%u qlen %u\n",
+				     cap->min_keysize, cap->max_keysize,
+				     cap->qlen);
+	}
+	return len;
+}
+static DEVICE_ATTR_RO(capabilities);
+
+static struct attribute *acrypto_device_attrs[] = {
+	&dev_attr_name.attr,
+	&dev_attr_class.attr,
+	&dev_attr_sync.attr,
+	&dev_attr_sessions.attr,
+	&dev_attr_backlog.attr,
+	&dev_attr_sstarted.attr,
+	&dev_attr_scompleted.attr,
+	&dev_attr_sfinished.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_broken.attr,
+	&dev_attr_capabilities.attr,
+	NULL,
+};
+
+static const struct attribute_group acrypto_device_group = {
+	.attrs = acrypto_device_attrs,
+};
+
+const struct attribute_group *acrypto_device_groups[] = {
+	&acrypto_device_group,
+	NULL,
+};
+
+/* /sys/class/acrypto/crypto_sessions: the main_crypto_device queue. */
+
+static ssize_t devices_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	struct acrypto_device *dev;
+	int len = 0;
+
+	rcu_read_lock();
+	acrypto_for_each_device(dev)
+		len += sysfs_emit_at(buf, len, "%s\n", dev->name);
+	rcu_read_unlock();
+	return len;
+}
+static DEVICE_ATTR_RO(devices);
+
+static ssize_t queue_len_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", acrypto_queue_len());
+}
+static DEVICE_ATTR_RO(queue_len);
+
+static struct attribute *acrypto_sessions_attrs[] = {
+	&dev_attr_devices.attr,
+	&dev_attr_queue_len.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(acrypto_sessions);
+
+int acrypto_sysfs_init(void)
+{
+	int err;
+
+	acrypto_class = class_create(THIS_MODULE, "acrypto");
+	if (IS_ERR(acrypto_class))
+		return PTR_ERR(acrypto_class);
+
+	acrypto_sessions_dev = device_create_with_groups(acrypto_class, NULL,
+							 MKDEV(0, 0), NULL,
+							 acrypto_sessions_groups,
+							 "crypto_sessions");
+	if (IS_ERR(acrypto_sessions_dev)) {
+		err = PTR_ERR(acrypto_sessions_dev);
+		goto err_destroy_class;
+	}
+	return 0;
+
+err_destroy_class:
+	class_destroy(acrypto_class);
+	return err;
+}
+
+void acrypto_sysfs_uninit(void)
+{
+	device_unregister(acrypto_sessions_dev);
+	class_destroy(acrypto_class);
+}

@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * acrypto - asynchronous crypto engine: API for crypto devices and balancers.
+ *
+ * A crypto device (a driver instance: the CPU, a virtio-crypto device, a
+ * test device) registers with the engine together with its class and the
+ * list of operations it can perform.  Every crypto request that reaches the
+ * engine through the kernel crypto API becomes a session: it lives in the
+ * request context, sits on the queue of the device that processes it and on
+ * the global main_crypto_device queue until it completes, and carries a route,
+ * the devices it passes through.  A load balancer chooses the device for
+ * each session; balancers are modules that register with the engine and are
+ * selected at run time through /sys/class/crypto_lb/lbs.
+ *
+ * See Documentation/crypto/acrypto.rst.
+ */
+#ifndef _CRYPTO_ACRYPTO_H
+#define _CRYPTO_ACRYPTO_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/crypto.h>
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/rculist.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#define ACRYPTO_NAME_LEN	32
+#define ACRYPTO_MAX_DEVICES	32
+#define ACRYPTO_ROUTE_MAX	4
+
+/**
+ * enum acrypto_class - what kind of engine a device is
+ * @ACRYPTO_CLASS_SOFTWARE: computes on the host CPUs with plain instructions
+ * @ACRYPTO_CLASS_ACCEL: computes on the host CPUs with accelerated
+ *	instructions (AES-NI and the like)
+ * @ACRYPTO_CLASS_HARDWARE: a co-processor or a device outside the CPUs
+ *
+ * Higher values are preferred when all else is equal, following the
+ * hardware > accelerated software > software probe order of FreeBSD's
+ * crypto_driver(9).
+ */
+enum acrypto_class {
+	ACRYPTO_CLASS_SOFTWARE,
+	ACRYPTO_CLASS_ACCEL,
+	ACRYPTO_CLASS_HARDWARE,
+	__ACRYPTO_CLASS_MAX,
+};
+
+/**
+ * enum acrypto_op - operation of one step of a session
+ * @ACRYPTO_OP_ENCRYPT: encrypt @src into @dst
+ * @ACRYPTO_OP_DECRYPT: decrypt @src into @dst
+ */
+enum acrypto_op {
+	ACRYPTO_OP_ENCRYPT,
+	ACRYPTO_OP_DECRYPT,
+	__ACRYPTO_OP_MAX,
+};
+
+/**
+ * enum acrypto_alg - algorithm of one step of a session
+ * @ACRYPTO_ALG_AES: AES block cipher (FIPS 197)
+ */
+enum acrypto_alg {
+	ACRYPTO_ALG_AES,
+	__ACRYPTO_ALG_MAX,
+};
+
+/**
+ * enum acrypto_mode - mode of operation of one step of a session
+ * @ACRYPTO_MODE_ECB: electronic code book
+ * @ACRYPTO_MODE_CBC: cipher block chaining, IV updated to the last block
+ * @ACRYPTO_MODE_CTR: counter mode (128-bit big endian counter), IV updated
+ * @ACRYPTO_MODE_XTS: IEEE 1619 XTS with ciphertext stealing, key holds both
+ *	halves
+ */
+enum acrypto_mode {
+	ACRYPTO_MODE_ECB,
+	ACRYPTO_MODE_CBC,
+	ACRYPTO_MODE_CTR,
+	ACRYPTO_MODE_XTS,
+	__ACRYPTO_MODE_MAX,
+};
+
+/**
+ * struct acrypto_cap - one capability of a device
+ * @ops: bitmask of BIT(enum acrypto_op) the device performs for @alg/@mode
+ * @alg: enum acrypto_alg
+ * @mode: enum acrypto_mode
+ * @min_keysize: smallest key accepted, in bytes
+ * @max_keysize: largest key accepted, in bytes
+ * @qlen: how many sessions of this capability the device holds at once;
+ *	balancers measure the device's load against it
+ */
+struct acrypto_cap {
+	u32 ops;
+	u16 alg;
+	u16 mode;
+	u16 min_keysize;
+	u16 max_keysize;
+	u32 qlen;
+};
+
+/**
+ * struct acrypto_key - key material of one transform (tfm)
+ * @alg: enum acrypto_alg the key is for
+ * @mode: enum acrypto_mode the key is for
+ * @keylen: length of @data in bytes, 0 before the first setkey
+ * @data: the key as given to setkey
+ * @flags: crypto tfm flags at setkey time (CRYPTO_TFM_REQ_*)
+ * @priv_size: bytes of per-request private area a session of this key
+ *	offers to devices (see acrypto_session_priv())
+ * @ready: bitmask of device indexes that prepared this key successfully;
+ *	only those devices are given sessions that use it
+ * @devpriv: per-device driver state, indexed by &acrypto_device.index,
+ *	owned by the device between its key_prepare and key_release
+ * @node: on the engine's key list, under the key list lock
+ *
+ * Lives in the context of a tfm of an acrypto algorithm.  It changes only
+ * in setkey, init and exit of the tfm (process context, may sleep), never
+ * while requests of that tfm are in flight.
+ */
+struct acrypto_key {
+	u16 alg;
+	u16 mode;
+	unsigned int keylen;
+	u8 *data;
+	u32 flags;
+	unsigned int priv_size;
+	unsigned long ready;
+	void *devpriv[ACRYPTO_MAX_DEVICES];
+	struct list_head node;
+};
+
+struct acrypto_device;
+struct acrypto_session;
+
+/**
+ * struct acrypto_hop - one step of a route
+ * @op: enum acrypto_op performed in this step
+ * @alg: enum acrypto_alg of this step
+ * @mode: enum acrypto_mode of this step
+ * @dev: the device that performs (or performed) this step, set by the engine
+ */
+struct acrypto_hop {
+	u8 op;
+	u8 alg;
+	u8 mode;
+	struct acrypto_device *dev;
+};
+
+/**
+ * struct acrypto_route - the chain of devices a session passes through
+ * @len: number of steps
+ * @pos: the step being processed
+ * @hop: the steps, in order
+ */
+struct acrypto_route {
+	u8 len;
+	u8 pos;
+	struct acrypto_hop hop[ACRYPTO_ROUTE_MAX];
+};
+
+/* Session priorities: higher runs first when sessions wait for a device. */
+#define ACRYPTO_PRIO_BULK	0
+#define ACRYPTO_PRIO_NORMAL	1
+#define ACRYPTO_PRIO_LATENCY	2
+
+/**
+ * struct acrypto_session - one crypto operation travelling through the engine
+ * @main_node: on the main_crypto_device queue shard of @cpu
+ * @dev_node: on the per-CPU queue of @dev for @cpu
+ * @backlog_node: on @dev's backlog while the device is full
+ * @dev: device currently holding the session, NULL outside the engine
+ * @cpu: the shard @main_node and @dev_node are on
+ * @state: engine state of the session (private to the engine)
+ * @flags: ACRYPTO_SF_* (private to the engine)
+ * @retries: times this step was retried after a device error
+ * @tried: device indexes that failed this step (private to the engine)
+ * @start_ns: when the current device accepted the session, for balancers
+ *	that measure latency; 0 when not measured
+ * @priority: ACRYPTO_PRIO_*, set by the submitter
+ * @key: the key; never NULL
+ * @bind: if set, only this device may process the session
+ * @route: the steps and the devices they went to
+ * @src: source data
+ * @dst: destination data (may be @src)
+ * @len: bytes of @src to process
+ * @iv: IV or counter, updated by the device as the mode requires
+ * @req_flags: CRYPTO_TFM_REQ_* flags of the originating request
+ * @done: called once when the session finishes, in BH context
+ * @priv: per-request private area for the device currently processing the
+ *	session, @key->priv_size bytes, see acrypto_session_priv()
+ *
+ * A session is embedded in a crypto request context; the engine never
+ * allocates one.  Fields above @priority are the engine's; a submitter fills
+ * in the rest with acrypto_session_init() and the setters before submitting.
+ */
+struct acrypto_session {
+	struct list_head main_node;
+	struct list_head dev_node;
+	struct list_head backlog_node;
+	struct acrypto_device *dev;
+	int cpu;
+	u8 state;
+	u8 flags;
+	u8 retries;
+	u32 tried;
+	u64 start_ns;
+
+	u8 priority;
+	struct acrypto_key *key;
+	struct acrypto_device *bind;
+	struct acrypto_route route;
+	struct scatterlist *src;
+	struct scatterlist *dst;
+	unsigned int len;
+	u8 *iv;
+	u32 req_flags;
+	void (*done)(struct acrypto_session *s, int err);
+
+	u8 priv[] __aligned(CRYPTO_MINALIGN);
+};
+
+/**
+ * struct acrypto_device_ops - what a device driver provides
+ * @process: start the current step of @s (acrypto_session_op() and friends
+ *	describe it).  Runs in any context up to softirq, must not sleep.
+ *	Return %-EINPROGRESS when the device accepted the session and will
+ *	call acrypto_session_complete() later; %-ENOSPC when the device is full
+ *	right now (the engine keeps the session and offers it again after a
+ *	completion or acrypto_device_unblock(), the ERESTART of FreeBSD's
+ *	crypto_driver(9)); or the final result (0 or a negative errno) when the
+ *	step completed synchronously, in which case acrypto_session_complete()
+ *	must not be called.  Errors that say the device failed rather than the
+ *	input (%-EIO, %-ENODEV, %-ETIMEDOUT, %-EAGAIN, %-ESHUTDOWN) make the
+ *	engine retry the step on another device.
+ * @key_prepare: optional; set up per-key state in @key->devpriv[dev->index]
+ *	for a key this device can serve.  Process context, may sleep and
+ *	allocate.  Called after each setkey and, for keys that exist when the
+ *	device registers, during acrypto_device_register().  A non-zero return
+ *	keeps sessions of this key away from the device.
+ * @key_release: optional; free what @key_prepare set up.  Process context,
+ *	may sleep.  Called before a new key is set, when the tfm goes away and
+ *	when the device unregisters; never with sessions of @key in flight on
+ *	the device.
+ */
+struct acrypto_device_ops {
+	int (*process)(struct acrypto_device *dev, struct acrypto_session *s);
+	int (*key_prepare)(struct acrypto_device *dev, struct acrypto_key *key);
+	void (*key_release)(struct acrypto_device *dev,
+			    struct acrypto_key *key);
+};
+
+/* acrypto_device.flags */
+#define ACRYPTO_DEV_SYNC	BIT(0)	/* completes in ->process() */
+
+/* acrypto_device.state bits, private to the engine */
+enum {
+	ACRYPTO_DEV_REGISTERED,
+	ACRYPTO_DEV_BROKEN,
+	ACRYPTO_DEV_DYING,
+	ACRYPTO_DEV_DISPATCHING,
+};
+
+/**
+ * struct acrypto_dev_pcpu - per-CPU part of a device
+ * @queue: sessions of this device queued on this CPU's shard of the main
+ *	queue; protected by that shard's lock
+ * @sstarted: sessions the device accepted
+ * @scompleted: sessions the device completed, successfully or not
+ * @sfinished: sessions whose result this device delivered to the caller
+ * @errors: sessions the device completed with an error
+ *
+ * The counters are written only by their own CPU (this_cpu_inc()) and
+ * summed by readers.
+ */
+struct acrypto_dev_pcpu {
+	struct list_head queue;
+	unsigned long sstarted;
+	unsigned long scompleted;
+	unsigned long sfinished;
+	unsigned long errors;
+};
+
+/**
+ * struct acrypto_device - a crypto device registered with the engine
+ * @name: unique name, also the name of /sys/class/acrypto/<name>
+ * @class: enum acrypto_class
+ * @flags: ACRYPTO_DEV_*
+ * @caps: capabilities; must stay valid while the device is registered
+ * @num_caps: number of entries in @caps
+ * @ops: driver callbacks
+ * @reqsize: bytes of per-request private area the device needs
+ * @owner: module of the driver
+ * @parent: the bus device, if any, for the sysfs hierarchy
+ *
+ * Engine-private fields (do not touch from drivers):
+ * @dev: sysfs device in class "acrypto"
+ * @node: on the device list (RCU, writers hold the device rwsem)
+ * @index: small unique number while registered, for per-device arrays
+ * @state: ACRYPTO_DEV_* state bits
+ * @inflight: sessions on the device (accepted or waiting on @backlog)
+ * @lock: protects @backlog, @backlog_len, @full and @unblock_seq
+ * @backlog: sessions waiting for room on the device, by priority
+ * @backlog_len: entries on @backlog
+ * @full: the device said it is full and has not unblocked since
+ * @unblock_seq: bumped by acrypto_device_unblock()
+ * @pcpu: per-CPU queues and counters
+ * @wait: woken when @inflight drops to zero on a dying device
+ * @priv: the driver's private area, see acrypto_device_priv()
+ *
+ * Allocate with acrypto_device_alloc(), register with
+ * acrypto_device_register(), remove with acrypto_device_unregister() and
+ * free with acrypto_device_free().
+ */
+struct acrypto_device {
+	char name[ACRYPTO_NAME_LEN];
+	enum acrypto_class class;
+	unsigned int flags;
+	const struct acrypto_cap *caps;
+	unsigned int num_caps;
+	const struct acrypto_device_ops *ops;
+	unsigned int reqsize;
+	struct module *owner;
+	struct device *parent;
+
+	struct device dev;
+	struct list_head node;
+	int index;
+	unsigned long state;
+	atomic_t inflight;
+
+	spinlock_t lock ____cacheline_aligned_in_smp;
+	struct list_head backlog;
+	unsigned int backlog_len;
+	bool full;
+	unsigned int unblock_seq;
+
+	struct acrypto_dev_pcpu __percpu *pcpu;
+	wait_queue_head_t wait;
+
+	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
+};
+
+/* device.c APIs: */
+struct acrypto_device *acrypto_device_alloc(size_t priv_size);
+void acrypto_device_free(struct acrypto_device *dev);
+int acrypto_device_register(struct acrypto_device *dev);
+void acrypto_device_unregister(struct acrypto_device *dev);
+void acrypto_device_set_broken(struct acrypto_device *dev, bool broken);
+void acrypto_device_unblock(struct acrypto_device *dev);
+const struct acrypto_cap *acrypto_device_cap(const struct acrypto_device *dev,
+					     unsigned int alg,
+					     unsigned int mode);
+bool acrypto_device_can_serve(const struct acrypto_device *dev,
+			      const struct acrypto_session *s);
+unsigned int acrypto_device_load(const struct acrypto_device *dev,
+				 const struct acrypto_session *s);
+
+/**
+ * acrypto_device_priv() - the driver's private area of a device
+ * @dev: device allocated by acrypto_device_alloc()
+ *
+ * Return: pointer to the private area of the size given at allocation.
+ */
+static inline void *acrypto_device_priv(struct acrypto_device *dev)
+{
+	return dev->priv;
+}
+
+/**
+ * acrypto_device_usable() - whether a device may be given new sessions
+ * @dev: the device
+ *
+ * Return: true if @dev is registered, not broken and not going away.
+ */
+static inline bool acrypto_device_usable(const struct acrypto_device *dev)
+{
+	return test_bit(ACRYPTO_DEV_REGISTERED, &dev->state) &&
+	       !test_bit(ACRYPTO_DEV_BROKEN, &dev->state) &&
+	       !test_bit(ACRYPTO_DEV_DYING, &dev->state);
+}
+
+extern struct list_head acrypto_device_list;
+
+/**
+ * acrypto_for_each_device - iterate over the registered devices
+ * @pos: &struct acrypto_device cursor
+ *
+ * Caller holds rcu_read_lock().  Devices seen may be broken or dying; use
+ * acrypto_device_can_serve() before choosing one.
+ */
+#define acrypto_for_each_device(pos) \
+	list_for_each_entry_rcu(pos, &acrypto_device_list, node)
+
+/* session.c APIs: */
+void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
+			  void (*done)(struct acrypto_session *s, int err));
+int acrypto_session_submit(struct acrypto_session *s);
+void acrypto_session_complete(struct acrypto_session *s, int err);
+
+/**
+ * acrypto_session_add_hop() - append a step to a session's route
+ * @s: session being built
+ * @op: enum acrypto_op
+ * @alg: enum acrypto_alg
+ * @mode: enum acrypto_mode
+ *
+ * Return: 0, or -E2BIG when the route is full.
+ */
+static inline int acrypto_session_add_hop(struct acrypto_session *s, u8 op,
+					  u8 alg, u8 mode)
+{
+	struct acrypto_hop *hop;
+
+	if (s->route.len >= ACRYPTO_ROUTE_MAX)
+		return -E2BIG;
+	hop = &s->route.hop[s->route.len++];
+	hop->op = op;
+	hop->alg = alg;
+	hop->mode = mode;
+	hop->dev = NULL;
+	return 0;
+}
+
+/**
+ * acrypto_session_set_crypt() - describe the data of a session
+ * @s: session being built
+ * @src: source scatterlist
+ * @dst: destination scatterlist, may equal @src
+ * @len: bytes to process
+ * @iv: IV, updated in place as the mode defines
+ */
+static inline void acrypto_session_set_crypt(struct acrypto_session *s,
+					     struct scatterlist *src,
+					     struct scatterlist *dst,
+					     unsigned int len, u8 *iv)
+{
+	s->src = src;
+	s->dst = dst;
+	s->len = len;
+	s->iv = iv;
+}
+
+/**
+ * acrypto_session_bind() - restrict a session to one device
+ * @s: session being built
+ * @dev: the only device allowed to process it; the caller keeps @dev
+ *	registered until the session finishes
+ *
+ * A bound session bypasses the balancer.  It is never moved: if @dev breaks
+ * or goes away the session finishes with -ENODEV.
+ */
+static inline void acrypto_session_bind(struct acrypto_session *s,
+					struct acrypto_device *dev)
+{
+	s->bind = dev;
+}
+
+static inline const struct acrypto_hop *
+acrypto_session_hop(const struct acrypto_session *s)
+{
+	return &s->route.hop[s->route.pos];
+}
+
+/**
+ * acrypto_session_op() - operation of the step a device is asked to do
+ * @s: the session
+ *
+ * Return: enum acrypto_op of the current step.
+ */
+static inline unsigned int acrypto_session_op(const struct acrypto_session *s)
+{
+	return acrypto_session_hop(s)->op;
+}
+
+static inline unsigned int acrypto_session_alg(const struct acrypto_session *s)
+{
+	return acrypto_session_hop(s)->alg;
+}
+
+static inline unsigned int acrypto_session_mode(const struct acrypto_session *s)
+{
+	return acrypto_session_hop(s)->mode;
+}
+
+/**
+ * acrypto_session_priv() - the current device's per-request private area
+ * @s: the session
+ *
+ * Valid from ->process() until the device completes the session; at least
+ * &acrypto_device.reqsize bytes, aligned to CRYPTO_MINALIGN.
+ *
+ * Return: pointer to the area.
+ */
+static inline void *acrypto_session_priv(struct acrypto_session *s)
+{
+	return s->priv;
+}
+
+/**
+ * acrypto_session_devpriv() - the current device's state for the session key
+ * @s: the session
+ * @dev: the device processing @s
+ *
+ * Return: what @dev's key_prepare stored for the key of @s.
+ */
+static inline void *acrypto_session_devpriv(const struct acrypto_session *s,
+					    const struct acrypto_device *dev)
+{
+	return s->key->devpriv[dev->index];
+}
+
+/**
+ * struct acrypto_lb - a load balancer
+ * @name: unique name, written to /sys/class/crypto_lb/lbs to select it
+ * @owner: module of the balancer (THIS_MODULE)
+ * @select: choose the device for the current step of @s among the devices
+ *	for which acrypto_device_can_serve() is true, or return NULL when there
+ *	is none.  Called under rcu_read_lock() in any context up to softirq;
+ *	must not sleep.
+ * @complete: optional; told when a device completes a step it accepted,
+ *	with @s->start_ns set when %ACRYPTO_LB_TIMING is in @flags.  Same
+ *	context rules as @select.
+ * @flags: ACRYPTO_LB_*
+ * @groups: attribute groups shown in /sys/class/crypto_lb/<name>/
+ * @node: engine private, on the balancer list
+ * @dev: engine private, the sysfs device of the balancer
+ */
+struct acrypto_lb {
+	const char *name;
+	struct module *owner;
+	struct acrypto_device *(*select)(struct acrypto_lb *lb,
+					 struct acrypto_session *s);
+	void (*complete)(struct acrypto_lb *lb, struct acrypto_device *dev,
+			 struct acrypto_session *s, int err);
+	unsigned int flags;
+	const struct attribute_group **groups;
+
+	struct list_head node;
+	struct device *dev;
+};
+
+/* acrypto_lb.flags */
+#define ACRYPTO_LB_TIMING	BIT(0)	/* wants start_ns on each session */
+
+/* lb.c APIs: */
+int acrypto_lb_register(struct acrypto_lb *lb);
+void acrypto_lb_unregister(struct acrypto_lb *lb);
+
+#endif /* _CRYPTO_ACRYPTO_H */

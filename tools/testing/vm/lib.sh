@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# TAP helpers for guest test scripts (busybox ash). Source it:
+#
+#	. "${ACRYPTO_LIB:-/usr/share/acrypto/lib.sh}"
+#	tap_plan 3			# optional; tap_done prints it otherwise
+#	check "aesni loads" modprobe aesni_intel
+#	check_eq "sum" "$expected" "$(sha256sum </tmp/x | cut -d' ' -f1)"
+#	tap_skip "virtio" "no device"
+#	tap_done			# returns non-zero if anything failed
+#
+# Output goes to stdout, which init connects to the TAP serial port. Each
+# script is one TAP stream with its own plan; a runner that runs several in
+# one guest gets several plans, which tap-summary.sh on the host accepts.
+
+TAP_N=0		# results printed so far
+TAP_PASS=0
+TAP_FAIL=0
+TAP_SKIP=0
+TAP_PLANNED=''	# count from tap_plan, empty if none was printed
+
+tap_plan() {
+	TAP_PLANNED=$1
+	echo "1..$1"
+}
+
+# Comment lines, one "# " per line of input or of the arguments.
+tap_diag() {
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$*" | sed 's/^/# /'
+	else
+		sed 's/^/# /'
+	fi
+}
+
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	TAP_PASS=$((TAP_PASS + 1))
+	echo "ok $TAP_N - $1"
+}
+
+tap_fail() {	# name [reason]
+	TAP_N=$((TAP_N + 1))
+	TAP_FAIL=$((TAP_FAIL + 1))
+	echo "not ok $TAP_N - $1"
+	[ -n "${2:-}" ] && tap_diag "$2"
+	return 0
+}
+
+tap_skip() {	# name [reason]
+	TAP_N=$((TAP_N + 1))
+	TAP_SKIP=$((TAP_SKIP + 1))
+	echo "ok $TAP_N - $1 # SKIP ${2:-}"
+}
+
+# Abort the whole stream: the host counts the rest of the plan as failed.
+tap_bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# check NAME CMD [ARG...]: one result, ok if CMD exits 0. CMD's output is
+# shown as diagnostics when it fails, kept quiet otherwise.
+check() {
+	_tap_name=$1
+	shift
+	_tap_out=$("$@" 2>&1)
+	_tap_rc=$?
+	if [ $_tap_rc -eq 0 ]; then
+		tap_ok "$_tap_name"
+	else
+		tap_fail "$_tap_name" "'$*' exited $_tap_rc"
+		[ -n "$_tap_out" ] && printf '%s\n' "$_tap_out" | tail -n 20 | tap_diag
+	fi
+	return $_tap_rc
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "expected '$2', got '$3'"
+		return 1
+	fi
+}
+
+# check_fail NAME CMD [ARG...]: ok if CMD fails (negative tests).
+check_fail() {
+	_tap_name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		tap_fail "$_tap_name" "'$*' succeeded, expected failure"
+		return 1
+	fi
+	tap_ok "$_tap_name"
+}
+
+# Summary line and exit status for the script: 0 only if nothing failed and
+# the plan (if any) was met.
+tap_done() {
+	[ -z "$TAP_PLANNED" ] && tap_plan "$TAP_N"
+	echo "# passed $TAP_PASS, failed $TAP_FAIL, skipped $TAP_SKIP"
+	if [ "$TAP_N" -ne "$TAP_PLANNED" ]; then
+		echo "# planned $TAP_PLANNED tests but ran $TAP_N"
+		return 1
+	fi
+	[ "$TAP_FAIL" -eq 0 ]
+}
+
+# Load modules; 0 if all are loaded or built in. Built-ins are accepted
+# explicitly: busybox's modprobe knows no modules.builtin.
+kmod_load() {
+	for _tap_m in "$@"; do
+		if ! modprobe "$_tap_m" 2>/dev/null; then
+			_tap_n=$(echo "$_tap_m" | tr - _)
+			[ -d "/sys/module/$_tap_n" ] && continue
+			grep -q "/$_tap_m\.ko\$\|/$_tap_n\.ko\$" \
+				"/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null && continue
+			tap_diag "modprobe $_tap_m failed"
+			return 1
+		fi
+	done
+}
+
+# Hex string -> binary on stdout, and back (one line, no spaces).
+hex2bin() {
+	printf "%s" "$1" | xxd -r -p
+}
+
+bin2hex() {
+	xxd -p | tr -d "\n"
+}
+
+# busybox ash runs its own applet for a bare command name even when a real
+# binary is in PATH: shadow those applets (ip, losetup, ...) with functions
+# calling the real binaries that mkinitramfs.sh copied.
+if [ -r /usr/share/acrypto/real-bins ]; then
+	while IFS= read -r _tap_bin; do
+		[ -x "$_tap_bin" ] || continue
+		_tap_fn=$(basename "$_tap_bin")
+		case $_tap_fn in *[!a-zA-Z0-9_]*) continue ;; esac
+		eval "$_tap_fn() { $_tap_bin \"\$@\"; }"
+	done </usr/share/acrypto/real-bins
+fi
