@@ -8,3 +8,4 @@
 /work/main/crypto/async_engine/sysfs.o
 /work/main/crypto/async_engine/frontend.o
 /work/main/crypto/async_engine/skcipher.o
+/work/main/crypto/async_engine/watchdog.o

@@ -27,20 +27,20 @@ MODULE_INFO(retpoline, "Y");
 #endif
 
 SYMBOL_CRC(acrypto_device_list, 0x4e274e7e, "_gpl");
-SYMBOL_CRC(acrypto_device_alloc, 0x02079ba8, "_gpl");
-SYMBOL_CRC(acrypto_device_free, 0xaf927f2e, "_gpl");
-SYMBOL_CRC(acrypto_device_register, 0x1ba1816b, "_gpl");
-SYMBOL_CRC(acrypto_device_unregister, 0x4f3c882b, "_gpl");
-SYMBOL_CRC(acrypto_device_set_broken, 0xe1bcb280, "_gpl");
-SYMBOL_CRC(acrypto_device_cap, 0x35a8c75f, "_gpl");
-SYMBOL_CRC(acrypto_device_can_serve, 0xe01d957b, "_gpl");
-SYMBOL_CRC(acrypto_device_load, 0x31f0c317, "_gpl");
-SYMBOL_CRC(acrypto_session_init, 0x84c9fc30, "_gpl");
-SYMBOL_CRC(acrypto_session_submit, 0x40fc0612, "_gpl");
-SYMBOL_CRC(acrypto_session_complete, 0x7ca4cddc, "_gpl");
-SYMBOL_CRC(acrypto_device_unblock, 0x586c640e, "_gpl");
-SYMBOL_CRC(acrypto_lb_register, 0x7e783115, "_gpl");
-SYMBOL_CRC(acrypto_lb_unregister, 0xf388e93b, "_gpl");
+SYMBOL_CRC(acrypto_device_alloc, 0x45739522, "_gpl");
+SYMBOL_CRC(acrypto_device_free, 0x072ae88b, "_gpl");
+SYMBOL_CRC(acrypto_device_register, 0x7c294007, "_gpl");
+SYMBOL_CRC(acrypto_device_unregister, 0x4f3ae5b4, "_gpl");
+SYMBOL_CRC(acrypto_device_set_broken, 0xe85762d3, "_gpl");
+SYMBOL_CRC(acrypto_device_cap, 0x93dc847b, "_gpl");
+SYMBOL_CRC(acrypto_device_can_serve, 0xfb985f79, "_gpl");
+SYMBOL_CRC(acrypto_device_load, 0x7f987c33, "_gpl");
+SYMBOL_CRC(acrypto_session_init, 0x569b2938, "_gpl");
+SYMBOL_CRC(acrypto_session_submit, 0x0a2b5110, "_gpl");
+SYMBOL_CRC(acrypto_session_complete, 0x1c1359f6, "_gpl");
+SYMBOL_CRC(acrypto_device_unblock, 0x3ae8f10d, "_gpl");
+SYMBOL_CRC(acrypto_lb_register, 0x64dff6d6, "_gpl");
+SYMBOL_CRC(acrypto_lb_unregister, 0xb444e832, "_gpl");
 
 static const struct modversion_info ____versions[]
 __used __section("__versions") = {
@@ -50,6 +50,7 @@ __used __section("__versions") = {
 	{ 0xa7dbde55, "__class_create" },
 	{ 0x91c14d8d, "param_ops_uint" },
 	{ 0x8d522714, "__rcu_read_lock" },
+	{ 0x7f02188f, "__msecs_to_jiffies" },
 	{ 0xb38a2df9, "dev_set_name" },
 	{ 0x222e7ce2, "sysfs_streq" },
 	{ 0xd869872e, "device_unregister" },
@@ -84,6 +85,7 @@ __used __section("__versions") = {
 	{ 0x68f31cbd, "__list_add_valid" },
 	{ 0x6896cc3c, "crypto_register_skcipher" },
 	{ 0x57bc19d2, "down_write" },
+	{ 0x7a945ae2, "_dev_err" },
 	{ 0xce807a25, "up_write" },
 	{ 0x6091797f, "synchronize_rcu" },
 	{ 0x46be88df, "device_add" },
@@ -106,6 +108,7 @@ __used __section("__versions") = {
 	{ 0x668b19a1, "down_read" },
 	{ 0xe2d5255a, "strcmp" },
 	{ 0xc9ec4e21, "free_percpu" },
+	{ 0x15ba50a6, "jiffies" },
 	{ 0xff4d0eba, "device_create_with_groups" },
 	{ 0xdd64e639, "strscpy" },
 	{ 0x1ac5d3cb, "strcspn" },
@@ -114,6 +117,7 @@ __used __section("__versions") = {
 	{ 0x3213f038, "mutex_unlock" },
 	{ 0x9fa7184a, "cancel_delayed_work_sync" },
 	{ 0x949f7342, "__alloc_percpu" },
+	{ 0x66cca4f9, "__x86_indirect_thunk_rcx" },
 	{ 0x66b4cc41, "kmemdup" },
 	{ 0xb43f9365, "ktime_get" },
 	{ 0xffeedf6a, "delayed_work_timer_fn" },

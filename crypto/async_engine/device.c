@@ -248,7 +248,7 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 	 * given to it before is linked: wait for them.
 	 */
 	synchronize_rcu();
-	acrypto_device_drain(dev);
+	acrypto_device_drain(dev, true);
 	if (atomic_read(&dev->inflight))
 		dev_info(&dev->dev, "waiting for %d sessions in flight\n",
 			 atomic_read(&dev->inflight));
@@ -279,8 +279,10 @@ EXPORT_SYMBOL_GPL(acrypto_device_unregister);
  *	false to return it to service
  *
  * Drivers call this when the hardware reports a failure or recovery;
- * administrators through /sys/class/acrypto/<dev>/broken.  Sessions the
- * device already accepted stay with it.
+ * administrators through /sys/class/acrypto/<dev>/broken; the stall
+ * watchdog when a device stops completing.  Sessions waiting for the device
+ * move to other devices, and so do the ones it accepted if its ->cancel()
+ * gives them up; the rest stay with it until it completes them.
  *
  * Context: process or softirq context, not from a hard interrupt handler.
  */
@@ -289,11 +291,12 @@ void acrypto_device_set_broken(struct acrypto_device *dev, bool broken)
 	if (broken) {
 		if (test_and_set_bit(ACRYPTO_DEV_BROKEN, &dev->state))
 			return;
-		dev_warn(&dev->dev, "out of service, moving its waiting sessions\n");
-		acrypto_device_drain(dev);
+		dev_warn(&dev->dev, "out of service, moving its sessions\n");
+		acrypto_device_drain(dev, true);
 	} else {
 		if (!test_and_clear_bit(ACRYPTO_DEV_BROKEN, &dev->state))
 			return;
+		clear_bit(ACRYPTO_DEV_STALLED, &dev->state);
 		dev_info(&dev->dev, "back in service\n");
 		acrypto_device_kick(dev);
 	}

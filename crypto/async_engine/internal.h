@@ -39,6 +39,7 @@ struct acrypto_shard {
 extern unsigned int acrypto_max_backlog;
 extern unsigned int acrypto_max_retries;
 extern int acrypto_priority;
+extern unsigned int acrypto_stall_timeout_ms;
 
 /* device.c APIs: */
 extern struct rw_semaphore acrypto_dev_rwsem;
@@ -54,11 +55,18 @@ int acrypto_queue_init(void);
 void acrypto_queue_uninit(void);
 void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev);
 void acrypto_queue_unlink(struct acrypto_session *s);
+void acrypto_queue_put_dev(struct acrypto_device *dev);
+unsigned int acrypto_queue_reclaim(struct acrypto_device *dev,
+				   struct list_head *list);
 unsigned long acrypto_queue_len(void);
 
 /* session.c APIs: */
-void acrypto_device_drain(struct acrypto_device *dev);
+void acrypto_device_drain(struct acrypto_device *dev, bool reclaim);
 void acrypto_device_kick(struct acrypto_device *dev);
+
+/* watchdog.c APIs: */
+int acrypto_watchdog_init(void);
+void acrypto_watchdog_uninit(void);
 
 /* key.c APIs: */
 void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,

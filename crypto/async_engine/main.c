@@ -30,6 +30,11 @@ module_param_named(priority, acrypto_priority, int, 0444);
 MODULE_PARM_DESC(priority,
 		 "Crypto API priority of the engine's algorithms (default 500, above AES-NI's 400)");
 
+unsigned int acrypto_stall_timeout_ms = 5000;
+module_param_named(stall_timeout_ms, acrypto_stall_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(stall_timeout_ms,
+		 "A device holding sessions that completes none for this long is marked broken; 0 disables (default 5000)");
+
 static int __init acrypto_init(void)
 {
 	int err;
@@ -54,11 +59,16 @@ static int __init acrypto_init(void)
 	err = acrypto_frontend_init();
 	if (err)
 		goto err_lb;
+	err = acrypto_watchdog_init();
+	if (err)
+		goto err_frontend;
 
 	pr_info("acrypto: asynchronous crypto engine ready, balancer %s\n",
 		acrypto_simple_lb.name);
 	return 0;
 
+err_frontend:
+	acrypto_frontend_uninit();
 err_lb:
 	acrypto_lb_uninit();
 err_sysfs:
@@ -72,6 +82,7 @@ err_queue:
 
 static void __exit acrypto_exit(void)
 {
+	acrypto_watchdog_uninit();
 	acrypto_frontend_uninit();
 	acrypto_lb_uninit();
 	acrypto_sysfs_uninit();

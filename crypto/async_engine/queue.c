@@ -30,7 +30,9 @@ void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev)
 	struct acrypto_shard *shard;
 	int cpu;
 
-	atomic_inc(&dev->inflight);
+	/* A device going from idle to busy starts its stall clock now. */
+	if (atomic_inc_return(&dev->inflight) == 1)
+		WRITE_ONCE(dev->progress, jiffies);
 	s->dev = dev;
 
 	local_bh_disable();
@@ -65,9 +67,63 @@ void acrypto_queue_unlink(struct acrypto_session *s)
 	spin_unlock_bh(&shard->lock);
 
 	s->dev = NULL;
+	acrypto_queue_put_dev(dev);
+}
+
+/**
+ * acrypto_queue_put_dev() - a session left @dev's queue
+ * @dev: the device
+ *
+ * Wakes acrypto_device_unregister() when a dying device becomes empty.
+ */
+void acrypto_queue_put_dev(struct acrypto_device *dev)
+{
 	if (atomic_dec_and_test(&dev->inflight) &&
 	    test_bit(ACRYPTO_DEV_DYING, &dev->state))
 		wake_up(&dev->wait);
+}
+
+/**
+ * acrypto_queue_reclaim() - take back sessions a device accepted
+ * @dev: a broken or stalled device with a ->cancel() method
+ * @list: gets the sessions the device gave up, linked by backlog_node
+ *
+ * Asks the driver, session by session under the shard lock that keeps the
+ * session alive, to give up each accepted session.  The ones it gives up
+ * are off the main and device queues on return, still counted in
+ * @dev->inflight, for the caller to move.
+ *
+ * Return: the number of sessions reclaimed.
+ */
+unsigned int acrypto_queue_reclaim(struct acrypto_device *dev,
+				   struct list_head *list)
+{
+	struct acrypto_session *s, *tmp;
+	unsigned int n = 0;
+	int cpu;
+
+	if (!dev->ops->cancel)
+		return 0;
+
+	for_each_possible_cpu(cpu) {
+		struct acrypto_shard *shard = per_cpu_ptr(acrypto_shards, cpu);
+		struct list_head *queue = &per_cpu_ptr(dev->pcpu, cpu)->queue;
+
+		spin_lock_bh(&shard->lock);
+		list_for_each_entry_safe(s, tmp, queue, dev_node) {
+			if (s->state != ACRYPTO_S_ACTIVE ||
+			    !dev->ops->cancel(dev, s))
+				continue;
+			list_del(&s->main_node);
+			list_del(&s->dev_node);
+			shard->len--;
+			s->state = ACRYPTO_S_IDLE;
+			list_add_tail(&s->backlog_node, list);
+			n++;
+		}
+		spin_unlock_bh(&shard->lock);
+	}
+	return n;
 }
 
 /**

@@ -51,7 +51,7 @@ enum acrypto_offer {
 /**
  * acrypto_session_init() - prepare a session for submission
  * @s: the session, in a request context
- * @key: key of the transform
+ * @key: key of the transform, the default key of the steps added next
  * @done: called once with the final result if the session does not finish
  *	synchronously inside acrypto_session_submit()
  *
@@ -68,16 +68,17 @@ void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
 	s->tried = 0;
 	s->start_ns = 0;
 	s->priority = ACRYPTO_PRIO_NORMAL;
-	s->key = key;
 	s->bind = NULL;
 	s->route.len = 0;
 	s->route.pos = 0;
+	s->req_flags = 0;
+	s->advance = NULL;
+	s->done = done;
+	s->key = key;
 	s->src = NULL;
 	s->dst = NULL;
 	s->len = 0;
 	s->iv = NULL;
-	s->req_flags = 0;
-	s->done = done;
 }
 EXPORT_SYMBOL_GPL(acrypto_session_init);
 
@@ -104,6 +105,18 @@ static struct acrypto_device *acrypto_select(struct acrypto_session *s)
 	if (s->bind)
 		return acrypto_device_can_serve(s->bind, s) ? s->bind : NULL;
 	return acrypto_lb_select(s);
+}
+
+/* Make the current step the one devices see. */
+static void acrypto_load_step(struct acrypto_session *s)
+{
+	const struct acrypto_hop *hop = acrypto_session_hop(s);
+
+	s->key = hop->key;
+	s->src = hop->src;
+	s->dst = hop->dst;
+	s->len = hop->len;
+	s->iv = hop->iv;
 }
 
 /* Tell a caller that saw -EBUSY that its request left the backlog. */
@@ -181,6 +194,18 @@ static enum acrypto_offer acrypto_park(struct acrypto_device *dev,
 	return ACRYPTO_PARKED;
 }
 
+/* A device completed a step: count it and restart its stall clock. */
+static void acrypto_count_completion(struct acrypto_device *dev, int err)
+{
+	unsigned long now = jiffies;
+
+	this_cpu_inc(dev->pcpu->scompleted);
+	if (err)
+		this_cpu_inc(dev->pcpu->errors);
+	if (READ_ONCE(dev->progress) != now)
+		WRITE_ONCE(dev->progress, now);
+}
+
 /* Hand @s to @dev's driver.  Caller holds rcu_read_lock(). */
 static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 					  struct acrypto_session *s, int *ret)
@@ -202,9 +227,7 @@ static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 		return ACRYPTO_REFUSED;
 
 	this_cpu_inc(dev->pcpu->sstarted);
-	this_cpu_inc(dev->pcpu->scompleted);
-	if (*ret)
-		this_cpu_inc(dev->pcpu->errors);
+	acrypto_count_completion(dev, *ret);
 	return ACRYPTO_FINISHED;
 }
 
@@ -256,11 +279,16 @@ static bool acrypto_step_end(struct acrypto_session *s,
 		return true;
 	}
 	if (!*err && s->route.pos + 1 < s->route.len) {
-		s->route.pos++;
-		s->retries = 0;
-		s->tried = 0;
-		*err = -ENODEV;
-		return true;
+		if (s->advance)
+			*err = s->advance(s);
+		if (!*err) {
+			s->route.pos++;
+			s->retries = 0;
+			s->tried = 0;
+			acrypto_load_step(s);
+			*err = -ENODEV;
+			return true;
+		}
 	}
 	this_cpu_inc(dev->pcpu->sfinished);
 	return false;
@@ -340,7 +368,12 @@ int acrypto_session_submit(struct acrypto_session *s)
 {
 	int ret;
 
-	if (WARN_ON_ONCE(!s->route.len || !s->key || !s->done))
+	if (WARN_ON_ONCE(!s->route.len || !s->done))
+		return -EINVAL;
+
+	s->route.pos = 0;
+	acrypto_load_step(s);
+	if (WARN_ON_ONCE(!s->key))
 		return -EINVAL;
 
 	rcu_read_lock();
@@ -366,9 +399,7 @@ void acrypto_session_complete(struct acrypto_session *s, int err)
 		return;
 
 	rcu_read_lock();
-	this_cpu_inc(dev->pcpu->scompleted);
-	if (err)
-		this_cpu_inc(dev->pcpu->errors);
+	acrypto_count_completion(dev, err);
 
 	if (acrypto_step_end(s, dev, &err))
 		acrypto_resubmit(s, err);
@@ -420,18 +451,28 @@ static bool acrypto_backlog_push_head(struct acrypto_device *dev,
 	return usable;
 }
 
-/* Move a session that is linked to @dev but not active to another device. */
-static void acrypto_move(struct acrypto_session *s)
+/*
+ * Send a session taken off @dev (already off the queues) elsewhere: to the
+ * balancer's next choice, or to its end with -ENODEV if it is bound.
+ */
+static void acrypto_relocate(struct acrypto_session *s,
+			     struct acrypto_device *dev)
 {
-	struct acrypto_device *dev = s->dev;
-
-	acrypto_queue_unlink(s);
 	if (s->bind) {
 		acrypto_finish(s, -ENODEV);
 		return;
 	}
 	s->tried |= BIT(dev->index);
 	acrypto_resubmit(s, -ENODEV);
+}
+
+/* Move a session that is linked to @dev but not active to another device. */
+static void acrypto_move(struct acrypto_session *s)
+{
+	struct acrypto_device *dev = s->dev;
+
+	acrypto_queue_unlink(s);
+	acrypto_relocate(s, dev);
 }
 
 /**
@@ -511,33 +552,47 @@ void acrypto_device_unblock(struct acrypto_device *dev)
 EXPORT_SYMBOL_GPL(acrypto_device_unblock);
 
 /**
- * acrypto_device_drain() - move every waiting session off a device
+ * acrypto_device_drain() - move sessions off a device
  * @dev: a device that is broken or going away
+ * @reclaim: also ask the driver to give back sessions it accepted
  *
  * Sessions on the backlog go to other devices through the balancer, or
- * finish with -ENODEV when no device can take them; sessions the device
- * accepted stay with it until it completes them.
+ * finish with -ENODEV when no device can take them.  Sessions the device
+ * accepted move too when @reclaim is set and the driver's ->cancel() gives
+ * them up; the others stay with the device until it completes them.
+ *
+ * Context: process or softirq context.
  */
-void acrypto_device_drain(struct acrypto_device *dev)
+void acrypto_device_drain(struct acrypto_device *dev, bool reclaim)
 {
 	struct acrypto_session *s, *tmp;
-	LIST_HEAD(moving);
+	LIST_HEAD(waiting);
+	LIST_HEAD(taken);
+	unsigned int n = 0;
 
 	spin_lock_bh(&dev->lock);
-	list_splice_init(&dev->backlog, &moving);
+	list_splice_init(&dev->backlog, &waiting);
 	dev->backlog_len = 0;
 	spin_unlock_bh(&dev->lock);
 
-	if (list_empty(&moving))
-		return;
+	if (reclaim)
+		n = acrypto_queue_reclaim(dev, &taken);
+	if (n)
+		dev_info(&dev->dev, "took back %u sessions it had accepted\n", n);
 
 	local_bh_disable();
 	rcu_read_lock();
-	list_for_each_entry_safe(s, tmp, &moving, backlog_node) {
+	list_for_each_entry_safe(s, tmp, &waiting, backlog_node) {
 		list_del(&s->backlog_node);
 		s->state = ACRYPTO_S_IDLE;
 		acrypto_notify(s);
 		acrypto_move(s);
+	}
+	list_for_each_entry_safe(s, tmp, &taken, backlog_node) {
+		list_del(&s->backlog_node);
+		s->dev = NULL;
+		acrypto_queue_put_dev(dev);
+		acrypto_relocate(s, dev);
 	}
 	rcu_read_unlock();
 	local_bh_enable();

@@ -27,12 +27,13 @@
 #include <linux/rculist.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
 #define ACRYPTO_NAME_LEN	32
 #define ACRYPTO_MAX_DEVICES	32
-#define ACRYPTO_ROUTE_MAX	4
+#define ACRYPTO_ROUTE_MAX	3
 
 /**
  * enum acrypto_class - what kind of engine a device is
@@ -146,13 +147,26 @@ struct acrypto_session;
  * @op: enum acrypto_op performed in this step
  * @alg: enum acrypto_alg of this step
  * @mode: enum acrypto_mode of this step
+ * @key: key of this step
  * @dev: the device that performs (or performed) this step, set by the engine
+ * @src: source data of this step
+ * @dst: destination data of this step
+ * @len: bytes to process
+ * @iv: IV or counter, updated by the device as the mode requires
+ *
+ * The engine copies the step being processed into the session's view
+ * (&acrypto_session.key, .src, .dst, .len, .iv), which is what devices read.
  */
 struct acrypto_hop {
 	u8 op;
 	u8 alg;
 	u8 mode;
+	struct acrypto_key *key;
 	struct acrypto_device *dev;
+	struct scatterlist *src;
+	struct scatterlist *dst;
+	unsigned int len;
+	u8 *iv;
 };
 
 /**
@@ -186,21 +200,26 @@ struct acrypto_route {
  * @start_ns: when the current device accepted the session, for balancers
  *	that measure latency; 0 when not measured
  * @priority: ACRYPTO_PRIO_*, set by the submitter
- * @key: the key; never NULL
  * @bind: if set, only this device may process the session
  * @route: the steps and the devices they went to
- * @src: source data
- * @dst: destination data (may be @src)
- * @len: bytes of @src to process
- * @iv: IV or counter, updated by the device as the mode requires
  * @req_flags: CRYPTO_TFM_REQ_* flags of the originating request
+ * @advance: optional; called when a step ends well and another follows,
+ *	before the next step is dispatched.  Returning an error ends the
+ *	session with it (an authenticated mode whose tag does not match).
  * @done: called once when the session finishes, in BH context
+ * @key: the current step's key (view of the current hop)
+ * @src: the current step's source data (view)
+ * @dst: the current step's destination data, may be @src (view)
+ * @len: bytes of @src the current step processes (view)
+ * @iv: the current step's IV or counter (view)
  * @priv: per-request private area for the device currently processing the
  *	session, @key->priv_size bytes, see acrypto_session_priv()
  *
  * A session is embedded in a crypto request context; the engine never
  * allocates one.  Fields above @priority are the engine's; a submitter fills
  * in the rest with acrypto_session_init() and the setters before submitting.
+ * Devices read the step they are asked to do from the view fields and the
+ * accessors below.
  */
 struct acrypto_session {
 	struct list_head main_node;
@@ -215,15 +234,17 @@ struct acrypto_session {
 	u64 start_ns;
 
 	u8 priority;
-	struct acrypto_key *key;
 	struct acrypto_device *bind;
 	struct acrypto_route route;
+	u32 req_flags;
+	int (*advance)(struct acrypto_session *s);
+	void (*done)(struct acrypto_session *s, int err);
+
+	struct acrypto_key *key;
 	struct scatterlist *src;
 	struct scatterlist *dst;
 	unsigned int len;
 	u8 *iv;
-	u32 req_flags;
-	void (*done)(struct acrypto_session *s, int err);
 
 	u8 priv[] __aligned(CRYPTO_MINALIGN);
 };
@@ -250,12 +271,21 @@ struct acrypto_session {
  *	may sleep.  Called before a new key is set, when the tfm goes away and
  *	when the device unregisters; never with sessions of @key in flight on
  *	the device.
+ * @cancel: optional; give back a session the device accepted and has not
+ *	completed, when the engine takes sessions off a device that broke or
+ *	stalled.  Return true if the device dropped @s and will never touch it
+ *	again (the engine moves it to another device), false if it is too late
+ *	(the device completes it as usual).  Called with a main queue shard
+ *	lock held and BH off; must not sleep or call into the engine.  A driver
+ *	with @cancel must not call acrypto_session_complete() while holding a
+ *	lock that @cancel takes.
  */
 struct acrypto_device_ops {
 	int (*process)(struct acrypto_device *dev, struct acrypto_session *s);
 	int (*key_prepare)(struct acrypto_device *dev, struct acrypto_key *key);
 	void (*key_release)(struct acrypto_device *dev,
 			    struct acrypto_key *key);
+	bool (*cancel)(struct acrypto_device *dev, struct acrypto_session *s);
 };
 
 /* acrypto_device.flags */
@@ -267,6 +297,7 @@ enum {
 	ACRYPTO_DEV_BROKEN,
 	ACRYPTO_DEV_DYING,
 	ACRYPTO_DEV_DISPATCHING,
+	ACRYPTO_DEV_STALLED,
 };
 
 /**
@@ -307,6 +338,8 @@ struct acrypto_dev_pcpu {
  * @index: small unique number while registered, for per-device arrays
  * @state: ACRYPTO_DEV_* state bits
  * @inflight: sessions on the device (accepted or waiting on @backlog)
+ * @progress: jiffies of the last completion, or of the moment the device
+ *	went from idle to busy; the stall watchdog compares it with now
  * @lock: protects @backlog, @backlog_len, @full and @unblock_seq
  * @backlog: sessions waiting for room on the device, by priority
  * @backlog_len: entries on @backlog
@@ -336,6 +369,7 @@ struct acrypto_device {
 	int index;
 	unsigned long state;
 	atomic_t inflight;
+	unsigned long progress;
 
 	spinlock_t lock ____cacheline_aligned_in_smp;
 	struct list_head backlog;
@@ -413,6 +447,10 @@ void acrypto_session_complete(struct acrypto_session *s, int err);
  * @alg: enum acrypto_alg
  * @mode: enum acrypto_mode
  *
+ * The step uses the key given to acrypto_session_init() until
+ * acrypto_session_set_key() says otherwise; describe its data with
+ * acrypto_session_set_crypt().
+ *
  * Return: 0, or -E2BIG when the route is full.
  */
 static inline int acrypto_session_add_hop(struct acrypto_session *s, u8 op,
@@ -423,15 +461,34 @@ static inline int acrypto_session_add_hop(struct acrypto_session *s, u8 op,
 	if (s->route.len >= ACRYPTO_ROUTE_MAX)
 		return -E2BIG;
 	hop = &s->route.hop[s->route.len++];
+	memset(hop, 0, sizeof(*hop));
 	hop->op = op;
 	hop->alg = alg;
 	hop->mode = mode;
-	hop->dev = NULL;
+	hop->key = s->key;
 	return 0;
 }
 
+static inline struct acrypto_hop *
+acrypto_session_last_hop(struct acrypto_session *s)
+{
+	return &s->route.hop[s->route.len - 1];
+}
+
 /**
- * acrypto_session_set_crypt() - describe the data of a session
+ * acrypto_session_set_key() - give the last added step its own key
+ * @s: session being built
+ * @key: key of that step (a route over two devices, such as authenc's
+ *	cipher and MAC steps, has one key per step)
+ */
+static inline void acrypto_session_set_key(struct acrypto_session *s,
+					   struct acrypto_key *key)
+{
+	acrypto_session_last_hop(s)->key = key;
+}
+
+/**
+ * acrypto_session_set_crypt() - describe the data of the last added step
  * @s: session being built
  * @src: source scatterlist
  * @dst: destination scatterlist, may equal @src
@@ -443,10 +500,12 @@ static inline void acrypto_session_set_crypt(struct acrypto_session *s,
 					     struct scatterlist *dst,
 					     unsigned int len, u8 *iv)
 {
-	s->src = src;
-	s->dst = dst;
-	s->len = len;
-	s->iv = iv;
+	struct acrypto_hop *hop = acrypto_session_last_hop(s);
+
+	hop->src = src;
+	hop->dst = dst;
+	hop->len = len;
+	hop->iv = iv;
 }
 
 /**

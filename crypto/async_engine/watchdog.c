@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acrypto: the stall watchdog.
+ *
+ * A device that holds sessions and completes none of them for
+ * stall_timeout_ms is marked broken: its waiting sessions move to other
+ * devices at once, and so do the ones it accepted if its driver gives them
+ * back (->cancel()).  The device returns to service when its driver or an
+ * administrator clears /sys/class/acrypto/<dev>/broken.
+ *
+ * The clock is acrypto_device.progress, stamped at every completion and when
+ * the device goes from idle to busy, so the fast path pays one store per
+ * jiffy at most.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+static void acrypto_watchdog_worker(struct work_struct *work);
+static DECLARE_DELAYED_WORK(acrypto_watchdog_work, acrypto_watchdog_worker);
+
+/* How often to look: a quarter of the timeout, within bounds. */
+static unsigned long acrypto_watchdog_period(void)
+{
+	unsigned int ms = READ_ONCE(acrypto_stall_timeout_ms);
+
+	if (!ms)
+		return HZ;
+	return clamp(msecs_to_jiffies(ms / 4), 1UL, (unsigned long)HZ);
+}
+
+static bool acrypto_device_stalled(struct acrypto_device *dev,
+				   unsigned long timeout)
+{
+	int inflight = atomic_read(&dev->inflight);
+
+	return inflight && acrypto_device_usable(dev) &&
+	       time_after(jiffies, READ_ONCE(dev->progress) + timeout);
+}
+
+static void acrypto_watchdog_worker(struct work_struct *work)
+{
+	unsigned int ms = READ_ONCE(acrypto_stall_timeout_ms);
+	struct acrypto_device *dev;
+
+	if (ms) {
+		unsigned long timeout = msecs_to_jiffies(ms);
+
+		rcu_read_lock();
+		acrypto_for_each_device(dev) {
+			if (!acrypto_device_stalled(dev, timeout))
+				continue;
+			dev_err(&dev->dev,
+				"stalled: %d sessions, none completed for %u ms\n",
+				atomic_read(&dev->inflight), ms);
+			set_bit(ACRYPTO_DEV_STALLED, &dev->state);
+			acrypto_device_set_broken(dev, true);
+		}
+		rcu_read_unlock();
+	}
+	schedule_delayed_work(&acrypto_watchdog_work,
+			      acrypto_watchdog_period());
+}
+
+int acrypto_watchdog_init(void)
+{
+	schedule_delayed_work(&acrypto_watchdog_work,
+			      acrypto_watchdog_period());
+	return 0;
+}
+
+void acrypto_watchdog_uninit(void)
+{
+	cancel_delayed_work_sync(&acrypto_watchdog_work);
+}
