@@ -1,1 +1,0 @@
-cmd_/work/main/crypto/async_engine/acrypto.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/crypto/async_engine/acrypto.ko /work/main/crypto/async_engine/acrypto.o /work/main/crypto/async_engine/acrypto.mod.o;  true

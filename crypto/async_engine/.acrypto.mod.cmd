@@ -1,1 +1,0 @@
-cmd_/work/main/crypto/async_engine/acrypto.mod := printf '%s\n'   main.o queue.o device.o session.o key.o lb.o simple_lb.o sysfs.o frontend.o skcipher.o watchdog.o | awk '!x[$$0]++ { print("/work/main/crypto/async_engine/"$$0) }' > /work/main/crypto/async_engine/acrypto.mod

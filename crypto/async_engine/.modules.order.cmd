@@ -1,1 +1,0 @@
-cmd_/work/main/crypto/async_engine/modules.order := {   echo /work/main/crypto/async_engine/acrypto.ko;   echo /work/main/crypto/async_engine/acrypto_soft.ko; :; } > /work/main/crypto/async_engine/modules.order

@@ -1,1 +1,0 @@
-/work/main/crypto/async_engine/soft.o
