@@ -2,27 +2,96 @@
 /*
  * acrypto: crypto API front end - when algorithms come and go.
  *
- * An algorithm is registered with the crypto API once a registered device
- * can serve it, so that the kernel's self-test, which runs during
- * registration, goes through a real device.  When the last such device
- * leaves, the algorithm is unregistered as soon as no transform uses it;
- * until then its requests finish with -ENODEV.  A transform that goes away
- * while its algorithm has no device schedules the check again.
+ * Each family (skcipher.c, aead.c, ahash.c) adds its algorithms here.  An
+ * algorithm is registered with the crypto API once registered devices can
+ * serve every step it needs, so that the kernel's self-test, which runs
+ * during registration, goes through real devices.  When that stops being
+ * true the algorithm is unregistered as soon as no transform uses it; until
+ * then its requests finish with -ENODEV and no new transform is created.  A
+ * transform that goes away while its algorithm has no device schedules the
+ * check again.
  *
  * Registration and unregistration happen under acrypto_fe_mutex, never
  * under acrypto_dev_rwsem: the self-test allocates transforms, and their
  * init takes that rwsem.
  */
 
+#include <linux/crypto.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
 
+static LIST_HEAD(acrypto_fe_algs);
 static DEFINE_MUTEX(acrypto_fe_mutex);
 static void acrypto_fe_worker(struct work_struct *work);
 static DECLARE_DELAYED_WORK(acrypto_fe_work, acrypto_fe_worker);
 static bool acrypto_fe_live;
+
+/**
+ * acrypto_frontend_add() - make an algorithm known to the front end
+ * @fa: the algorithm; registered later, when devices can serve it
+ *
+ * Called by the families' init functions, before any device registers.
+ */
+void acrypto_frontend_add(struct acrypto_fe_alg *fa)
+{
+	atomic_set(&fa->tfms, 0);
+	fa->registered = false;
+	fa->servable = false;
+	mutex_lock(&acrypto_fe_mutex);
+	list_add_tail(&fa->node, &acrypto_fe_algs);
+	mutex_unlock(&acrypto_fe_mutex);
+}
+
+static bool acrypto_fe_servable(const struct acrypto_fe_alg *fa)
+{
+	unsigned int i;
+
+	for (i = 0; i < fa->num_needs; i++)
+		if (!acrypto_any_device(fa->needs[i].alg, fa->needs[i].mode))
+			return false;
+	return true;
+}
+
+/* Registered but used by nobody?  (The registration holds one reference.) */
+static bool acrypto_fe_idle(struct acrypto_fe_alg *fa)
+{
+	return !atomic_read(&fa->tfms) &&
+	       refcount_read(&fa->base->cra_refcnt) == 1;
+}
+
+/*
+ * Returns true if an algorithm without devices could not be removed yet
+ * although no transform of it is left (a reference is being dropped).
+ */
+static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
+{
+	bool servable = acrypto_fe_servable(fa);
+	int err;
+
+	WRITE_ONCE(fa->servable, servable);
+	if (servable && !fa->registered) {
+		err = fa->do_register(fa);
+		if (err) {
+			pr_err("acrypto: cannot register %s: %d\n",
+			       fa->base->cra_driver_name, err);
+			return false;
+		}
+		fa->registered = true;
+		pr_info("acrypto: registered %s (%s), priority %d\n",
+			fa->base->cra_driver_name, fa->base->cra_name,
+			fa->base->cra_priority);
+	} else if (!servable && fa->registered) {
+		if (!acrypto_fe_idle(fa))
+			return !atomic_read(&fa->tfms);
+		fa->do_unregister(fa);
+		fa->registered = false;
+		pr_info("acrypto: unregistered %s: no device serves it\n",
+			fa->base->cra_driver_name);
+	}
+	return false;
+}
 
 /**
  * acrypto_frontend_update() - register and unregister algorithms to match
@@ -32,14 +101,13 @@ static bool acrypto_fe_live;
  */
 void acrypto_frontend_update(void)
 {
-	bool retry;
+	struct acrypto_fe_alg *fa;
+	bool retry = false;
 
 	mutex_lock(&acrypto_fe_mutex);
-	if (!acrypto_fe_live) {
-		mutex_unlock(&acrypto_fe_mutex);
-		return;
-	}
-	retry = acrypto_skcipher_update();
+	if (acrypto_fe_live)
+		list_for_each_entry(fa, &acrypto_fe_algs, node)
+			retry |= acrypto_fe_update_one(fa);
 	mutex_unlock(&acrypto_fe_mutex);
 
 	/* A transform is being freed right now: look again shortly. */
@@ -53,31 +121,70 @@ static void acrypto_fe_worker(struct work_struct *work)
 }
 
 /**
- * acrypto_frontend_tfm_gone() - a transform of an unservable algorithm left
+ * acrypto_frontend_tfm_get() - a transform of @fa is being created
+ * @fa: its algorithm
  *
- * Context: any; the check runs later in a worker.
+ * Return: 0, or -ENODEV if no device serves the algorithm any more.
  */
-void acrypto_frontend_tfm_gone(void)
+int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa)
 {
-	schedule_delayed_work(&acrypto_fe_work, 0);
+	if (!READ_ONCE(fa->servable))
+		return -ENODEV;
+	atomic_inc(&fa->tfms);
+	return 0;
+}
+
+/**
+ * acrypto_frontend_tfm_put() - a transform of @fa went away
+ * @fa: its algorithm
+ *
+ * Context: any; if the algorithm has lost its devices, the check whether
+ * it can go runs later in a worker.
+ */
+void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa)
+{
+	if (atomic_dec_and_test(&fa->tfms) && !READ_ONCE(fa->servable))
+		schedule_delayed_work(&acrypto_fe_work, 0);
 }
 
 int acrypto_frontend_init(void)
 {
+	int err;
+
+	err = acrypto_skcipher_init();
+	if (err)
+		return err;
+	err = acrypto_aead_init();
+	if (err)
+		return err;
+	err = acrypto_ahash_init();
+	if (err)
+		return err;
+
 	mutex_lock(&acrypto_fe_mutex);
 	acrypto_fe_live = true;
 	mutex_unlock(&acrypto_fe_mutex);
 	return 0;
 }
 
+/* Called at module exit, with no device and no transform left. */
 void acrypto_frontend_uninit(void)
 {
+	struct acrypto_fe_alg *fa, *tmp;
+
 	mutex_lock(&acrypto_fe_mutex);
 	acrypto_fe_live = false;
 	mutex_unlock(&acrypto_fe_mutex);
 	cancel_delayed_work_sync(&acrypto_fe_work);
 
 	mutex_lock(&acrypto_fe_mutex);
-	acrypto_skcipher_remove_all();
+	list_for_each_entry_safe(fa, tmp, &acrypto_fe_algs, node) {
+		WRITE_ONCE(fa->servable, false);
+		if (fa->registered) {
+			fa->do_unregister(fa);
+			fa->registered = false;
+		}
+		list_del(&fa->node);
+	}
 	mutex_unlock(&acrypto_fe_mutex);
 }

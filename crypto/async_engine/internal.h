@@ -6,6 +6,7 @@
 #define _ACRYPTO_INTERNAL_H
 
 #include <crypto/acrypto.h>
+#include <crypto/hash.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 
@@ -73,6 +74,7 @@ void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
 		      unsigned int priv_size);
 int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 		    unsigned int keylen, u32 flags);
+int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize);
 void acrypto_key_exit(struct acrypto_key *key);
 void acrypto_keys_prepare_device(struct acrypto_device *dev);
 void acrypto_keys_release_device(struct acrypto_device *dev);
@@ -94,14 +96,50 @@ extern const struct attribute_group *acrypto_device_groups[];
 int acrypto_sysfs_init(void);
 void acrypto_sysfs_uninit(void);
 
+/**
+ * struct acrypto_fe_alg - an algorithm the engine offers to the crypto API
+ * @node: on the front end's list
+ * @base: the crypto_alg inside the family's algorithm structure
+ * @needs: the (algorithm, mode) pairs of its steps; it is offered while
+ *	registered devices cover each of them
+ * @num_needs: entries in @needs
+ * @do_register: fill in and register the algorithm with the crypto API
+ * @do_unregister: unregister it
+ * @registered: under the front end mutex
+ * @servable: devices cover @needs; read locklessly by tfm init
+ * @tfms: live transforms
+ */
+struct acrypto_fe_alg {
+	struct list_head node;
+	struct crypto_alg *base;
+	struct {
+		u16 alg;
+		u16 mode;
+	} needs[2];
+	unsigned int num_needs;
+	int (*do_register)(struct acrypto_fe_alg *fa);
+	void (*do_unregister)(struct acrypto_fe_alg *fa);
+	bool registered;
+	bool servable;
+	atomic_t tfms;
+};
+
 /* frontend.c APIs: */
 int acrypto_frontend_init(void);
 void acrypto_frontend_uninit(void);
+void acrypto_frontend_add(struct acrypto_fe_alg *fa);
 void acrypto_frontend_update(void);
-void acrypto_frontend_tfm_gone(void);
+int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa);
+void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa);
 
 /* skcipher.c APIs: */
-bool acrypto_skcipher_update(void);
-void acrypto_skcipher_remove_all(void);
+int acrypto_skcipher_init(void);
+
+/* aead.c APIs: */
+int acrypto_aead_init(void);
+
+/* ahash.c APIs: */
+int acrypto_ahash_init(void);
+int acrypto_hash_init_state(struct crypto_shash *shash, void *state);
 
 #endif /* _ACRYPTO_INTERNAL_H */

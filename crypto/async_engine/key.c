@@ -43,7 +43,7 @@ static int acrypto_key_prepare_one(struct acrypto_device *dev,
 {
 	int err = 0;
 
-	if (!key->keylen || !acrypto_key_fits(dev, key))
+	if (!key->set || !acrypto_key_fits(dev, key))
 		return -EOPNOTSUPP;
 
 	if (dev->ops->key_prepare)
@@ -101,6 +101,27 @@ static void acrypto_key_clear(struct acrypto_key *key)
 	kfree_sensitive(key->data);
 	key->data = NULL;
 	key->keylen = 0;
+	key->set = false;
+}
+
+/* Prepare the installed key on every device; caller holds the rwsem. */
+static int acrypto_key_prepare_all(struct acrypto_key *key)
+{
+	struct acrypto_device *dev;
+	int err = -ENODEV;
+
+	list_for_each_entry(dev, &acrypto_device_list, node) {
+		int ret;
+
+		if (test_bit(ACRYPTO_DEV_DYING, &dev->state))
+			continue;
+		ret = acrypto_key_prepare_one(dev, key);
+		if (!ret)
+			err = 0;
+		else if (ret != -EOPNOTSUPP && err)
+			err = ret;
+	}
+	return err;
 }
 
 /**
@@ -120,33 +141,56 @@ static void acrypto_key_clear(struct acrypto_key *key)
 int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 		    unsigned int keylen, u32 flags)
 {
-	struct acrypto_device *dev;
-	int err = -ENODEV;
-	u8 *copy;
+	u8 *copy = NULL;
+	int err;
 
-	copy = kmemdup(data, keylen, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
+	if (keylen) {
+		copy = kmemdup(data, keylen, GFP_KERNEL);
+		if (!copy)
+			return -ENOMEM;
+	}
 
 	down_read(&acrypto_dev_rwsem);
 	acrypto_key_clear(key);
 	key->data = copy;
 	key->keylen = keylen;
 	key->flags = flags;
+	key->set = true;
 
-	list_for_each_entry(dev, &acrypto_device_list, node) {
-		int ret;
-
-		if (test_bit(ACRYPTO_DEV_DYING, &dev->state))
-			continue;
-		ret = acrypto_key_prepare_one(dev, key);
-		if (!ret)
-			err = 0;
-		else if (ret != -EOPNOTSUPP && err)
-			err = ret;
-	}
+	err = acrypto_key_prepare_all(key);
 	if (err)
 		acrypto_key_clear(key);
+	up_read(&acrypto_dev_rwsem);
+	return err;
+}
+
+/**
+ * acrypto_key_set_authsize() - change the tag size of an AEAD key
+ * @key: key of an AEAD transform
+ * @authsize: new tag size, already checked by the caller
+ *
+ * Devices prepared the key for the old tag size: prepare it again.
+ *
+ * Context: process context, may sleep.
+ *
+ * Return: 0, or the error of acrypto_key_set() (the key is then unset).
+ */
+int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize)
+{
+	unsigned long ready;
+	unsigned int i;
+	int err = 0;
+
+	down_read(&acrypto_dev_rwsem);
+	key->authsize = authsize;
+	if (key->set) {
+		ready = key->ready;
+		for_each_set_bit(i, &ready, ACRYPTO_MAX_DEVICES)
+			acrypto_key_release_one(acrypto_dev_slot[i], key);
+		err = acrypto_key_prepare_all(key);
+		if (err)
+			acrypto_key_clear(key);
+	}
 	up_read(&acrypto_dev_rwsem);
 	return err;
 }

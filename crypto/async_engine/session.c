@@ -117,6 +117,10 @@ static void acrypto_load_step(struct acrypto_session *s)
 	s->dst = hop->dst;
 	s->len = hop->len;
 	s->iv = hop->iv;
+	s->assoclen = hop->assoclen;
+	s->authsize = hop->authsize;
+	s->hstate = hop->hstate;
+	s->result = hop->result;
 }
 
 /* Tell a caller that saw -EBUSY that its request left the backlog. */

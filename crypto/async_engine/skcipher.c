@@ -40,9 +40,7 @@ struct acrypto_skcipher_def {
 	unsigned int max_keysize;
 
 	struct skcipher_alg skcipher;
-	bool registered;	/* under acrypto_fe_mutex */
-	bool servable;		/* a device can serve it; read locklessly */
-	atomic_t tfms;
+	struct acrypto_fe_alg fe;
 };
 
 static struct acrypto_skcipher_def *
@@ -122,12 +120,13 @@ static int acrypto_skcipher_init_tfm(struct crypto_skcipher *tfm)
 	struct acrypto_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
 	struct acrypto_skcipher_def *def = acrypto_skcipher_def(tfm);
 	unsigned int priv_size = acrypto_priv_size();
+	int err;
 
 	/* Do not hand out new transforms of an algorithm on its way out. */
-	if (!READ_ONCE(def->servable))
-		return -ENODEV;
+	err = acrypto_frontend_tfm_get(&def->fe);
+	if (err)
+		return err;
 
-	atomic_inc(&def->tfms);
 	acrypto_key_init(&ctx->key, def->alg, def->mode, priv_size);
 	crypto_skcipher_set_reqsize(tfm,
 				    sizeof(struct acrypto_skcipher_request_ctx) +
@@ -141,8 +140,7 @@ static void acrypto_skcipher_exit_tfm(struct crypto_skcipher *tfm)
 	struct acrypto_skcipher_def *def = acrypto_skcipher_def(tfm);
 
 	acrypto_key_exit(&ctx->key);
-	if (atomic_dec_and_test(&def->tfms) && !READ_ONCE(def->servable))
-		acrypto_frontend_tfm_gone();
+	acrypto_frontend_tfm_put(&def->fe);
 }
 
 #define ACRYPTO_AES(_mode, _name, _bs, _mult, _minlen, _ivsize, _min, _max) \
@@ -179,8 +177,9 @@ static struct acrypto_skcipher_def acrypto_skciphers[] = {
  * Fill in the crypto API structure afresh before each registration: the
  * crypto API leaves an unregistered algorithm marked dead.
  */
-static void acrypto_skcipher_prepare(struct acrypto_skcipher_def *def)
+static int acrypto_skcipher_register(struct acrypto_fe_alg *fa)
 {
+	struct acrypto_skcipher_def *def = container_of(fa, typeof(*def), fe);
 	struct skcipher_alg *alg = &def->skcipher;
 
 	memset(alg, 0, sizeof(*alg));
@@ -202,75 +201,36 @@ static void acrypto_skcipher_prepare(struct acrypto_skcipher_def *def)
 	alg->decrypt = acrypto_skcipher_decrypt;
 	alg->init = acrypto_skcipher_init_tfm;
 	alg->exit = acrypto_skcipher_exit_tfm;
+
+	return crypto_register_skcipher(alg);
 }
 
-/* Is the algorithm registered but used by nobody? */
-static bool acrypto_skcipher_idle(struct acrypto_skcipher_def *def)
+static void acrypto_skcipher_unregister(struct acrypto_fe_alg *fa)
 {
-	return !atomic_read(&def->tfms) &&
-	       refcount_read(&def->skcipher.base.cra_refcnt) == 1;
+	struct acrypto_skcipher_def *def = container_of(fa, typeof(*def), fe);
+
+	crypto_unregister_skcipher(&def->skcipher);
 }
 
 /**
- * acrypto_skcipher_update() - match the registered skciphers to the devices
+ * acrypto_skcipher_init() - offer the skciphers to the front end
  *
- * Caller holds acrypto_fe_mutex.
- *
- * Return: true if an algorithm without devices could not be removed yet
- * although no transform of it is left (a reference is being dropped).
+ * Return: 0.
  */
-bool acrypto_skcipher_update(void)
-{
-	bool retry = false;
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(acrypto_skciphers); i++) {
-		struct acrypto_skcipher_def *def = &acrypto_skciphers[i];
-		bool servable = acrypto_any_device(def->alg, def->mode);
-
-		WRITE_ONCE(def->servable, servable);
-		if (servable && !def->registered) {
-			acrypto_skcipher_prepare(def);
-			err = crypto_register_skcipher(&def->skcipher);
-			if (err) {
-				pr_err("acrypto: cannot register %s: %d\n",
-				       def->driver_name, err);
-				continue;
-			}
-			def->registered = true;
-			pr_info("acrypto: registered %s (%s), priority %d\n",
-				def->driver_name, def->name, acrypto_priority);
-		} else if (!servable && def->registered) {
-			if (!acrypto_skcipher_idle(def)) {
-				retry |= !atomic_read(&def->tfms);
-				continue;
-			}
-			crypto_unregister_skcipher(&def->skcipher);
-			def->registered = false;
-			pr_info("acrypto: unregistered %s: no device serves it\n",
-				def->driver_name);
-		}
-	}
-	return retry;
-}
-
-/**
- * acrypto_skcipher_remove_all() - unregister every skcipher at module exit
- *
- * Caller holds acrypto_fe_mutex; no device and no transform is left.
- */
-void acrypto_skcipher_remove_all(void)
+int acrypto_skcipher_init(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(acrypto_skciphers); i++) {
 		struct acrypto_skcipher_def *def = &acrypto_skciphers[i];
 
-		WRITE_ONCE(def->servable, false);
-		if (def->registered) {
-			crypto_unregister_skcipher(&def->skcipher);
-			def->registered = false;
-		}
+		def->fe.base = &def->skcipher.base;
+		def->fe.needs[0].alg = def->alg;
+		def->fe.needs[0].mode = def->mode;
+		def->fe.num_needs = 1;
+		def->fe.do_register = acrypto_skcipher_register;
+		def->fe.do_unregister = acrypto_skcipher_unregister;
+		acrypto_frontend_add(&def->fe);
 	}
+	return 0;
 }

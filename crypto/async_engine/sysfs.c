@@ -23,10 +23,14 @@ static const char * const acrypto_class_names[] = {
 static const char * const acrypto_op_names[] = {
 	[ACRYPTO_OP_ENCRYPT] = "encrypt",
 	[ACRYPTO_OP_DECRYPT] = "decrypt",
+	[ACRYPTO_OP_HASH_UPDATE] = "update",
+	[ACRYPTO_OP_HASH_FINAL] = "final",
 };
 
 static const char * const acrypto_alg_names[] = {
 	[ACRYPTO_ALG_AES] = "aes",
+	[ACRYPTO_ALG_SHA1] = "sha1",
+	[ACRYPTO_ALG_SHA256] = "sha256",
 };
 
 static const char * const acrypto_mode_names[] = {
@@ -34,6 +38,10 @@ static const char * const acrypto_mode_names[] = {
 	[ACRYPTO_MODE_CBC] = "cbc",
 	[ACRYPTO_MODE_CTR] = "ctr",
 	[ACRYPTO_MODE_XTS] = "xts",
+	[ACRYPTO_MODE_GCM] = "gcm",
+	[ACRYPTO_MODE_RFC4106] = "rfc4106",
+	[ACRYPTO_MODE_HASH] = "hash",
+	[ACRYPTO_MODE_HMAC] = "hmac",
 };
 
 static struct acrypto_device *to_acrypto_device(struct device *d)

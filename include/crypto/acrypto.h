@@ -55,21 +55,39 @@ enum acrypto_class {
 
 /**
  * enum acrypto_op - operation of one step of a session
- * @ACRYPTO_OP_ENCRYPT: encrypt @src into @dst
- * @ACRYPTO_OP_DECRYPT: decrypt @src into @dst
+ * @ACRYPTO_OP_ENCRYPT: encrypt @src into @dst; for an AEAD mode, the crypto
+ *	API's layout: associated data, then text, then (in @dst) the tag
+ * @ACRYPTO_OP_DECRYPT: decrypt @src into @dst; an AEAD mode verifies the
+ *	tag and fails with -EBADMSG when it does not match
+ * @ACRYPTO_OP_HASH_UPDATE: hash @len bytes of @src into the partial hash
+ *	state at &acrypto_session.hstate (read and written)
+ * @ACRYPTO_OP_HASH_FINAL: hash @len bytes of @src (possibly none) on top of
+ *	the state at &acrypto_session.hstate (only read) and write the digest
+ *	(for HMAC, the outer hash too) to &acrypto_session.result
+ *
+ * Hash states are in the export format of the kernel's own implementation
+ * of the algorithm (struct sha1_state, struct sha256_state; for HMAC the
+ * state of the inner hash, with the key's inner pad already absorbed), so a
+ * session may move between devices in the middle of a hash.
  */
 enum acrypto_op {
 	ACRYPTO_OP_ENCRYPT,
 	ACRYPTO_OP_DECRYPT,
+	ACRYPTO_OP_HASH_UPDATE,
+	ACRYPTO_OP_HASH_FINAL,
 	__ACRYPTO_OP_MAX,
 };
 
 /**
  * enum acrypto_alg - algorithm of one step of a session
  * @ACRYPTO_ALG_AES: AES block cipher (FIPS 197)
+ * @ACRYPTO_ALG_SHA1: SHA-1 (FIPS 180-4)
+ * @ACRYPTO_ALG_SHA256: SHA-256 (FIPS 180-4)
  */
 enum acrypto_alg {
 	ACRYPTO_ALG_AES,
+	ACRYPTO_ALG_SHA1,
+	ACRYPTO_ALG_SHA256,
 	__ACRYPTO_ALG_MAX,
 };
 
@@ -80,12 +98,22 @@ enum acrypto_alg {
  * @ACRYPTO_MODE_CTR: counter mode (128-bit big endian counter), IV updated
  * @ACRYPTO_MODE_XTS: IEEE 1619 XTS with ciphertext stealing, key holds both
  *	halves
+ * @ACRYPTO_MODE_GCM: AEAD, NIST SP 800-38D with a 12-byte IV
+ * @ACRYPTO_MODE_RFC4106: AEAD, GCM for IPsec ESP (RFC 4106): key followed by
+ *	a 4-byte salt, 8-byte explicit IV, the IV counted in the associated
+ *	data
+ * @ACRYPTO_MODE_HASH: plain hash
+ * @ACRYPTO_MODE_HMAC: HMAC (RFC 2104) keyed hash
  */
 enum acrypto_mode {
 	ACRYPTO_MODE_ECB,
 	ACRYPTO_MODE_CBC,
 	ACRYPTO_MODE_CTR,
 	ACRYPTO_MODE_XTS,
+	ACRYPTO_MODE_GCM,
+	ACRYPTO_MODE_RFC4106,
+	ACRYPTO_MODE_HASH,
+	ACRYPTO_MODE_HMAC,
 	__ACRYPTO_MODE_MAX,
 };
 
@@ -112,9 +140,11 @@ struct acrypto_cap {
  * struct acrypto_key - key material of one transform (tfm)
  * @alg: enum acrypto_alg the key is for
  * @mode: enum acrypto_mode the key is for
- * @keylen: length of @data in bytes, 0 before the first setkey
+ * @set: a key was installed (an unkeyed hash installs an empty one)
+ * @keylen: length of @data in bytes
  * @data: the key as given to setkey
  * @flags: crypto tfm flags at setkey time (CRYPTO_TFM_REQ_*)
+ * @authsize: tag size of an AEAD mode, as set by the transform's user
  * @priv_size: bytes of per-request private area a session of this key
  *	offers to devices (see acrypto_session_priv())
  * @ready: bitmask of device indexes that prepared this key successfully;
@@ -130,9 +160,11 @@ struct acrypto_cap {
 struct acrypto_key {
 	u16 alg;
 	u16 mode;
+	bool set;
 	unsigned int keylen;
 	u8 *data;
 	u32 flags;
+	unsigned int authsize;
 	unsigned int priv_size;
 	unsigned long ready;
 	void *devpriv[ACRYPTO_MAX_DEVICES];
@@ -151,22 +183,32 @@ struct acrypto_session;
  * @dev: the device that performs (or performed) this step, set by the engine
  * @src: source data of this step
  * @dst: destination data of this step
- * @len: bytes to process
+ * @len: bytes to process; for an AEAD mode the crypto API's cryptlen (text,
+ *	plus the tag when decrypting)
  * @iv: IV or counter, updated by the device as the mode requires
+ * @assoclen: AEAD: bytes of associated data before the text
+ * @authsize: AEAD: tag size
+ * @hstate: hash: partial hash state
+ * @result: hash: where the digest goes
  *
  * The engine copies the step being processed into the session's view
- * (&acrypto_session.key, .src, .dst, .len, .iv), which is what devices read.
+ * (&acrypto_session.key, .src, .dst, .len, .iv, .assoclen, .authsize, .hstate,
+ * .result), which is what devices read.
  */
 struct acrypto_hop {
 	u8 op;
 	u8 alg;
 	u8 mode;
+	u16 authsize;
 	struct acrypto_key *key;
 	struct acrypto_device *dev;
 	struct scatterlist *src;
 	struct scatterlist *dst;
 	unsigned int len;
+	unsigned int assoclen;
 	u8 *iv;
+	void *hstate;
+	u8 *result;
 };
 
 /**
@@ -212,6 +254,10 @@ struct acrypto_route {
  * @dst: the current step's destination data, may be @src (view)
  * @len: bytes of @src the current step processes (view)
  * @iv: the current step's IV or counter (view)
+ * @assoclen: the current AEAD step's associated data length (view)
+ * @authsize: the current AEAD step's tag size (view)
+ * @hstate: the current hash step's partial state (view)
+ * @result: the current hash step's digest buffer (view)
  * @priv: per-request private area for the device currently processing the
  *	session, @key->priv_size bytes, see acrypto_session_priv()
  *
@@ -244,7 +290,11 @@ struct acrypto_session {
 	struct scatterlist *src;
 	struct scatterlist *dst;
 	unsigned int len;
+	unsigned int assoclen;
+	u16 authsize;
 	u8 *iv;
+	void *hstate;
+	u8 *result;
 
 	u8 priv[] __aligned(CRYPTO_MINALIGN);
 };
@@ -506,6 +556,37 @@ static inline void acrypto_session_set_crypt(struct acrypto_session *s,
 	hop->dst = dst;
 	hop->len = len;
 	hop->iv = iv;
+}
+
+/**
+ * acrypto_session_set_aead() - AEAD parameters of the last added step
+ * @s: session being built
+ * @assoclen: bytes of associated data at the start of the source
+ * @authsize: tag size
+ */
+static inline void acrypto_session_set_aead(struct acrypto_session *s,
+					    unsigned int assoclen,
+					    unsigned int authsize)
+{
+	struct acrypto_hop *hop = acrypto_session_last_hop(s);
+
+	hop->assoclen = assoclen;
+	hop->authsize = authsize;
+}
+
+/**
+ * acrypto_session_set_hash() - hash buffers of the last added step
+ * @s: session being built
+ * @state: partial hash state, see &enum acrypto_op
+ * @result: digest buffer of a %ACRYPTO_OP_HASH_FINAL step
+ */
+static inline void acrypto_session_set_hash(struct acrypto_session *s,
+					    void *state, u8 *result)
+{
+	struct acrypto_hop *hop = acrypto_session_last_hop(s);
+
+	hop->hstate = state;
+	hop->result = result;
 }
 
 /**

@@ -3,14 +3,17 @@
 #
 # PID 1 of the acrypto test guest (busybox ash; installed as /init).
 #
-# Kernel command line:
-#   acrypto.run=PATH        run PATH (a script or program in the image) with
+# Kernel command line (each also accepted with the prefix "acrypto." as first
+# specified; run-vm.sh uses "acrypto_vm." because busybox modprobe hands
+# "acrypto.X=Y" words to our module named acrypto as parameters):
+#   acrypto_vm.run=PATH     run PATH (a script or program in the image) with
 #                           stdout/stderr on /dev/ttyS1, the TAP channel; then
 #                           print "ACRYPTO-VM-DONE rc=N" there and power off.
 #                           Without it: a shell on ttyS0, power off on exit.
-#   acrypto.args=a,b,c      arguments for PATH (commas become spaces)
-#   acrypto.panic_on_warn=1 set kernel.panic_on_warn before running PATH
-#   acrypto.kmemleak=0      skip the kmemleak scan after PATH (done by
+#   acrypto_vm.args=a,b,c   arguments for PATH (commas become spaces)
+#   acrypto_vm.panic_on_warn=1
+#                           set kernel.panic_on_warn before running PATH
+#   acrypto_vm.kmemleak=0   skip the kmemleak scan after PATH (done by
 #                           default when the kernel has kmemleak)
 # Kernel messages stay on ttyS0 (the console). After PATH, the kernel log at
 # warning level and above is dumped to ttyS0 too: with loglevel=4 on the
@@ -54,10 +57,10 @@ run='' args='' panic_on_warn=0 kmemleak=1
 # shellcheck disable=SC2013 # the command line is a list of words
 for word in $(cat /proc/cmdline); do
 	case $word in
-	acrypto.run=*) run=${word#*=} ;;
-	acrypto.args=*) args=$(echo "${word#*=}" | tr , ' ') ;;
-	acrypto.panic_on_warn=*) panic_on_warn=${word#*=} ;;
-	acrypto.kmemleak=*) kmemleak=${word#*=} ;;
+	acrypto.run=*|acrypto_vm.run=*) run=${word#*=} ;;
+	acrypto.args=*|acrypto_vm.args=*) args=$(echo "${word#*=}" | tr , ' ') ;;
+	acrypto.panic_on_warn=*|acrypto_vm.panic_on_warn=*) panic_on_warn=${word#*=} ;;
+	acrypto.kmemleak=*|acrypto_vm.kmemleak=*) kmemleak=${word#*=} ;;
 	esac
 done
 
@@ -70,7 +73,7 @@ power_off() {
 }
 
 if [ -z "$run" ]; then
-	echo "init: no acrypto.run= given; shell on ttyS0, power off on exit" >/dev/console
+	echo "init: no acrypto_vm.run= given; shell on ttyS0, power off on exit" >/dev/console
 	setsid cttyhack sh -l
 	power_off
 fi

@@ -109,8 +109,9 @@ tap_done() {
 	[ "$TAP_FAIL" -eq 0 ]
 }
 
-# Load modules; 0 if all are loaded or built in. Built-ins are accepted
-# explicitly: busybox's modprobe knows no modules.builtin.
+# Load modules; 0 if all are loaded or built in. Busybox's modprobe accepts
+# a built-in name when modules.builtin lists it; a module that is loaded
+# already or listed there is accepted here even if modprobe fails.
 kmod_load() {
 	for _tap_m in "$@"; do
 		if ! modprobe "$_tap_m" 2>/dev/null; then

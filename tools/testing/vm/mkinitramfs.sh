@@ -148,9 +148,11 @@ done
 # mke2fs picks the file system type from its name.
 if [ -e "$S/usr/sbin/mke2fs" ]; then
 	for n in mkfs.ext2 mkfs.ext3 mkfs.ext4; do ln -sf mke2fs "$S/usr/sbin/$n"; done
-	[ -e /etc/mke2fs.conf ] && copy_file /etc/mke2fs.conf
+	if [ -e /etc/mke2fs.conf ]; then copy_file /etc/mke2fs.conf; fi
 fi
-[ -e /usr/share/misc/pci.ids ] && [ -e "$S/usr/bin/lspci" ] && copy_file /usr/share/misc/pci.ids
+if [ -e /usr/share/misc/pci.ids ] && [ -e "$S/usr/bin/lspci" ]; then
+	copy_file /usr/share/misc/pci.ids
+fi
 
 # libkcapi for our own test programs, and libgcc_s (cryptsetup dlopen()s it
 # through libc's pthread_cancel, so ldd does not list it).
@@ -281,10 +283,21 @@ done
 OUR_MODULES=()
 for dir in "${EXTRA_DIRS[@]}"; do
 	[ -d "$dir" ] || die "--extra $dir is not a directory"
+	n=${#OUR_MODULES[@]}
 	while IFS= read -r f; do OUR_MODULES+=("$f"); done < <(find "$dir" -name '*.ko')
+	[ ${#OUR_MODULES[@]} -gt "$n" ] ||
+		echo "mkinitramfs: warning: no *.ko below --extra $dir" >&2
 done
 declare -A OURS=()
 for f in "${OUR_MODULES[@]}"; do OURS[$(norm "$f")]=$f; done
+# One of ours named like a module of the tree replaces it (depmod would
+# prefer kernel/ over extra/).
+for n in "${!OURS[@]}"; do
+	if [ -n "${WANT[$n]:-}" ]; then
+		echo "mkinitramfs: ${OURS[$n]} replaces ${WANT[$n]}" >&2
+		unset "WANT[$n]"
+	fi
+done
 
 # Dependency closure. Our modules may depend on each other (resolved within
 # extra/) or on Debian modules (pulled in from --moddir).

@@ -4,21 +4,21 @@
 # Send one QMP command to a guest started with run-vm.sh --qmp SOCK and print
 # the reply (one JSON line). Negotiates qmp_capabilities first.
 #
-# Usage: qmp.sh [-t SEC] [-e EVENT] SOCK 'JSON command'
+# Usage: qmp.sh [-t SEC] [-e REGEX] SOCK 'JSON command'
 #   -t SEC    give up after SEC seconds per reply (default 10)
-#   -e EVENT  after a successful reply, also wait for an event of that name
-#             (e.g. DEVICE_DELETED once the guest released an unplugged
-#             device) and print it
+#   -e REGEX  after a successful reply, also wait for an event whose JSON line
+#             matches the extended regex REGEX and print it; e.g. the guest
+#             released an unplugged device: '"DEVICE_DELETED".*"device": "vc1"'
 # Examples:
 #   qmp.sh /tmp/qmp.sock '{"execute":"device_del","arguments":{"id":"vc1"}}'
-#   qmp.sh -e DEVICE_DELETED -t 30 /tmp/qmp.sock \
+#   qmp.sh -e '"DEVICE_DELETED".*"device": "vc1"' -t 30 /tmp/qmp.sock \
 #          '{"execute":"device_del","arguments":{"id":"vc1"}}'
 # Exit status: 0 on {"return": ...}, 1 on {"error": ...} or timeout.
 
 set -euo pipefail
 
 usage() {
-	echo "Usage: $0 [-t SEC] [-e EVENT] SOCK 'JSON command'" >&2
+	echo "Usage: $0 [-t SEC] [-e REGEX] SOCK 'JSON command'" >&2
 	exit 2
 }
 
@@ -52,17 +52,17 @@ expect() {
 	return 1
 }
 
-expect '"QMP"'				# greeting
+expect '^\{"QMP"'				# greeting
 echo '{"execute":"qmp_capabilities"}' >&"$to_qmp"
-expect '"return"|"error"'
+expect '^\{"(return|error)"'
 [[ $REPLY == *'"return"'* ]] || { echo "qmp.sh: $REPLY" >&2; exit 1; }
 
 echo "$CMD" >&"$to_qmp"
-expect '"return"|"error"'
+expect '^\{"(return|error)"'
 echo "$REPLY"
 [[ $REPLY == *'"return"'* ]] || exit 1
 
 if [ -n "$EVENT" ]; then
-	expect "\"event\": *\"$EVENT\""
+	expect "\"event\".*$EVENT"
 	echo "$REPLY"
 fi

@@ -30,7 +30,7 @@ Usage: $0 --initrd FILE [--kernel IMG] [--kver VER] [--extra-initrd FILE]...
   --extra-initrd FILE   cpio (gzip'ed or not) appended to the image: per-run
                         scripts without rebuilding it (repeatable)
   --overlay DIR         pack DIR as an extra cpio rooted at / (repeatable)
-  --run PATH --args a,b guest command and its arguments (acrypto.run/args);
+  --run PATH --args a,b guest command and its arguments (acrypto_vm.run/args);
                         without --run the guest starts a shell on ttyS0
   --smp N --mem MiB     CPUs (default 2), memory (default 2048)
   --virtio-crypto N     N virtio-crypto-pci devices (ids vc0.., builtin backend)
@@ -42,7 +42,7 @@ Usage: $0 --initrd FILE [--kernel IMG] [--kver VER] [--extra-initrd FILE]...
                         removed on success)
   --tap-log FILE        also keep the TAP channel (ttyS1) in FILE
   --append ARGS         extra kernel command line
-  --panic-on-warn       acrypto.panic_on_warn=1
+  --panic-on-warn       acrypto_vm.panic_on_warn=1
   --allow-kernel-warnings  report kernel problems but do not fail on them
   --ignore-warning REGEX   console lines matching REGEX are not problems
                         (repeatable; e.g. a known virtio_crypto RSA warning)
@@ -152,9 +152,9 @@ if [ ${#EXTRA_INITRDS[@]} -gt 0 ] || [ ${#OVERLAYS[@]} -gt 0 ]; then
 fi
 
 CMDLINE="console=ttyS0 quiet panic=-1 loglevel=4"
-[ -n "$RUN" ] && CMDLINE+=" acrypto.run=$RUN"
-[ -n "$ARGS" ] && CMDLINE+=" acrypto.args=$ARGS"
-[ "$PANIC_ON_WARN" = 1 ] && CMDLINE+=" acrypto.panic_on_warn=1"
+[ -n "$RUN" ] && CMDLINE+=" acrypto_vm.run=$RUN"
+[ -n "$ARGS" ] && CMDLINE+=" acrypto_vm.args=$ARGS"
+[ "$PANIC_ON_WARN" = 1 ] && CMDLINE+=" acrypto_vm.panic_on_warn=1"
 [ -n "$APPEND" ] && CMDLINE+=" $APPEND"
 
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -nodefaults -display none -no-reboot
@@ -184,7 +184,10 @@ for ((i = 0; i < VCRYPTO; i++)); do
 	QEMU+=(-object "cryptodev-backend-builtin,id=c$i"
 		-device "virtio-crypto-pci,id=vc$i,cryptodev=c$i$bus")
 done
-[ -n "$QMP" ] && QEMU+=(-qmp "unix:$QMP,server=on,wait=off")
+if [ -n "$QMP" ]; then
+	[ -S "$QMP" ] && rm -f "$QMP"	# left over from a killed run
+	QEMU+=(-qmp "unix:$QMP,server=on,wait=off")
+fi
 QEMU+=("${QEMU_ARGS[@]}")
 
 echo "run-vm: ${QEMU[*]}" >&2

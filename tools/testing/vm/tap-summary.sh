@@ -12,42 +12,56 @@
 #     count as failed, and so does a "Bail out!" (at least one failure);
 #   - indented lines (subtests) and anything else are passed through only.
 # Exit status: 1 if anything failed or no test ran at all, else 0.
+#
+# Plain bash on purpose: mawk buffers its input, which would hold back a
+# live stream from run-vm.sh.
 
 set -euo pipefail
 
-awk '
-	function close_doc(bailed,   missing) {
-		missing = (plan >= 0 && seen < plan) ? plan - seen : 0
-		if (bailed && missing == 0)
-			missing = 1
-		failed += missing
-		plan = -1; seen = 0
-	}
-	BEGIN { plan = -1; seen = 0; passed = 0; failed = 0; ran = 0 }
-	{ print; fflush() }
-	{ sub(/\r$/, "") }
-	/^1\.\.[0-9]+/ {
-		n = substr($0, 4) + 0
-		if (plan < 0 && seen > 0) {	# trailing plan closes the document
-			plan = n; close_doc(0)
-		} else {			# leading plan opens a new one
-			close_doc(0); plan = n
-		}
-		next
-	}
-	/^Bail out!/ { ran = 1; close_doc(1); next }
-	/^(not )?ok([ \t]|$)/ {
-		seen++; ran = 1
-		directive = ""
-		if (match($0, /#[ \t]*(SKIP|skip|Skip|TODO|todo|Todo)/))
-			directive = toupper(substr($0, RSTART + 1))
-		if (directive ~ /^[ \t]*(SKIP|TODO)/)
-			next
-		if ($0 ~ /^not ok/) failed++; else passed++
-	}
-	END {
-		close_doc(0)
-		printf "%d passed, %d failed\n", passed, failed
-		exit (failed > 0 || !ran) ? 1 : 0
-	}
-'
+passed=0 failed=0 ran=0
+plan=-1 seen=0		# current document
+
+close_doc() {	# [bailed]
+	local missing=0
+
+	if [ "$plan" -ge 0 ] && [ "$seen" -lt "$plan" ]; then
+		missing=$((plan - seen))
+	fi
+	if [ -n "${1:-}" ] && [ "$missing" -eq 0 ]; then
+		missing=1
+	fi
+	failed=$((failed + missing))
+	plan=-1 seen=0
+}
+
+directive_re='#[[:space:]]*([Ss][Kk][Ii][Pp]|[Tt][Oo][Dd][Oo])'
+while IFS= read -r line || [ -n "$line" ]; do
+	printf '%s\n' "$line"
+	line=${line%$'\r'}
+	if [[ $line =~ ^1\.\.([0-9]+) ]]; then
+		n=$((10#${BASH_REMATCH[1]}))
+		if [ "$plan" -lt 0 ] && [ "$seen" -gt 0 ]; then
+			plan=$n		# trailing plan closes the document
+			close_doc
+		else
+			close_doc	# leading plan opens a new one
+			plan=$n
+		fi
+	elif [[ $line == 'Bail out!'* ]]; then
+		ran=1
+		close_doc bailed
+	elif [[ $line =~ ^(not )?ok([[:space:]]|$) ]]; then
+		seen=$((seen + 1)) ran=1
+		if [[ $line =~ $directive_re ]]; then
+			continue
+		elif [[ $line == 'not ok'* ]]; then
+			failed=$((failed + 1))
+		else
+			passed=$((passed + 1))
+		fi
+	fi
+done
+close_doc
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$ran" -eq 1 ]
