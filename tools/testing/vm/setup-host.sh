@@ -18,6 +18,8 @@ PACKAGES=(
 	# userspace copied into the guest
 	kcapi-tools libkcapi-dev cryptsetup-bin dmsetup iproute2 util-linux
 	e2fsprogs pciutils procps xz-utils
+	# static checks: sparse (make C=2), checkpatch from the kernel source
+	sparse linux-source-6.1
 )
 
 case ${1:-} in
