@@ -7,9 +7,13 @@
  * serve every step it needs, so that the kernel's self-test, which runs
  * during registration, goes through real devices.  When that stops being
  * true the algorithm is unregistered as soon as no transform uses it; until
- * then its requests finish with -ENODEV and no new transform is created.  A
- * transform that goes away while its algorithm has no device schedules the
- * check again.
+ * then its requests finish with -ENODEV.  A new transform is refused with
+ * -EAGAIN, which makes the crypto API mark the algorithm dying
+ * (crypto_shoot_alg()) and allocate the next best implementation instead,
+ * so the orphan never shadows the kernel's own algorithms.  A dying
+ * algorithm is registered afresh once idle, if devices serve it again.  A
+ * transform that goes away while its algorithm has no device or is dying
+ * schedules the check again.
  *
  * Registration and unregistration happen under acrypto_fe_mutex, never
  * under acrypto_dev_rwsem: the self-test allocates transforms, and their
@@ -61,6 +65,12 @@ static bool acrypto_fe_idle(struct acrypto_fe_alg *fa)
 	       refcount_read(&fa->base->cra_refcnt) == 1;
 }
 
+/* Did the crypto API give up on the algorithm (see acrypto_frontend_tfm_get)? */
+static bool acrypto_fe_dying(struct acrypto_fe_alg *fa)
+{
+	return READ_ONCE(fa->base->cra_flags) & CRYPTO_ALG_DYING;
+}
+
 /*
  * Returns true if an algorithm without devices could not be removed yet
  * although no transform of it is left (a reference is being dropped).
@@ -71,6 +81,16 @@ static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
 	int err;
 
 	WRITE_ONCE(fa->servable, servable);
+	if (fa->registered && (!servable || acrypto_fe_dying(fa))) {
+		if (!acrypto_fe_idle(fa))
+			return !atomic_read(&fa->tfms);
+		fa->do_unregister(fa);
+		fa->registered = false;
+		pr_info("acrypto: unregistered %s: %s\n",
+			fa->base->cra_driver_name,
+			servable ? "registering it afresh" :
+				   "no device serves it");
+	}
 	if (servable && !fa->registered) {
 		err = fa->do_register(fa);
 		if (err) {
@@ -82,13 +102,6 @@ static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
 		pr_info("acrypto: registered %s (%s), priority %d\n",
 			fa->base->cra_driver_name, fa->base->cra_name,
 			fa->base->cra_priority);
-	} else if (!servable && fa->registered) {
-		if (!acrypto_fe_idle(fa))
-			return !atomic_read(&fa->tfms);
-		fa->do_unregister(fa);
-		fa->registered = false;
-		pr_info("acrypto: unregistered %s: no device serves it\n",
-			fa->base->cra_driver_name);
 	}
 	return false;
 }
@@ -124,12 +137,14 @@ static void acrypto_fe_worker(struct work_struct *work)
  * acrypto_frontend_tfm_get() - a transform of @fa is being created
  * @fa: its algorithm
  *
- * Return: 0, or -ENODEV if no device serves the algorithm any more.
+ * Return: 0, or -EAGAIN if no device serves the algorithm any more: the
+ * crypto API then marks it dying and falls back to the next best
+ * implementation of the algorithm.
  */
 int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa)
 {
 	if (!READ_ONCE(fa->servable))
-		return -ENODEV;
+		return -EAGAIN;
 	atomic_inc(&fa->tfms);
 	return 0;
 }
@@ -143,7 +158,8 @@ int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa)
  */
 void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa)
 {
-	if (atomic_dec_and_test(&fa->tfms) && !READ_ONCE(fa->servable))
+	if (atomic_dec_and_test(&fa->tfms) &&
+	    (!READ_ONCE(fa->servable) || acrypto_fe_dying(fa)))
 		schedule_delayed_work(&acrypto_fe_work, 0);
 }
 

@@ -87,7 +87,8 @@ static int acrypto_skcipher_crypt(struct skcipher_request *req, u8 op)
 	struct acrypto_skcipher_request_ctx *rctx = skcipher_request_ctx(req);
 	struct acrypto_session *s = &rctx->s;
 
-	if (unlikely(!req->cryptlen))
+	/* As the kernel's own modes: empty is fine except for XTS. */
+	if (unlikely(!req->cryptlen && def->mode != ACRYPTO_MODE_XTS))
 		return 0;
 	if (unlikely(req->cryptlen % def->multiple ||
 		     req->cryptlen < def->min_len))

@@ -253,7 +253,8 @@ struct acrypto_route {
  * @src: the current step's source data (view)
  * @dst: the current step's destination data, may be @src (view)
  * @len: bytes of @src the current step processes (view)
- * @iv: the current step's IV or counter (view)
+ * @iv: the current step's IV or counter (view); not a valid pointer for
+ *	modes without an IV (ECB, hashes): do not touch it there
  * @assoclen: the current AEAD step's associated data length (view)
  * @authsize: the current AEAD step's tag size (view)
  * @hstate: the current hash step's partial state (view)
