@@ -11,7 +11,7 @@
 #  - a held AF_ALG transform of acrypto-cbc-aes: rmmod acrypto_soft
 #    succeeds, the unused algorithms leave, the held one stays and its
 #    requests fail with ENODEV, new transforms of it cannot be made,
-#    cbc(aes) still works (a known problem, marked TODO), rmmod acrypto is
+#    cbc(aes) still works (the kernel's own implementation), rmmod acrypto is
 #    refused; reloading acrypto_soft revives the held transform (same
 #    output); once the holder exits the algorithm leaves within 2 s and
 #    acrypto unloads;
@@ -144,12 +144,10 @@ check "held acrypto-cbc-aes stays in /proc/crypto" proc_has_driver acrypto-cbc-a
 check "request on the held transform fails with ENODEV" held_request 1 ENODEV
 check "no new transform of acrypto-cbc-aes can be made" \
 	"$TOOL" crypt -e ANY -s bind acrypto-cbc-aes
-# Known engine problem: the orphaned algorithm keeps the highest priority and
-# its init refuses new transforms with ENODEV, so the crypto API never falls
-# back to cbc-aes-aesni: every new cbc(aes) user fails until the last old
-# transform is gone.
-check_todo "cbc(aes) by cra_name still works while acrypto-cbc-aes has no device" \
-	"orphaned acrypto algorithm shadows the kernel's cbc(aes)" \
+# The orphaned algorithm refuses new transforms with EAGAIN, which makes the
+# crypto API mark it dying and fall back to the kernel's cbc-aes-aesni: new
+# cbc(aes) users must not notice the missing device.
+check "cbc(aes) by cra_name still works while acrypto-cbc-aes has no device" \
 	"$TOOL" crypt 'cbc(aes)' 256
 check "rmmod acrypto is refused while a transform is held" rmmod_refused acrypto
 check "modprobe acrypto_soft while the transform is held" modprobe acrypto_soft
