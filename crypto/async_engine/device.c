@@ -192,6 +192,8 @@ int acrypto_device_register(struct acrypto_device *dev)
 	err = device_add(&dev->dev);
 	if (err)
 		goto err_free_index;
+	/* sysfs_notify() may sleep; notifying the node itself may not. */
+	dev->broken_kn = sysfs_get_dirent(dev->dev.kobj.sd, "broken");
 
 	acrypto_dev_slot[dev->index] = dev;
 	acrypto_keys_prepare_device(dev);
@@ -264,6 +266,8 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 	dev->index = -1;
 	up_write(&acrypto_dev_rwsem);
 
+	sysfs_put(dev->broken_kn);
+	dev->broken_kn = NULL;
 	device_del(&dev->dev);
 	clear_bit(ACRYPTO_DEV_DYING, &dev->state);
 	pr_info("acrypto: %s: unregistered\n", dev->name);
@@ -300,7 +304,8 @@ void acrypto_device_set_broken(struct acrypto_device *dev, bool broken)
 		dev_info(&dev->dev, "back in service\n");
 		acrypto_device_kick(dev);
 	}
-	sysfs_notify(&dev->dev.kobj, NULL, "broken");
+	if (dev->broken_kn)
+		sysfs_notify_dirent(dev->broken_kn);
 }
 EXPORT_SYMBOL_GPL(acrypto_device_set_broken);
 

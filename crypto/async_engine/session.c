@@ -581,8 +581,18 @@ void acrypto_device_drain(struct acrypto_device *dev, bool reclaim)
 
 	if (reclaim)
 		n = acrypto_queue_reclaim(dev, &taken);
-	if (n)
+	if (n) {
 		dev_info(&dev->dev, "took back %u sessions it had accepted\n", n);
+		/*
+		 * The device has room again for what it gave back.  If it said
+		 * -ENOSPC it owes us an unblock it may never send, having
+		 * nothing left to complete, and ->cancel() cannot call us.
+		 */
+		spin_lock_bh(&dev->lock);
+		dev->unblock_seq++;
+		dev->full = false;
+		spin_unlock_bh(&dev->lock);
+	}
 
 	local_bh_disable();
 	rcu_read_lock();

@@ -31,12 +31,12 @@ static unsigned long acrypto_watchdog_period(void)
 	return clamp(msecs_to_jiffies(ms / 4), 1UL, (unsigned long)HZ);
 }
 
+/* Holds sessions and completed none for @timeout. */
 static bool acrypto_device_stalled(struct acrypto_device *dev,
 				   unsigned long timeout)
 {
-	int inflight = atomic_read(&dev->inflight);
-
-	return inflight && acrypto_device_usable(dev) &&
+	return atomic_read(&dev->inflight) &&
+	       !test_bit(ACRYPTO_DEV_DYING, &dev->state) &&
 	       time_after(jiffies, READ_ONCE(dev->progress) + timeout);
 }
 
@@ -48,10 +48,25 @@ static void acrypto_watchdog_worker(struct work_struct *work)
 	if (ms) {
 		unsigned long timeout = msecs_to_jiffies(ms);
 
+		/*
+		 * Acting under RCU keeps each device and its driver alive:
+		 * unregistration waits for a grace period.  Nothing here
+		 * sleeps.
+		 */
 		rcu_read_lock();
 		acrypto_for_each_device(dev) {
 			if (!acrypto_device_stalled(dev, timeout))
 				continue;
+			if (test_bit(ACRYPTO_DEV_BROKEN, &dev->state)) {
+				/*
+				 * Out of service already, yet holding sessions
+				 * it does not complete: some reached it while
+				 * it was being taken out (->process() ran
+				 * during the reclaim).  Ask for them again.
+				 */
+				acrypto_device_drain(dev, true);
+				continue;
+			}
 			dev_err(&dev->dev,
 				"stalled: %d sessions, none completed for %u ms\n",
 				atomic_read(&dev->inflight), ms);

@@ -45,6 +45,8 @@
 #include <linux/sysfs.h>
 
 #define ADAPTIVE_LB_MAX_SHIFT	10
+/* Estimates are capped, so that a cost never overflows. */
+#define ADAPTIVE_LB_MAX_NS	(10ULL * NSEC_PER_SEC)
 
 /**
  * struct adaptive_lb_est - what the balancer knows about one device
@@ -207,6 +209,7 @@ static void adaptive_lb_complete(struct acrypto_lb *lb,
 		return;
 	now = ktime_get_ns();
 	sample = now > s->start_ns ? now - s->start_ns : 1;
+	sample = min_t(u64, sample, ADAPTIVE_LB_MAX_NS);
 
 	if (READ_ONCE(est->dev) != dev) {
 		/* First sample of this device (or of a new one at this index). */
@@ -219,7 +222,7 @@ static void adaptive_lb_complete(struct acrypto_lb *lb,
 
 	ewma = READ_ONCE(est->ewma_ns);
 	if (adaptive_lb_device_error(err))
-		ewma = max(2 * ewma, sample);
+		ewma = min(max(2 * ewma, sample), ADAPTIVE_LB_MAX_NS);
 	else if (sample > ewma)
 		ewma += (sample - ewma) >> shift;
 	else

@@ -398,6 +398,8 @@ struct acrypto_dev_pcpu {
  * @unblock_seq: bumped by acrypto_device_unblock()
  * @pcpu: per-CPU queues and counters
  * @wait: woken when @inflight drops to zero on a dying device
+ * @broken_kn: sysfs node of the "broken" attribute, for notifications from
+ *	any context
  * @priv: the driver's private area, see acrypto_device_priv()
  *
  * Allocate with acrypto_device_alloc(), register with
@@ -430,6 +432,7 @@ struct acrypto_device {
 
 	struct acrypto_dev_pcpu __percpu *pcpu;
 	wait_queue_head_t wait;
+	struct kernfs_node *broken_kn;
 
 	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
 };

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-host.sh - run the acrypto-lb suite in a QEMU guest; TAP on stdout.
+#
+# Called by tools/testing/run-tests.sh with an image that already holds the
+# modules and this suite at /acrypto/tests/acrypto-lb/:
+#
+#	run-host.sh --initrd IMG --kernel IMG --timeout-scale N
+#
+# Without --initrd it builds what it needs itself: the modules (make in the
+# repository), lbload, and an initramfs with mkinitramfs.sh --extra for our
+# modules and the test device and --files for the suite.
+#
+# Other options:
+#   --kdir DIR      kernel build tree for the modules (standalone only)
+#   --group NAME    run only this group of run.sh (repeatable)
+#   --console-log F keep the guest's kernel console in F
+#   --out DIR       work directory (standalone; default .vm/acrypto-lb)
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../../../.." && pwd)
+VM=$ROOT/tools/testing/vm
+GUEST_DIR=/acrypto/tests/acrypto-lb
+
+INITRD='' KERNEL='' SCALE=1 KDIR='' OUT='' CONSOLE=()
+SEL_GROUPS=()
+
+usage() {
+	sed -n '3,/^$/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--initrd) INITRD=${2:?}; shift 2 ;;
+	--kernel) KERNEL=${2:?}; shift 2 ;;
+	--timeout-scale) SCALE=${2:?}; shift 2 ;;
+	--kdir) KDIR=${2:?}; shift 2 ;;
+	--group) SEL_GROUPS+=("${2:?}"); shift 2 ;;
+	--console-log) CONSOLE=(--console-log "${2:?}"); shift 2 ;;
+	--out) OUT=${2:?}; shift 2 ;;
+	-h|--help) usage ;;
+	*) echo "run-host: unknown option '$1'" >&2; usage ;;
+	esac
+done
+
+if [ -z "$INITRD" ]; then
+	OUT=${OUT:-$ROOT/.vm/acrypto-lb}
+	mkdir -p "$OUT"
+	make -s -C "$ROOT" ${KDIR:+KDIR="$KDIR"} modules >&2
+	rm -rf "$OUT/suite"
+	make -s -C "$HERE" O="$OUT/suite" >&2
+	bash "$VM/mkinitramfs.sh" \
+		--extra "$ROOT/crypto" \
+		--extra "$ROOT/tools/testing/acrypto_testdev" \
+		--files "$OUT/suite:$GUEST_DIR" \
+		--out "$OUT/initrd.cpio.gz" >&2
+	INITRD=$OUT/initrd.cpio.gz
+fi
+
+KARGS=()
+[ -n "$KERNEL" ] && KARGS=(--kernel "$KERNEL")
+ARGS=''
+if [ ${#SEL_GROUPS[@]} -gt 0 ]; then
+	ARGS=$(IFS=,; echo "${SEL_GROUPS[*]}")
+fi
+
+# Under TCG the whole suite takes a few minutes; leave a wide margin.
+exec bash "$VM/run-vm.sh" --initrd "$INITRD" "${KARGS[@]}" "${CONSOLE[@]}" \
+	--run "$GUEST_DIR/run.sh" ${ARGS:+--args "$ARGS"} \
+	--timeout $((1800 * SCALE))
