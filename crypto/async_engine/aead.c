@@ -105,6 +105,9 @@ static int acrypto_authenc_setkey(struct crypto_aead *tfm, const u8 *key,
 	struct acrypto_aead_ctx *ctx = crypto_aead_ctx(tfm);
 	u32 flags = crypto_aead_get_flags(tfm);
 	struct crypto_authenc_keys keys;
+	u8 digest[SHA256_DIGEST_SIZE];
+	unsigned int authkeylen;
+	const u8 *authkey;
 	int err;
 
 	err = crypto_authenc_extractkeys(&keys, key, keylen);
@@ -116,15 +119,17 @@ static int acrypto_authenc_setkey(struct crypto_aead *tfm, const u8 *key,
 
 	/* The MAC step starts from the inner pad's state. */
 	err = crypto_shash_setkey(ctx->hmac, keys.authkey, keys.authkeylen) ?:
-	      acrypto_hash_init_state(ctx->hmac, &ctx->hmac_state);
+	      acrypto_hash_init_state(ctx->hmac, &ctx->hmac_state) ?:
+	      acrypto_hmac_reduce_key("sha256", keys.authkey, keys.authkeylen,
+				      digest, &authkey, &authkeylen);
 	if (err)
 		goto out;
 
-	err = acrypto_key_set(&ctx->auth_key, keys.authkey, keys.authkeylen,
-			      flags) ?:
+	err = acrypto_key_set(&ctx->auth_key, authkey, authkeylen, flags) ?:
 	      acrypto_key_set(&ctx->key, keys.enckey, keys.enckeylen, flags);
 out:
 	memzero_explicit(&keys, sizeof(keys));
+	memzero_explicit(digest, sizeof(digest));
 	return err;
 }
 
@@ -435,7 +440,14 @@ static int acrypto_aead_register(struct acrypto_fe_alg *fa)
 	strscpy(alg->base.cra_name, def->name, sizeof(alg->base.cra_name));
 	strscpy(alg->base.cra_driver_name, def->driver_name,
 		sizeof(alg->base.cra_driver_name));
-	alg->base.cra_priority = acrypto_priority;
+	/*
+	 * The kernel prices an authenc instance at ten times its cipher's
+	 * priority plus its hash's (crypto/authenc.c): ours is made of the
+	 * engine's cipher and MAC, priced the same way, so that it is above
+	 * every instance of the kernel's own implementations.
+	 */
+	alg->base.cra_priority = acrypto_aead_is_authenc(def) ?
+				 11 * acrypto_priority : acrypto_priority;
 	alg->base.cra_flags = CRYPTO_ALG_ASYNC;
 	alg->base.cra_blocksize = def->blocksize;
 	alg->base.cra_ctxsize = sizeof(struct acrypto_aead_ctx);

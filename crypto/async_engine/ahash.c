@@ -40,6 +40,7 @@ struct acrypto_ahash_def {
 	const char *name;
 	const char *driver_name;
 	const char *sw_name;
+	const char *hash_name;
 	u16 alg;
 	u16 mode;
 	unsigned int digestsize;
@@ -64,6 +65,47 @@ int acrypto_hash_init_state(struct crypto_shash *shash, void *state)
 	desc->tfm = shash;
 	err = crypto_shash_init(desc) ?: crypto_shash_export(desc, state);
 	shash_desc_zero(desc);
+	return err;
+}
+
+/**
+ * acrypto_hmac_reduce_key() - the key HMAC really uses
+ * @hash: the underlying hash, "sha1" or "sha256"
+ * @key: the key as given to setkey
+ * @keylen: its length
+ * @buf: room for the digest of @hash
+ * @out: receives @key, or @buf holding the digest of @key
+ * @outlen: receives the length of *@out
+ *
+ * HMAC (RFC 2104) hashes keys longer than the hash's block size and uses
+ * the digest instead.  Doing so here hands devices keys of at most one
+ * block, whatever the caller gave.
+ *
+ * Context: process context, may sleep.
+ *
+ * Return: 0, or the error of the hash.
+ */
+int acrypto_hmac_reduce_key(const char *hash, const u8 *key,
+			    unsigned int keylen, u8 *buf, const u8 **out,
+			    unsigned int *outlen)
+{
+	struct crypto_shash *tfm;
+	int err;
+
+	*out = key;
+	*outlen = keylen;
+	if (keylen <= SHA256_BLOCK_SIZE)	/* the same for SHA-1 */
+		return 0;
+
+	tfm = crypto_alloc_shash(hash, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	err = crypto_shash_tfm_digest(tfm, key, keylen, buf);
+	if (!err) {
+		*out = buf;
+		*outlen = crypto_shash_digestsize(tfm);
+	}
+	crypto_free_shash(tfm);
 	return err;
 }
 
@@ -162,14 +204,21 @@ static int acrypto_ahash_setkey(struct crypto_ahash *tfm, const u8 *key,
 				unsigned int keylen)
 {
 	struct acrypto_ahash_ctx *ctx = crypto_ahash_ctx(tfm);
+	struct acrypto_ahash_def *def = acrypto_ahash_def(tfm);
+	u8 digest[SHA256_DIGEST_SIZE];
+	unsigned int len;
+	const u8 *k;
 	int err;
 
 	err = crypto_shash_setkey(ctx->sw, key, keylen) ?:
-	      acrypto_hash_init_state(ctx->sw, ctx->init_state);
-	if (err)
-		return err;
-	return acrypto_key_set(&ctx->key, key, keylen,
-			       crypto_ahash_get_flags(tfm));
+	      acrypto_hash_init_state(ctx->sw, ctx->init_state) ?:
+	      acrypto_hmac_reduce_key(def->hash_name, key, keylen, digest,
+				      &k, &len);
+	if (!err)
+		err = acrypto_key_set(&ctx->key, k, len,
+				      crypto_ahash_get_flags(tfm));
+	memzero_explicit(digest, sizeof(digest));
+	return err;
 }
 
 static int acrypto_ahash_init_tfm(struct crypto_ahash *tfm)
@@ -229,11 +278,12 @@ static void acrypto_ahash_exit_tfm(struct crypto_ahash *tfm)
 	acrypto_frontend_tfm_put(&def->fe);
 }
 
-#define ACRYPTO_HASH(_name, _drv, _sw, _alg, _mode, _dsize, _ssize)	\
+#define ACRYPTO_HASH(_name, _drv, _sw, _hash, _alg, _mode, _dsize, _ssize) \
 	{								\
 		.name = _name,						\
 		.driver_name = _drv,					\
 		.sw_name = _sw,						\
+		.hash_name = _hash,					\
 		.alg = ACRYPTO_ALG_##_alg,				\
 		.mode = ACRYPTO_MODE_##_mode,				\
 		.digestsize = _dsize,					\
@@ -241,14 +291,14 @@ static void acrypto_ahash_exit_tfm(struct crypto_ahash *tfm)
 	}
 
 static struct acrypto_ahash_def acrypto_ahashes[] = {
-	ACRYPTO_HASH("sha1", "acrypto-sha1", "sha1", SHA1, HASH,
+	ACRYPTO_HASH("sha1", "acrypto-sha1", "sha1", "sha1", SHA1, HASH,
 		     SHA1_DIGEST_SIZE, sizeof(struct sha1_state)),
-	ACRYPTO_HASH("sha256", "acrypto-sha256", "sha256", SHA256, HASH,
-		     SHA256_DIGEST_SIZE, sizeof(struct sha256_state)),
-	ACRYPTO_HASH("hmac(sha1)", "acrypto-hmac-sha1", "hmac(sha1)", SHA1,
-		     HMAC, SHA1_DIGEST_SIZE, sizeof(struct sha1_state)),
+	ACRYPTO_HASH("sha256", "acrypto-sha256", "sha256", "sha256", SHA256,
+		     HASH, SHA256_DIGEST_SIZE, sizeof(struct sha256_state)),
+	ACRYPTO_HASH("hmac(sha1)", "acrypto-hmac-sha1", "hmac(sha1)", "sha1",
+		     SHA1, HMAC, SHA1_DIGEST_SIZE, sizeof(struct sha1_state)),
 	ACRYPTO_HASH("hmac(sha256)", "acrypto-hmac-sha256", "hmac(sha256)",
-		     SHA256, HMAC, SHA256_DIGEST_SIZE,
+		     "sha256", SHA256, HMAC, SHA256_DIGEST_SIZE,
 		     sizeof(struct sha256_state)),
 };
 

@@ -141,5 +141,8 @@ int acrypto_aead_init(void);
 /* ahash.c APIs: */
 int acrypto_ahash_init(void);
 int acrypto_hash_init_state(struct crypto_shash *shash, void *state);
+int acrypto_hmac_reduce_key(const char *hash, const u8 *key,
+			    unsigned int keylen, u8 *buf, const u8 **out,
+			    unsigned int *outlen);
 
 #endif /* _ACRYPTO_INTERNAL_H */

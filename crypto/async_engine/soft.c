@@ -22,6 +22,7 @@
 #include <crypto/aes.h>
 #include <crypto/hash.h>
 #include <crypto/internal/simd.h>
+#include <crypto/sha2.h>
 #include <crypto/skcipher.h>
 #include <linux/llist.h>
 #include <linux/module.h>
@@ -52,7 +53,8 @@ struct soft_mode {
 
 #define SOFT_CIPHER_OPS	(BIT(ACRYPTO_OP_ENCRYPT) | BIT(ACRYPTO_OP_DECRYPT))
 #define SOFT_HASH_OPS	(BIT(ACRYPTO_OP_HASH_UPDATE) | BIT(ACRYPTO_OP_HASH_FINAL))
-#define SOFT_HMAC_MAX_KEYSIZE	U16_MAX
+/* The front end hashes longer HMAC keys, as HMAC does (RFC 2104). */
+#define SOFT_HMAC_MAX_KEYSIZE	SHA256_BLOCK_SIZE
 
 static const struct soft_mode soft_modes[] = {
 	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_ECB, SOFT_SKCIPHER,

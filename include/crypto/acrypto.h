@@ -103,7 +103,8 @@ enum acrypto_alg {
  *	a 4-byte salt, 8-byte explicit IV, the IV counted in the associated
  *	data
  * @ACRYPTO_MODE_HASH: plain hash
- * @ACRYPTO_MODE_HMAC: HMAC (RFC 2104) keyed hash
+ * @ACRYPTO_MODE_HMAC: HMAC (RFC 2104) keyed hash; keys longer than the
+ *	hash's block size reach devices already hashed, as HMAC defines
  */
 enum acrypto_mode {
 	ACRYPTO_MODE_ECB,

@@ -51,6 +51,11 @@ while IFS= read -r line || [ -n "$line" ]; do
 		ran=1
 		close_doc bailed
 	elif [[ $line =~ ^(not )?ok([[:space:]]|$) ]]; then
+		# A document with a leading plan ends with its last result:
+		# what follows belongs to the next (maybe trailing-plan) one.
+		if [ "$plan" -ge 0 ] && [ "$seen" -ge "$plan" ]; then
+			close_doc
+		fi
 		seen=$((seen + 1)) ran=1
 		if [[ $line =~ $directive_re ]]; then
 			continue
