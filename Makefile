@@ -4,7 +4,9 @@
 #
 #   make                 build every module against KDIR
 #   make check           run the test suite in a QEMU guest
+#   make check-debug     the same in a debug kernel (KASAN, lockdep, kmemleak, ...)
 #   make demo            boot a guest and show the engine at work
+#   make bench           benchmarks as ratios (Documentation/crypto/benchmarks.rst)
 #   make lint            checkpatch --strict, W=1 and sparse (C=2), as TAP
 #   make install         install the modules on a real 6.1 host
 #   make clean
@@ -26,12 +28,14 @@ endif
 ACRYPTO_CONFIG := CONFIG_CRYPTO_ACRYPTO=m CONFIG_CRYPTO_ACRYPTO_SOFT=m
 ACRYPTO_CONFIG += CONFIG_CRYPTO_DEV_VIRTIO_ACRYPTO=m
 ACRYPTO_CONFIG += CONFIG_CRYPTO_ACRYPTO_TESTDEV=m
+ACRYPTO_CONFIG += CONFIG_CRYPTO_ACRYPTO_SESSION_TEST=m
 ACRYPTO_CONFIG += CONFIG_CRYPTO_ACRYPTO_LB_RR=m CONFIG_CRYPTO_ACRYPTO_LB_SIZE=m
 ACRYPTO_CONFIG += CONFIG_CRYPTO_ACRYPTO_LB_FAILOVER=m CONFIG_CRYPTO_ACRYPTO_LB_ADAPTIVE=m
+ACRYPTO_CONFIG += CONFIG_CRYPTO_ACRYPTO_LOADGEN=m
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(ACRYPTO_CONFIG)
 
-.PHONY: all modules clean install check demo lint checkpatch
+.PHONY: all modules clean install check demo lint checkpatch bench check-debug
 
 all: modules
 
@@ -48,6 +52,12 @@ clean:
 
 check:
 	tools/testing/run-tests.sh --kdir "$(KDIR)"
+
+check-debug:
+	tools/testing/debug-kernel/check-debug.sh
+
+bench:
+	tools/testing/bench/bench.sh --kdir "$(KDIR)"
 
 demo:
 	tools/testing/demo.sh --kdir "$(KDIR)"

@@ -410,7 +410,8 @@ bool acrypto_any_device(unsigned int alg, unsigned int mode)
  * acrypto_priv_size() - per-request private area for a new transform
  *
  * Large enough for every device registered now and for common devices
- * that register later.
+ * that register later.  The memory of a session is
+ * sizeof(struct acrypto_session) plus this.
  *
  * Return: size in bytes.
  */
@@ -419,6 +420,7 @@ unsigned int acrypto_priv_size(void)
 	return ALIGN(max_t(unsigned int, READ_ONCE(acrypto_max_reqsize),
 			   ACRYPTO_MIN_PRIV_SIZE), CRYPTO_MINALIGN);
 }
+EXPORT_SYMBOL_GPL(acrypto_priv_size);
 
 int acrypto_device_init(void)
 {

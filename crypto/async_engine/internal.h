@@ -48,7 +48,6 @@ extern struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
 int acrypto_device_init(void);
 void acrypto_device_uninit(void);
 bool acrypto_any_device(unsigned int alg, unsigned int mode);
-unsigned int acrypto_priv_size(void);
 
 /* queue.c APIs: */
 extern struct acrypto_shard __percpu *acrypto_shards;
@@ -70,12 +69,6 @@ int acrypto_watchdog_init(void);
 void acrypto_watchdog_uninit(void);
 
 /* key.c APIs: */
-void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
-		      unsigned int priv_size);
-int acrypto_key_set(struct acrypto_key *key, const u8 *data,
-		    unsigned int keylen, u32 flags);
-int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize);
-void acrypto_key_exit(struct acrypto_key *key);
 void acrypto_keys_prepare_device(struct acrypto_device *dev);
 void acrypto_keys_release_device(struct acrypto_device *dev);
 

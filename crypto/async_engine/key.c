@@ -69,10 +69,14 @@ static void acrypto_key_release_one(struct acrypto_device *dev,
 
 /**
  * acrypto_key_init() - set up the key of a new transform
- * @key: key inside the transform context
+ * @key: key inside the transform context (or the user's own structure)
  * @alg: enum acrypto_alg
  * @mode: enum acrypto_mode
- * @priv_size: per-request private area the transform's requests carry
+ * @priv_size: per-request private area the sessions of this key carry
+ *	after &struct acrypto_session; acrypto_priv_size() when the memory of
+ *	the sessions is allocated now
+ *
+ * Context: process context, may sleep.  Pair with acrypto_key_exit().
  */
 void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
 		      unsigned int priv_size)
@@ -86,6 +90,7 @@ void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
 	list_add_tail(&key->node, &acrypto_keys);
 	mutex_unlock(&acrypto_key_mutex);
 }
+EXPORT_SYMBOL_GPL(acrypto_key_init);
 
 /* Release the key's state on every device and forget the key bytes. */
 static void acrypto_key_clear(struct acrypto_key *key)
@@ -163,6 +168,7 @@ int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 	up_read(&acrypto_dev_rwsem);
 	return err;
 }
+EXPORT_SYMBOL_GPL(acrypto_key_set);
 
 /**
  * acrypto_key_set_authsize() - change the tag size of an AEAD key
@@ -194,10 +200,13 @@ int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize)
 	up_read(&acrypto_dev_rwsem);
 	return err;
 }
+EXPORT_SYMBOL_GPL(acrypto_key_set_authsize);
 
 /**
  * acrypto_key_exit() - tear down the key of a transform that goes away
  * @key: key of the transform
+ *
+ * Context: process context, may sleep; no session of @key in flight.
  */
 void acrypto_key_exit(struct acrypto_key *key)
 {
@@ -209,6 +218,7 @@ void acrypto_key_exit(struct acrypto_key *key)
 	acrypto_key_clear(key);
 	up_read(&acrypto_dev_rwsem);
 }
+EXPORT_SYMBOL_GPL(acrypto_key_exit);
 
 /**
  * acrypto_keys_prepare_device() - prepare existing keys on a new device

@@ -489,6 +489,15 @@ extern struct list_head acrypto_device_list;
 #define acrypto_for_each_device(pos) \
 	list_for_each_entry_rcu(pos, &acrypto_device_list, node)
 
+/* key.c APIs: keys of in-kernel users of the session API */
+void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
+		      unsigned int priv_size);
+int acrypto_key_set(struct acrypto_key *key, const u8 *data,
+		    unsigned int keylen, u32 flags);
+int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize);
+void acrypto_key_exit(struct acrypto_key *key);
+unsigned int acrypto_priv_size(void);
+
 /* session.c APIs: */
 void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
 			  void (*done)(struct acrypto_session *s, int err));

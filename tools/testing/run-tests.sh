@@ -115,7 +115,7 @@ done
 
 # One image for every suite: our modules, the test programs.
 extra=()
-for d in crypto drivers tools/testing/acrypto_testdev; do
+for d in crypto drivers tools/testing; do
 	[ -d "$ROOT/$d" ] && extra+=(--extra "$ROOT/$d")
 done
 bash "$VM/mkinitramfs.sh" --kver "$KVER" --moddir "$MODDIR" "${extra[@]}" \
