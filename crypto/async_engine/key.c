@@ -210,11 +210,15 @@ EXPORT_SYMBOL_GPL(acrypto_key_set_authsize);
  */
 void acrypto_key_exit(struct acrypto_key *key)
 {
+	/*
+	 * The rwsem first: a device unregistering walks the key list under
+	 * it, and must either see this key (and release it) or find it gone
+	 * with nothing left on the device.
+	 */
+	down_read(&acrypto_dev_rwsem);
 	mutex_lock(&acrypto_key_mutex);
 	list_del(&key->node);
 	mutex_unlock(&acrypto_key_mutex);
-
-	down_read(&acrypto_dev_rwsem);
 	acrypto_key_clear(key);
 	up_read(&acrypto_dev_rwsem);
 }

@@ -330,7 +330,10 @@ struct acrypto_session {
  *	(the device completes it as usual).  Called with a main queue shard
  *	lock held and BH off; must not sleep or call into the engine.  A driver
  *	with @cancel must not call acrypto_session_complete() while holding a
- *	lock that @cancel takes.
+ *	lock that @cancel takes.  @cancel may run while ->process() of the same
+ *	session is still running on another CPU, before the driver has looked
+ *	at it: give back only sessions found on the driver's own queues, never
+ *	judge from the private area.
  */
 struct acrypto_device_ops {
 	int (*process)(struct acrypto_device *dev, struct acrypto_session *s);

@@ -47,6 +47,11 @@ echo 20480 >/proc/sys/net/core/optmem_max
 ip link set lo up
 # libkcapi looks algorithms up over NETLINK_CRYPTO.
 modprobe crypto_user || echo "init: modprobe crypto_user failed" >/dev/console
+# AF_ALG front ends, loaded now: concurrent first binds race on autoloading
+# them and some fail with ENOENT.
+for m in af_alg algif_skcipher algif_aead algif_hash algif_rng; do
+	modprobe "$m" 2>/dev/null
+done
 # Bind virtio PCI devices (virtio-crypto) to the virtio bus, so tests find
 # them under /sys/bus/virtio; their drivers are not loaded here.
 if grep -qx 0x1af4 /sys/bus/pci/devices/*/vendor 2>/dev/null; then

@@ -229,6 +229,7 @@ PROBLEMS+='|suspicious RCU usage|sleeping function called from invalid context'
 PROBLEMS+='|kmemleak|unreferenced object|Call Trace|Kernel panic|list_(add|del) corruption'
 PROBLEMS+='|refcount_t: |soft lockup|blocked for more than|self-tests? .*fail|alg: '
 NOT_PROBLEMS='alg: No test for|self-tests for .* passed|skipping comparison tests'
+NOT_PROBLEMS+='|alg: extra crypto tests enabled'
 NOT_PROBLEMS+='|kmemleak: Kernel memory leak detector initialized|kmemleak: Automatic memory scanning thread started'
 
 USER_OK=''

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio_acrypto: algorithms - from the device's masks to engine
+ * capabilities.
+ *
+ * The device lists the cipher algorithms it implements in cipher_algo_l and
+ * cipher_algo_h (bit n set: algorithm n of VIRTIO_CRYPTO_CIPHER_*).  Each
+ * AES mode the engine knows and the device advertises becomes one
+ * capability, with the key sizes cut to max_cipher_key_len; nothing the
+ * device does not advertise is registered, even where a device would
+ * accept sessions for it.
+ */
+
+#include <linux/bits.h>
+#include <linux/device.h>
+#include <linux/kernel.h>
+
+#include "virtio_acrypto.h"
+
+static const struct {
+	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* */
+	u16 mode;		/* enum acrypto_mode */
+	u16 min_keysize;
+	u16 max_keysize;
+	const char *name;
+} vac_algs[] = {
+	{ VIRTIO_CRYPTO_CIPHER_AES_ECB, ACRYPTO_MODE_ECB,
+	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "ecb(aes)" },
+	{ VIRTIO_CRYPTO_CIPHER_AES_CBC, ACRYPTO_MODE_CBC,
+	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "cbc(aes)" },
+	{ VIRTIO_CRYPTO_CIPHER_AES_CTR, ACRYPTO_MODE_CTR,
+	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "ctr(aes)" },
+	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, ACRYPTO_MODE_XTS,
+	  2 * AES_MIN_KEY_SIZE, 2 * AES_MAX_KEY_SIZE, "xts(aes)" },
+};
+
+static bool vac_algo_advertised(u32 algo, u32 algo_l, u32 algo_h)
+{
+	if (algo < 32)
+		return algo_l & BIT(algo);
+	return algo < 64 && (algo_h & BIT(algo - 32));
+}
+
+/**
+ * vac_algs_init() - fill in the capabilities from the config space
+ * @vac: device with @max_key_len read
+ * @services: crypto_services mask
+ * @algo_l: cipher_algo_l mask
+ * @algo_h: cipher_algo_h mask
+ *
+ * Queue lengths are set later, once the queues exist.
+ *
+ * Return: 0, or -ENODEV when the device offers nothing the engine can use.
+ */
+int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
+		  u32 algo_h)
+{
+	struct device *dev = &vac->vdev->dev;
+	unsigned int i;
+
+	vac->num_caps = 0;
+	if (!(services & BIT(VIRTIO_CRYPTO_SERVICE_CIPHER))) {
+		dev_info(dev, "no cipher service (services %#x), nothing to offer\n",
+			 services);
+		return -ENODEV;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(vac_algs); i++) {
+		struct acrypto_cap *cap = &vac->caps[vac->num_caps];
+		u16 max = min_t(u32, vac_algs[i].max_keysize, vac->max_key_len);
+
+		if (!vac_algo_advertised(vac_algs[i].algo, algo_l, algo_h))
+			continue;
+		if (max < vac_algs[i].min_keysize) {
+			dev_warn(dev, "%s advertised but keys are limited to %u bytes, not using it\n",
+				 vac_algs[i].name, vac->max_key_len);
+			continue;
+		}
+
+		cap->ops = BIT(ACRYPTO_OP_ENCRYPT) | BIT(ACRYPTO_OP_DECRYPT);
+		cap->alg = ACRYPTO_ALG_AES;
+		cap->mode = vac_algs[i].mode;
+		cap->min_keysize = vac_algs[i].min_keysize;
+		cap->max_keysize = max;
+		cap->qlen = 1;
+		vac->algo[cap->mode] = vac_algs[i].algo;
+		vac->num_caps++;
+		dev_dbg(dev, "%s, keys of %u to %u bytes\n", vac_algs[i].name,
+			cap->min_keysize, cap->max_keysize);
+	}
+
+	if (!vac->num_caps) {
+		dev_info(dev, "no AES mode we support advertised (cipher_algo %#x:%#x)\n",
+			 algo_h, algo_l);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * vac_algs_set_qlen() - set the queue length of every capability
+ * @vac: the device
+ * @qlen: requests the device holds at once, at least 1
+ */
+void vac_algs_set_qlen(struct vac_device *vac, unsigned int qlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < vac->num_caps; i++)
+		vac->caps[i].qlen = max(qlen, 1U);
+}

@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio_acrypto: the data queues.
+ *
+ * A request is built entirely in the engine's per-request private area
+ * (struct vac_request): the virtio header and the IV share one descriptor,
+ * the source and destination chains follow, the one-byte status ends the
+ * device-writable part.  Chains longer than the request are cut with
+ * scatterlist entries kept in the same area.  Indirect descriptors are not
+ * negotiated (core.c), so queueing allocates nothing.
+ *
+ * Submission picks the data queue of the submitting CPU and kicks after
+ * dropping the queue lock.  A full ring makes ->process() return -ENOSPC;
+ * the completion tasklet calls acrypto_device_unblock() once descriptors are
+ * free again.  Requests the device already accepted from the engine but
+ * that waited for a device session (session.c) never bounce: when the ring
+ * is full they wait on the queue's backlog, which the tasklet feeds first.
+ *
+ * Completion runs in a tasklet scheduled by the virtqueue callback, never in
+ * the hard interrupt handler: it validates the used length and the status
+ * before trusting the output, sets the output IV the mode defines (the
+ * device does not return it), and completes outside the queue lock.
+ */
+
+#include <crypto/scatterwalk.h>
+#include <linux/kernel.h>
+#include <linux/smp.h>
+#include <linux/virtio.h>
+
+#include "virtio_acrypto.h"
+
+/*
+ * Point *@out at a chain covering exactly @len bytes of @sg: @sg itself when
+ * it ends there, else a copy in @pool (*@avail entries free).  Returns the
+ * number of entries, -EINVAL when @sg is shorter than @len, or -EAGAIN when
+ * the copy does not fit (the request is left to another device).
+ */
+static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
+		       struct scatterlist *pool, unsigned int *avail,
+		       struct scatterlist **out)
+{
+	struct scatterlist *p, *last = NULL;
+	unsigned int n = 0, rem = len, i;
+
+	for (p = sg; p; p = sg_next(p)) {
+		n++;
+		if (p->length >= rem) {
+			last = p;
+			break;
+		}
+		rem -= p->length;
+	}
+	if (unlikely(!last))
+		return -EINVAL;
+	if (last->length == rem && sg_is_last(last)) {
+		*out = sg;
+		return n;
+	}
+	if (unlikely(n > *avail))
+		return -EAGAIN;
+
+	sg_init_table(pool, n);
+	for (i = 0, p = sg; i < n; i++, p = sg_next(p))
+		sg_set_page(&pool[i], sg_page(p), i == n - 1 ? rem : p->length,
+			    p->offset);
+	*avail -= n;
+	*out = pool;
+	return n;
+}
+
+/* Build the device request for the current step of @s in @req. */
+static int vac_request_prepare(struct vac_device *vac,
+			       struct acrypto_session *s,
+			       struct vac_request *req)
+{
+	unsigned int mode = acrypto_session_mode(s);
+	unsigned int op = acrypto_session_op(s);
+	unsigned int ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
+	struct virtio_crypto_cipher_para *para;
+	unsigned int len = s->len, avail = VAC_REQ_SGS;
+	int nsrc, ndst;
+
+	if (unlikely(op >= VAC_NUM_DIRS || !vac->algo[mode]))
+		return -EINVAL;
+	if (unlikely(!len || ((mode == ACRYPTO_MODE_CBC ||
+			       mode == ACRYPTO_MODE_ECB) &&
+			      len % AES_BLOCK_SIZE)))
+		return -EINVAL;
+	/* Too large for this device: let another one do it. */
+	if (unlikely(ivlen + 2ULL * len > vac->max_size))
+		return -EAGAIN;
+
+	nsrc = vac_sg_trim(s->src, len, req->sg, &avail, &req->src);
+	if (unlikely(nsrc < 0))
+		return nsrc;
+	if (s->dst == s->src) {
+		/* The device reads and writes the same buffers. */
+		req->dst = req->src;
+		ndst = nsrc;
+	} else {
+		ndst = vac_sg_trim(s->dst, len, req->sg + VAC_REQ_SGS - avail,
+				   &avail, &req->dst);
+		if (unlikely(ndst < 0))
+			return ndst;
+	}
+	req->nents = 2 + nsrc + ndst;
+	if (unlikely(req->nents > vac->max_desc))
+		return -EAGAIN;
+
+	req->s = s;
+	req->vac = vac;
+	req->err = 0;
+	req->used_len = 0;
+	req->status = VAC_STATUS_NONE;
+
+	memset(&req->hdr, 0, sizeof(req->hdr));
+	req->hdr.header.opcode = cpu_to_le32(op == ACRYPTO_OP_ENCRYPT ?
+					     VIRTIO_CRYPTO_CIPHER_ENCRYPT :
+					     VIRTIO_CRYPTO_CIPHER_DECRYPT);
+	req->hdr.header.algo = cpu_to_le32(vac->algo[mode]);
+	req->hdr.u.sym_req.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+	para = &req->hdr.u.sym_req.u.cipher.para;
+	para->iv_len = cpu_to_le32(ivlen);
+	para->src_data_len = cpu_to_le32(len);
+	para->dst_data_len = cpu_to_le32(len);
+
+	/* The caller's IV may sit anywhere: the device reads a copy. */
+	if (ivlen)
+		memcpy(req->iv, s->iv, ivlen);
+	/* The output IV of CBC decryption is gone once dst == src is written. */
+	if (mode == ACRYPTO_MODE_CBC && op == ACRYPTO_OP_DECRYPT)
+		scatterwalk_map_and_copy(req->next_iv, s->src,
+					 len - AES_BLOCK_SIZE, AES_BLOCK_SIZE, 0);
+
+	sg_init_one(&req->hdr_sg, &req->hdr, sizeof(req->hdr) + ivlen);
+	sg_init_one(&req->status_sg, &req->status, sizeof(req->status));
+	return 0;
+}
+
+/**
+ * vac_process() - acrypto ->process(): start a request on the device
+ * @adev: the acrypto device
+ * @s: the session whose current step to run
+ *
+ * Context: any up to softirq; never sleeps.
+ *
+ * Return: -EINPROGRESS when the device (or the creation of the key's
+ * device session) holds the request, -ENOSPC when the data queue is full,
+ * -EAGAIN when this device cannot take the request or its key (the engine
+ * tries another device), -ENODEV while the device goes away, -EINVAL for a
+ * malformed request.
+ */
+int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
+{
+	struct vac_device *vac = vac_from_adev(adev);
+	struct vac_key *vk = acrypto_session_devpriv(s, adev);
+	struct vac_request *req = acrypto_session_priv(s);
+	struct vac_session *sess;
+	int err;
+
+	err = vac_request_prepare(vac, s, req);
+	if (unlikely(err))
+		return err;
+
+	sess = &vk->sess[acrypto_session_op(s)];
+	/* Pairs with the release in vac_create_done(): @id is valid. */
+	if (likely(smp_load_acquire(&sess->state) == VAC_SESS_READY))
+		return vac_dataq_queue(vac, req, sess->id, true);
+	return vac_session_wait(vac, sess, req);
+}
+
+/* Put @req on the ring.  Caller holds dq->lock. */
+static int vac_dataq_add(struct vac_dataq *dq, struct vac_request *req)
+{
+	struct scatterlist *sgs[] = {
+		&req->hdr_sg, req->src,		/* device-readable */
+		req->dst, &req->status_sg,	/* device-writable */
+	};
+
+	/* No indirect descriptors: @gfp is never used to allocate. */
+	return virtqueue_add_sgs(dq->vq, sgs, 2, 2, req, GFP_ATOMIC);
+}
+
+/**
+ * vac_dataq_queue() - send a prepared request to the device
+ * @vac: the device
+ * @req: request built by ->process()
+ * @id: device session id for its key and direction
+ * @direct: true when called from ->process(), which may still refuse the
+ *	request with -ENOSPC; false for a request the engine already handed
+ *	over, which then waits on the queue's backlog when the ring is full
+ *
+ * Context: any up to softirq.
+ *
+ * Return: -EINPROGRESS when the device owns the request; -ENOSPC (only if
+ * @direct) when the queue is full; -ENODEV when the device is going away or
+ * another error of the virtqueue: then the caller still owns @req.
+ */
+int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
+		    bool direct)
+{
+	/* Any queue works; the submitting CPU's spreads the load. */
+	struct vac_dataq *dq = &vac->dq[raw_smp_processor_id() % vac->num_dq];
+	bool notify = false;
+	int err;
+
+	req->hdr.header.session_id = cpu_to_le64(id);
+
+	spin_lock_bh(&dq->lock);
+	if (unlikely(READ_ONCE(vac->dying))) {
+		err = -ENODEV;
+	} else if (unlikely(!list_empty(&dq->backlog))) {
+		/* Requests the device accepted earlier go first. */
+		err = -ENOSPC;
+	} else {
+		err = vac_dataq_add(dq, req);
+		if (likely(!err)) {
+			dq->inflight++;
+			notify = virtqueue_kick_prepare(dq->vq);
+			err = -EINPROGRESS;
+		}
+	}
+	if (err == -ENOSPC) {
+		if (direct) {
+			dq->blocked = true;
+		} else {
+			list_add_tail(&req->node, &dq->backlog);
+			err = -EINPROGRESS;
+		}
+	}
+	spin_unlock_bh(&dq->lock);
+
+	if (notify)
+		virtqueue_notify(dq->vq);
+	return err;
+}
+
+/* Add @n to a 128-bit big-endian counter. */
+static void vac_ctr_add(u8 *ctr, unsigned int n)
+{
+	u32 carry = n;
+	int i;
+
+	for (i = AES_BLOCK_SIZE - 1; i >= 0 && carry; i--) {
+		carry += ctr[i];
+		ctr[i] = carry & 0xff;
+		carry >>= 8;
+	}
+}
+
+/* The output IV the mode defines; the device does not return one. */
+static void vac_request_output_iv(struct vac_request *req)
+{
+	struct acrypto_session *s = req->s;
+
+	switch (acrypto_session_mode(s)) {
+	case ACRYPTO_MODE_CBC:
+		/* The last ciphertext block. */
+		if (acrypto_session_op(s) == ACRYPTO_OP_ENCRYPT)
+			scatterwalk_map_and_copy(s->iv, s->dst,
+						 s->len - AES_BLOCK_SIZE,
+						 AES_BLOCK_SIZE, 0);
+		else
+			memcpy(s->iv, req->next_iv, AES_BLOCK_SIZE);
+		break;
+	case ACRYPTO_MODE_CTR:
+		/* The counter after the last (possibly partial) block. */
+		memcpy(s->iv, req->iv, AES_BLOCK_SIZE);
+		vac_ctr_add(s->iv, DIV_ROUND_UP(s->len, AES_BLOCK_SIZE));
+		break;
+	default:
+		break;
+	}
+}
+
+/* What the device wrote back, as an errno. */
+static int vac_request_result(struct vac_request *req)
+{
+	struct vac_device *vac = req->vac;
+	struct acrypto_session *s = req->s;
+
+	/* The output, then the status byte: all of it or nothing is valid. */
+	if (unlikely(req->used_len != s->len + sizeof(req->status))) {
+		dev_err_ratelimited(&vac->vdev->dev,
+				    "request of %u bytes: device wrote %u bytes (status %u)\n",
+				    s->len, req->used_len, req->status);
+		return -EIO;
+	}
+
+	switch (req->status) {
+	case VIRTIO_CRYPTO_OK:
+		return 0;
+	case VIRTIO_CRYPTO_BADMSG:
+		return -EBADMSG;
+	case VIRTIO_CRYPTO_INVSESS:
+		/* The device lost the session: make a new one next time. */
+		vac_session_invalid(vac, req);
+		return -EAGAIN;
+	case VIRTIO_CRYPTO_NOTSUPP:
+		return -EAGAIN;
+	default:
+		dev_err_ratelimited(&vac->vdev->dev,
+				    "request of %u bytes failed: status %u\n",
+				    s->len, req->status);
+		return -EIO;
+	}
+}
+
+/* Finish a request.  BH disabled; no queue lock held. */
+static void vac_request_complete(struct vac_request *req)
+{
+	int err = req->err;
+
+	if (likely(!err))
+		err = vac_request_result(req);
+	if (likely(!err))
+		vac_request_output_iv(req);
+	acrypto_session_complete(req->s, err);
+}
+
+/**
+ * vac_request_fail() - finish a request the device never got
+ * @req: a request the engine handed over
+ * @err: its result; a device error sends it to another device
+ *
+ * Context: BH disabled, no queue lock held.
+ */
+void vac_request_fail(struct vac_request *req, int err)
+{
+	req->err = err;
+	vac_request_complete(req);
+}
+
+/*
+ * Move backlogged requests to the ring while it has room.  Caller holds
+ * dq->lock; requests that cannot go are added to @failed.  Returns true when
+ * the device needs a notification.
+ */
+static bool vac_dataq_feed(struct vac_dataq *dq, struct list_head *failed)
+{
+	struct vac_request *req;
+	bool added = false;
+	int err;
+
+	while ((req = list_first_entry_or_null(&dq->backlog,
+					       struct vac_request, node))) {
+		err = READ_ONCE(dq->vac->dying) ? -ENODEV :
+						  vac_dataq_add(dq, req);
+		if (err == -ENOSPC)
+			break;
+		list_del(&req->node);
+		if (unlikely(err)) {
+			req->err = err;
+			list_add_tail(&req->node, failed);
+			continue;
+		}
+		dq->inflight++;
+		added = true;
+	}
+	return added && virtqueue_kick_prepare(dq->vq);
+}
+
+/* Completion tasklet of a data queue. */
+static void vac_dataq_done(struct tasklet_struct *t)
+{
+	struct vac_dataq *dq = from_tasklet(dq, t, done);
+	struct vac_device *vac = dq->vac;
+	bool notify, unblock = false, idle;
+	struct vac_request *req, *tmp;
+	unsigned int len;
+	LIST_HEAD(done);
+
+	spin_lock(&dq->lock);
+	/*
+	 * A reset device's buffers were taken back: a late interrupt must not
+	 * make us read its stale used ring.
+	 */
+	if (unlikely(READ_ONCE(vac->reset))) {
+		spin_unlock(&dq->lock);
+		return;
+	}
+	do {
+		virtqueue_disable_cb(dq->vq);
+		while ((req = virtqueue_get_buf(dq->vq, &len))) {
+			req->used_len = len;
+			list_add_tail(&req->node, &done);
+			dq->inflight--;
+		}
+		if (unlikely(virtqueue_is_broken(dq->vq)))
+			break;
+	} while (!virtqueue_enable_cb(dq->vq));
+
+	notify = vac_dataq_feed(dq, &done);
+	if (dq->blocked && list_empty(&dq->backlog) && dq->vq->num_free) {
+		dq->blocked = false;
+		unblock = true;
+	}
+	idle = !dq->inflight && READ_ONCE(vac->dying);
+	spin_unlock(&dq->lock);
+
+	if (notify)
+		virtqueue_notify(dq->vq);
+	list_for_each_entry_safe(req, tmp, &done, node)
+		vac_request_complete(req);
+	if (unblock)
+		acrypto_device_unblock(vac->adev);
+	if (unlikely(idle))
+		wake_up(&vac->idle_wait);
+}
+
+/**
+ * vac_dataq_done_cb() - virtqueue callback of a data queue
+ * @vq: the data virtqueue
+ *
+ * Context: hard interrupt; defers the work to the queue's tasklet.
+ */
+void vac_dataq_done_cb(struct virtqueue *vq)
+{
+	struct vac_device *vac = vq->vdev->priv;
+
+	tasklet_schedule(&vac->dq[vq->index].done);
+}
+
+/**
+ * vac_dataq_init() - set up the state of a data queue
+ * @dq: the queue
+ * @vac: its device
+ * @vq: its virtqueue
+ */
+void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac,
+		    struct virtqueue *vq)
+{
+	spin_lock_init(&dq->lock);
+	INIT_LIST_HEAD(&dq->backlog);
+	tasklet_setup(&dq->done, vac_dataq_done);
+	dq->vac = vac;
+	dq->vq = vq;
+}
+
+/* Fail every request on @list with @err. */
+static void vac_dataq_fail_list(struct list_head *list, int err)
+{
+	struct vac_request *req, *tmp;
+
+	local_bh_disable();
+	list_for_each_entry_safe(req, tmp, list, node)
+		vac_request_fail(req, req->err ?: err);
+	local_bh_enable();
+}
+
+/**
+ * vac_dataq_stop() - fail what waits for room on the rings
+ * @vac: a device with @dying set
+ *
+ * Requests on the rings stay there until the device completes them or
+ * vac_dataq_reclaim() takes them back.
+ *
+ * Context: process context.
+ */
+void vac_dataq_stop(struct vac_device *vac)
+{
+	unsigned int i;
+	LIST_HEAD(failed);
+
+	for (i = 0; i < vac->num_dq; i++) {
+		struct vac_dataq *dq = &vac->dq[i];
+
+		spin_lock_bh(&dq->lock);
+		list_splice_tail_init(&dq->backlog, &failed);
+		spin_unlock_bh(&dq->lock);
+	}
+	vac_dataq_fail_list(&failed, -ENODEV);
+}
+
+/**
+ * vac_dataq_reclaim() - take back every request from a reset device
+ * @vac: a device that was reset, with its tasklets stopped
+ *
+ * The requests complete with -ENODEV, which sends them to another device.
+ *
+ * Context: process context.
+ *
+ * Return: the number of requests taken off the rings.
+ */
+unsigned int vac_dataq_reclaim(struct vac_device *vac)
+{
+	struct vac_request *req;
+	unsigned int i, n = 0;
+	LIST_HEAD(failed);
+
+	for (i = 0; i < vac->num_dq; i++) {
+		struct vac_dataq *dq = &vac->dq[i];
+
+		spin_lock_bh(&dq->lock);
+		while ((req = virtqueue_detach_unused_buf(dq->vq))) {
+			list_add_tail(&req->node, &failed);
+			n++;
+		}
+		dq->inflight = 0;
+		list_splice_tail_init(&dq->backlog, &failed);
+		spin_unlock_bh(&dq->lock);
+	}
+	vac_dataq_fail_list(&failed, -ENODEV);
+	return n;
+}
+
+/**
+ * vac_dataq_cancel() - take a request off a data queue backlog
+ * @vac: the device
+ * @want: the request the engine wants back
+ *
+ * Requests on a ring belong to the device until it completes them; only
+ * those still waiting for room can be given back.  The backlogs are
+ * searched: the request's own fields may not be filled in yet.
+ *
+ * Context: BH off, a main queue shard lock held.
+ *
+ * Return: true if @want was on a backlog and is now the engine's again.
+ */
+bool vac_dataq_cancel(struct vac_device *vac, struct vac_request *want)
+{
+	struct vac_request *req;
+	unsigned int i;
+
+	for (i = 0; i < vac->num_dq; i++) {
+		struct vac_dataq *dq = &vac->dq[i];
+		bool found = false;
+
+		spin_lock(&dq->lock);
+		list_for_each_entry(req, &dq->backlog, node) {
+			if (req == want) {
+				list_del(&req->node);
+				found = true;
+				break;
+			}
+		}
+		spin_unlock(&dq->lock);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * vac_dataq_inflight() - requests the device holds
+ * @vac: the device
+ *
+ * Return: requests on the rings, a snapshot.
+ */
+unsigned int vac_dataq_inflight(struct vac_device *vac)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vac->num_dq; i++) {
+		spin_lock_bh(&vac->dq[i].lock);
+		n += vac->dq[i].inflight;
+		spin_unlock_bh(&vac->dq[i].lock);
+	}
+	return n;
+}
+
+/**
+ * vac_dataq_idle() - whether the data queues hold no request
+ * @vac: the device
+ *
+ * Return: true when no request is on a ring or a backlog.
+ */
+bool vac_dataq_idle(struct vac_device *vac)
+{
+	bool idle = true;
+	unsigned int i;
+
+	for (i = 0; i < vac->num_dq && idle; i++) {
+		struct vac_dataq *dq = &vac->dq[i];
+
+		spin_lock_bh(&dq->lock);
+		idle = !dq->inflight && list_empty(&dq->backlog);
+		spin_unlock_bh(&dq->lock);
+	}
+	return idle;
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio_acrypto: the virtio-crypto device as an acrypto hardware device.
+ *
+ * One struct vac_device per bound virtio device, living in the private area
+ * of its acrypto device.  Three kinds of state hang off it, by lifetime:
+ *
+ *  - struct vac_dataq, one per data virtqueue, for the life of the binding;
+ *  - struct vac_key, one per acrypto key the device prepared (key_prepare
+ *    to key_release, longer while control commands of it are in flight),
+ *    holding the key's device sessions, one per direction;
+ *  - struct vac_request, one per request, in the engine's per-request
+ *    private area: nothing is allocated on the data path.
+ *
+ * Lock order: vac_key.lock, then vac_device.ctrl_lock; vac_dataq.lock is
+ * never held together with either.  Every lock is BH-safe: completions run
+ * in tasklets.
+ */
+#ifndef _VIRTIO_ACRYPTO_H
+#define _VIRTIO_ACRYPTO_H
+
+#include <crypto/acrypto.h>
+#include <crypto/aes.h>
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/virtio.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/virtio_crypto.h>
+
+/* Most data queues we set up; the control queue follows the last one. */
+#define VAC_MAX_DATAQ		64
+
+/* Longest key the device session commands carry: AES-256-XTS. */
+#define VAC_MAX_KEY_LEN		(2 * AES_MAX_KEY_SIZE)
+
+/*
+ * Scatterlist entries a request keeps for truncating the caller's src/dst
+ * chains to the request length.  Sized so that struct vac_request fits the
+ * 512 bytes every acrypto transform offers a device.
+ */
+#define VAC_REQ_SGS		8
+#define VAC_REQSIZE_MAX		512
+
+/* Data descriptors of a typical request, for the queue length we report. */
+#define VAC_DESC_PER_REQ	4
+
+/* vac_request.status before the device writes it: no valid status. */
+#define VAC_STATUS_NONE		0xff
+
+/**
+ * struct vac_dataq - one data virtqueue
+ * @lock: protects every field below and the virtqueue
+ * @vq: the virtqueue
+ * @backlog: requests accepted from the engine that did not fit the ring
+ *	(they were waiting for a device session); fed by the completion
+ *	tasklet as descriptors free up
+ * @inflight: requests on the ring
+ * @blocked: ->process() returned -ENOSPC for this queue; the engine is
+ *	unblocked once the backlog is empty and descriptors are free
+ * @done: completion tasklet, scheduled by the virtqueue callback
+ * @vac: the device
+ * @name: name of the virtqueue, which keeps a pointer to it
+ */
+struct vac_dataq {
+	spinlock_t lock;		/* the queue, BH-safe */
+	struct virtqueue *vq;
+	struct list_head backlog;
+	unsigned int inflight;
+	bool blocked;
+	struct tasklet_struct done;
+	struct vac_device *vac;
+	char name[16];
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct vac_device - a bound virtio-crypto device
+ * @vdev: the virtio device
+ * @adev: the acrypto device whose private area holds this structure
+ * @id: N of the name virtio_crypto<N>
+ * @max_size: largest request content (IV, source and destination) the
+ *	device accepts, from the config space
+ * @max_key_len: longest cipher key the device accepts
+ * @algo: virtio cipher algorithm number for each enum acrypto_mode the
+ *	device advertises, 0 for the others
+ * @caps: capabilities registered with the engine
+ * @num_caps: entries in @caps
+ * @num_dq: data queues
+ * @dq: the data queues
+ * @max_desc: descriptors of the smallest data queue: a request needing more
+ *	could never be queued
+ * @ctrl_lock: protects @ctrl_vq, @ctrl_pending and @ctrl_inflight, and the
+ *	writes of @dying and @reset; each of these flags is set once, after
+ *	which every data queue lock is taken and released, so that holding
+ *	any of these locks is enough to read them
+ * @ctrl_vq: the control virtqueue
+ * @ctrl_pending: device sessions with a control command to send, in order
+ * @ctrl_inflight: control commands on the ring
+ * @dying: the device is being removed: no new device session is created
+ *	and no request reaches the rings
+ * @reset: the device was reset during removal; the queues are dead and
+ *	their buffers taken back: the tasklets must not read the used rings
+ * @ctrl_work: sends the commands on @ctrl_pending (process context)
+ * @ctrl_done: control queue completion tasklet
+ * @sess_freed: device sessions destroyed so far; a key refused for want
+ *	of room tries again once this moved
+ * @waiting: requests waiting for a device session to be created (for the
+ *	log at removal)
+ * @idle_wait: woken when the queues drain during removal
+ * @state_lock: serialises registration, the ready state and removal
+ * @registered: registered with the engine, under @state_lock
+ * @not_ready: the device cleared VIRTIO_CRYPTO_S_HW_READY and the engine
+ *	was told it is broken, under @state_lock
+ * @removing: removal started, under @state_lock
+ * @config_work: reacts to config space changes (process context)
+ */
+struct vac_device {
+	struct virtio_device *vdev;
+	struct acrypto_device *adev;
+	int id;
+
+	u64 max_size;
+	u32 max_key_len;
+	u32 algo[__ACRYPTO_MODE_MAX];
+	struct acrypto_cap caps[__ACRYPTO_MODE_MAX];
+	unsigned int num_caps;
+
+	unsigned int num_dq;
+	struct vac_dataq *dq;
+	unsigned int max_desc;
+
+	spinlock_t ctrl_lock ____cacheline_aligned_in_smp; /* control queue */
+	struct virtqueue *ctrl_vq;
+	struct list_head ctrl_pending;
+	unsigned int ctrl_inflight;
+	bool dying;
+	bool reset;
+	struct work_struct ctrl_work;
+	struct tasklet_struct ctrl_done;
+	atomic_t sess_freed;
+	atomic_t waiting;
+	wait_queue_head_t idle_wait;
+
+	struct mutex state_lock;	/* registration and readiness */
+	bool registered;
+	bool not_ready;
+	bool removing;
+	struct work_struct config_work;
+};
+
+/* Device session states, vac_session.state. */
+enum {
+	VAC_SESS_NONE,		/* no device session */
+	VAC_SESS_CREATING,	/* create command queued or in flight */
+	VAC_SESS_READY,		/* @id is valid */
+	VAC_SESS_FAILED,	/* the device refused it, see @fail_gen */
+};
+
+/* Control commands, vac_session.cmd_op. */
+enum {
+	VAC_CMD_CREATE,
+	VAC_CMD_DESTROY,
+};
+
+/*
+ * Device sessions per key: one per cipher direction, indexed by
+ * ACRYPTO_OP_ENCRYPT and ACRYPTO_OP_DECRYPT.
+ */
+#define VAC_NUM_DIRS		2
+
+/* vac_session.fail_gen of a refusal that no destroyed session undoes. */
+#define VAC_GEN_NEVER		UINT_MAX
+
+/**
+ * struct vac_ctrl - control command of a device session, as the device
+ *	sees it
+ * @req: header and parameters, device-readable
+ * @key: the key, device-readable, directly after @req (one descriptor);
+ *	written once by key_prepare, wiped when the key is freed
+ * @in: what the device writes back, for a create or a destroy command
+ */
+struct vac_ctrl {
+	struct virtio_crypto_op_ctrl_req req;
+	u8 key[VAC_MAX_KEY_LEN];
+	union {
+		struct virtio_crypto_session_input create;
+		struct virtio_crypto_inhdr destroy;
+	} in;
+};
+
+struct vac_key;
+
+/**
+ * struct vac_session - a key's device session for one direction
+ * @state: VAC_SESS_*, under the key's lock; read locklessly (acquire) by
+ *	the data path, which needs only READY and @id
+ * @id: device session id, written before @state becomes READY
+ * @op: ACRYPTO_OP_ENCRYPT or ACRYPTO_OP_DECRYPT
+ * @cmd_op: VAC_CMD_* being sent or in flight, under ctrl_lock
+ * @fail_gen: vac_device.sess_freed when a refused create was sent, or
+ *	VAC_GEN_NEVER
+ * @issue_gen: vac_device.sess_freed when the create was sent
+ * @used_len: bytes the device reported for the last command
+ * @err: error of a command that could not be sent
+ * @waiting: requests waiting for the create to finish, under the key's lock
+ * @node: on vac_device.ctrl_pending, or on a local completion list
+ * @vk: the key
+ * @cmd: the command, device-visible; owned by the device between the
+ *	moment it is added to the control queue and its completion
+ */
+struct vac_session {
+	u8 state;
+	u64 id;
+	u8 op;
+	u8 cmd_op;
+	unsigned int fail_gen;
+	unsigned int issue_gen;
+	unsigned int used_len;
+	int err;
+	struct list_head waiting;
+	struct list_head node;
+	struct vac_key *vk;
+	struct vac_ctrl cmd;
+};
+
+/**
+ * struct vac_key - what the device keeps for one acrypto key
+ * @lock: protects the session states, waiting lists and @released
+ * @refs: one for the engine until key_release, one per control command
+ *	queued or in flight; the last put frees the structure
+ * @released: key_release ran: sessions created from now on are destroyed
+ * @mode: enum acrypto_mode of the key
+ * @keylen: bytes in @key
+ * @vac: the device
+ * @sess: device session per direction (ACRYPTO_OP_ENCRYPT, _DECRYPT); the
+ *	key bytes are in each session's command, ready for a create
+ */
+struct vac_key {
+	spinlock_t lock;		/* sessions of the key, BH-safe */
+	refcount_t refs;
+	bool released;
+	u16 mode;
+	unsigned int keylen;
+	struct vac_device *vac;
+	struct vac_session sess[VAC_NUM_DIRS];
+};
+
+/**
+ * struct vac_request - one request, in the session's private area
+ * @hdr: data request header, device-readable
+ * @iv: the request's IV, device-readable, directly after @hdr (one
+ *	descriptor); also the input counter for the output IV of CTR
+ * @status: VIRTIO_CRYPTO_* written by the device
+ * @err: error found before or instead of the device's answer
+ * @used_len: bytes the device reported written
+ * @nents: descriptors the request needs
+ * @next_iv: CBC decryption: the last source block, the output IV
+ * @s: the session
+ * @vac: the device
+ * @node: on a waiting list, a data queue backlog or a completion list
+ * @src: source chain handed to the device, truncated to the length
+ * @dst: destination chain handed to the device, truncated to the length
+ * @hdr_sg: @hdr and @iv
+ * @status_sg: @status
+ * @sg: room for truncated copies of the caller's chains
+ */
+struct vac_request {
+	struct virtio_crypto_op_data_req hdr;
+	u8 iv[AES_BLOCK_SIZE];
+	u8 status;
+	int err;
+	unsigned int used_len;
+	unsigned int nents;
+	u8 next_iv[AES_BLOCK_SIZE];
+	struct acrypto_session *s;
+	struct vac_device *vac;
+	struct list_head node;
+	struct scatterlist *src;
+	struct scatterlist *dst;
+	struct scatterlist hdr_sg;
+	struct scatterlist status_sg;
+	struct scatterlist sg[VAC_REQ_SGS];
+};
+
+static inline struct vac_device *vac_from_adev(struct acrypto_device *adev)
+{
+	return acrypto_device_priv(adev);
+}
+
+/* main.c APIs: */
+extern struct workqueue_struct *vac_wq;
+extern unsigned int vac_drain_ms;
+
+/* core.c APIs: */
+extern struct virtio_driver vac_driver;
+
+/* algs.c APIs: */
+int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
+		  u32 algo_h);
+void vac_algs_set_qlen(struct vac_device *vac, unsigned int qlen);
+
+/* session.c APIs: */
+int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key);
+void vac_key_release(struct acrypto_device *adev, struct acrypto_key *key);
+int vac_session_wait(struct vac_device *vac, struct vac_session *sess,
+		     struct vac_request *req);
+void vac_session_invalid(struct vac_device *vac, struct vac_request *req);
+bool vac_session_cancel(struct vac_device *vac, struct acrypto_session *s);
+void vac_ctrl_init(struct vac_device *vac);
+void vac_ctrl_done_cb(struct virtqueue *vq);
+void vac_ctrl_stop(struct vac_device *vac);
+unsigned int vac_ctrl_reclaim(struct vac_device *vac);
+bool vac_ctrl_idle(struct vac_device *vac);
+
+/* dataq.c APIs: */
+int vac_process(struct acrypto_device *adev, struct acrypto_session *s);
+int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
+		    bool direct);
+void vac_request_fail(struct vac_request *req, int err);
+void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac,
+		    struct virtqueue *vq);
+void vac_dataq_done_cb(struct virtqueue *vq);
+void vac_dataq_stop(struct vac_device *vac);
+unsigned int vac_dataq_reclaim(struct vac_device *vac);
+bool vac_dataq_cancel(struct vac_device *vac, struct vac_request *want);
+unsigned int vac_dataq_inflight(struct vac_device *vac);
+bool vac_dataq_idle(struct vac_device *vac);
+
+#endif /* _VIRTIO_ACRYPTO_H */

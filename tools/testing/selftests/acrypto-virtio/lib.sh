@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Helpers shared by the acrypto-virtio guest tests (busybox ash). Sourced
+# after the harness's lib.sh; VAC_DIR is the directory of the tests.
+
+VAC_DIR=${VAC_DIR:-$(cd "$(dirname "$0")" && pwd)}
+BENCH=$VAC_DIR/afalg_bench
+CLS=/sys/class/acrypto
+# The kernel's own AES-NI CBC: the reference for every output check.
+# shellcheck disable=SC2034 # used by the tests that source this
+REF=cbc-aes-aesni
+
+# Load the engine, optionally the software device, and our driver.
+# algif_skcipher too: left to autoloading, concurrent first AF_ALG binds
+# race on it and some fail with ENOENT.
+# vac_load [soft]
+vac_load() {
+	kmod_load aesni_intel algif_skcipher acrypto || return 1
+	if [ "${1:-}" = soft ]; then
+		kmod_load acrypto_soft || return 1
+	fi
+	kmod_load virtio_acrypto
+}
+
+# Unload our driver and the engine (and the soft device).
+vac_unload() {
+	for m in virtio_acrypto acrypto_soft acrypto; do
+		[ -d "/sys/module/$m" ] && rmmod "$m"
+	done
+	return 0
+}
+
+# vac_counter DEV NAME: a counter of /sys/class/acrypto/DEV (0 if absent).
+vac_counter() {
+	cat "$CLS/$1/$2" 2>/dev/null || echo 0
+}
+
+# The acrypto devices of our driver, one name per line.
+vac_devices() {
+	for d in "$CLS"/virtio_crypto*; do
+		[ -e "$d" ] && basename "$d"
+	done
+}
+
+# vac_broken DEV 0|1: take a device out of service or back.
+vac_broken() {
+	echo "$2" >"$CLS/$1/broken"
+}
+
+# vac_wait SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+vac_wait() {
+	_vw_n=$(($1 * 10))
+	shift
+	while [ "$_vw_n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		_vw_n=$((_vw_n - 1))
+	done
+	return 1
+}
+
+# bench_ok LINE: afalg_bench's result line reports ops, no error, no mismatch.
+bench_ok() {
+	case $1 in
+	*" ops=0 "*) return 1 ;;
+	*" errors=0 mismatches=0"*) return 0 ;;
+	esac
+	return 1
+}
+
+# bench_field LINE KEY: one value of afalg_bench's result line.
+bench_field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# check_bench NAME ARGS...: run afalg_bench, one result from its line.
+check_bench() {
+	_cb_name=$1
+	shift
+	_cb_out=$("$BENCH" "$@" 2>&1)
+	if bench_ok "$_cb_out"; then
+		tap_ok "$_cb_name"
+		tap_diag "$_cb_out"
+		return 0
+	fi
+	tap_fail "$_cb_name" "$_cb_out"
+	return 1
+}
+
+# check_ge NAME VALUE MIN
+check_ge() {
+	if [ "$2" -ge "$3" ]; then
+		tap_ok "$1 ($2 >= $3)"
+	else
+		tap_fail "$1" "got $2, expected at least $3"
+		return 1
+	fi
+}
+
+# load_start SECONDS [removal]: three AF_ALG AIO streams in the background,
+# the concurrency that makes the balancer use more than one device: checked
+# requests over 64 keys (both directions: 128 device sessions), checked
+# requests with a new key each, and unchecked 64 KiB requests.
+#
+# With "removal" the new-key stream is replaced by checked requests of random
+# sizes under one key: a transform closing while a device unregisters hits
+# an engine race (acrypto_key_exit() vs acrypto_device_unregister(): the key
+# is never released on the device), so removal tests keep every transform
+# open until the device is gone and stop the load with load_stop.
+load_start() {
+	LOAD_FILES="/tmp/load.keys /tmp/load.bulk"
+	"$BENCH" -l keys -c acrypto-cbc-aes -s 16-16384 -d 8 -m 64 -o both \
+		-T "$1" -V "$REF" >/tmp/load.keys 2>&1 &
+	LOAD_PIDS=$!
+	"$BENCH" -l bulk -c acrypto-cbc-aes -s 65536 -d 16 -T "$1" \
+		>/tmp/load.bulk 2>&1 &
+	LOAD_PIDS="$LOAD_PIDS $!"
+	if [ "${2:-}" = removal ]; then
+		"$BENCH" -l sizes -c acrypto-cbc-aes -s 16-65536 -d 8 -o both \
+			-T "$1" -V "$REF" >/tmp/load.sizes 2>&1 &
+		LOAD_FILES="$LOAD_FILES /tmp/load.sizes"
+	else
+		"$BENCH" -l new-keys -c acrypto-cbc-aes -s 16-1024 -d 8 -K \
+			-o both -T "$1" -V "$REF" >/tmp/load.new 2>&1 &
+		LOAD_FILES="$LOAD_FILES /tmp/load.new"
+	fi
+	LOAD_PIDS="$LOAD_PIDS $!"
+}
+
+# load_stop: end load_start's streams now (they finish what is in flight).
+load_stop() {
+	# shellcheck disable=SC2086 # a list of pids
+	kill -TERM $LOAD_PIDS 2>/dev/null
+}
+
+# check_load NAME: wait for load_start's streams; one result: every request
+# of every stream completed, with the right output where checked.
+check_load() {
+	_cl_bad=''
+	for _cl_p in $LOAD_PIDS; do
+		wait "$_cl_p"
+	done
+	for _cl_f in $LOAD_FILES; do
+		bench_ok "$(cat "$_cl_f")" || _cl_bad="$_cl_bad $(cat "$_cl_f")"
+	done
+	if [ -z "$_cl_bad" ]; then
+		tap_ok "$1"
+		# shellcheck disable=SC2086 # a list of files
+		cat $LOAD_FILES | tap_diag
+	else
+		tap_fail "$1" "$_cl_bad"
+		return 1
+	fi
+}
+
+# removal_log DEV: the driver's log line when DEV's removal started.
+removal_log() {
+	dmesg | grep "removing $1 with" | tail -n 1 | sed 's/^\[[^]]*\] //'
+}
+
+# removal_inflight DEV: requests on DEV's rings when its removal started.
+removal_inflight() {
+	removal_log "$1" | sed -n 's/.* with \([0-9]*\) requests in flight.*/\1/p'
+}
+
+# slow_device: ask run-host.sh to put QEMU's main thread (the device
+# models) on one host CPU at nice 19, so the device lags behind the busy
+# guest and requests wait on its rings (a no-op without run-host.sh).
+slow_device() {
+	echo "# ACRYPTO-VIRTIO-SLOW-DEVICE: host, slow the device down now"
+	sleep 2
+}
+
+# check_held NAME COUNT: requests a device held when it was removed.
+# Whether any were on its rings at that moment is timing (slow_device makes
+# it likely): none is a skip, not a failure.
+check_held() {
+	if [ "${2:-0}" -ge 1 ] 2>/dev/null; then
+		tap_ok "$1 ($2)"
+	else
+		tap_skip "$1" "the device had answered everything (timing)"
+	fi
+}
+
+# driver_errors: error lines of the driver in the kernel log (a refused
+# device session is not one).
+driver_errors() {
+	dmesg | grep virtio_acrypto | grep -c "device wrote\|failed: status\|rejected\|still holds\|lost session"
+}
+
+# kmsg_mark NAME: a marker in the kernel log; kmsg_since NAME: the log after
+# it.  (Clearing the log would hide warnings from the harness's final scan.)
+kmsg_mark() {
+	echo "acrypto-virtio-test: mark $1" >/dev/kmsg
+}
+
+kmsg_since() {
+	dmesg | sed -n "/acrypto-virtio-test: mark $1\$/,\$p"
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - run the acrypto-virtio tests of one guest configuration.
+#
+# Usage: run.sh [-t SECONDS] CONFIG
+#
+#   one      one virtio-crypto device: probe kat roundtrip manykeys remove
+#   two      two devices: probe 2, spread
+#   unplug   two devices on a q35 machine, host sends device_del: unplug
+#
+# -t: time limit per test (default 600).  Output: each test's TAP document,
+# then one more with a result per test (its exit status).
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TIMEOUT=600
+if [ "${1:-}" = -t ]; then
+	TIMEOUT=${2:?}
+	shift 2
+fi
+
+case ${1:-} in
+one) TESTS="probe.sh kat.sh roundtrip.sh manykeys.sh remove.sh" ;;
+two) TESTS="probe.sh,2 spread.sh" ;;
+unplug) TESTS="unplug.sh" ;;
+*)
+	echo "usage: $0 [-t SECONDS] one|two|unplug" >&2
+	exit 2
+	;;
+esac
+
+export VAC_DIR="$HERE"
+results=''
+n=0
+fail=0
+for t in $TESTS; do
+	script=${t%%,*}
+	args=''
+	[ "$script" != "$t" ] && args=${t#*,}
+	n=$((n + 1))
+	echo "# acrypto-virtio: $script $args"
+	# shellcheck disable=SC2086 # args are words
+	timeout "$TIMEOUT" sh "$HERE/$script" $args
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		results="${results}ok $n - $script $args
+"
+	else
+		fail=1
+		results="${results}not ok $n - $script $args (exit status $rc)
+"
+	fi
+done
+echo "1..$n"
+printf '%s' "$results"
+exit $fail
