@@ -438,7 +438,7 @@ race() {
 	if [ "$(tdstat testdev1 accepted)" = "$a0" ]; then
 		snap testdev0
 		check "session handed to a device that broke meanwhile moves on" \
-			wait_until 5 load_done "$(load_pid race)" race
+			wait_until 30 load_done "$(load_pid race)" race
 	else
 		tap_skip "session handed to a device that broke meanwhile moves on" \
 			"missed the window"
