@@ -1,0 +1,548 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-report.sh - turn the raw output of bench.sh into one table, a CSV
+# file and a PNG plot.
+#
+# Usage: bench-report.sh RESULTS_DIR
+#
+# Reads RESULTS_DIR/raw/{main,smp1}.log (bench-guest.sh output) and
+# RESULTS_DIR/raw/virtio-bench.txt (virtio-bench.sh --raw) when present,
+# and RESULTS_DIR/meta.txt.  Writes, in RESULTS_DIR:
+#
+#   table.txt        the table (also printed on stdout)
+#   bench.csv        the same rows
+#   bench.png        the plot (when gnuplot is installed), from plot.gp
+#   profile-*.txt    the profiles of acrypto_loadgen, one per run
+#   fgraph.txt       one engine request under function_graph
+#   alloc-sites.txt  allocation call sites outside the harness, if any
+#
+# Every ratio is subject / baseline, both measured in the same guest boot,
+# except the rows marked cross-boot.
+
+set -euo pipefail
+
+DIR=${1:?usage: bench-report.sh RESULTS_DIR}
+RAW=$DIR/raw
+[ -f "$RAW/main.log" ] || { echo "bench-report: no $RAW/main.log" >&2; exit 1; }
+for f in smp1.log virtio-bench.txt; do
+	[ -f "$RAW/$f" ] || : >"$RAW/$f"
+done
+
+# Side files: profiles, the function_graph excerpt, allocation sites.
+rm -f "$DIR"/profile-*.txt
+awk -v dir="$DIR" '
+	/^PROF label=/ {
+		label = $2; sub(/^label=/, "", label); gsub(/\//, "-", label)
+		line = $0; sub(/^PROF label=[^ ]* \| ?/, "", line)
+		print line > (dir "/profile-" label ".txt")
+	}
+	/^FGRAPH \| / { line = $0; sub(/^FGRAPH \| /, "", line); print line > (dir "/fgraph.txt") }
+	/^ALLOC_SITE / && / scope=(loadgen|other) / { print > (dir "/alloc-sites.txt") }
+' "$RAW/main.log"
+
+awk -v dir="$DIR" -v meta="$DIR/meta.txt" '
+function kv(line, key,    s) {
+	if (!match(line, " " key "=[^ ]*"))
+		return ""
+	s = substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2)
+	return s
+}
+function mode_of(alg) {
+	return alg ~ /xts/ ? "xts" : "cbc"
+}
+function impl_of(alg) {
+	return alg ~ /^acrypto-/ ? "engine" : "direct"
+}
+function f2(x) { return sprintf("%.2f", x) }
+# median of the numbers in a space-separated list
+function median(list,    n, a, i, j, v) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++) {
+		v = a[i] + 0
+		for (j = i; j > 1 && a[j - 1] + 0 > v; j--)
+			a[j] = a[j - 1]
+		a[j] = v
+	}
+	if (!n) return 0
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function add(section, cs, size, depth, threads, subj, sval, base, bval, unit, ratio, target, status, note) {
+	n++
+	R_sec[n] = section; R_case[n] = cs; R_size[n] = size; R_depth[n] = depth
+	R_thr[n] = threads; R_subj[n] = subj; R_sval[n] = sval; R_base[n] = base
+	R_bval[n] = bval; R_unit[n] = unit; R_ratio[n] = ratio
+	R_target[n] = target; R_status[n] = status; R_note[n] = note
+}
+function judge(ratio, min) {
+	if (min == "")
+		return ""
+	return ratio + 0 >= min + 0 ? "met" : "MISSED"
+}
+function human(size) {
+	if (size >= 1024 && size % 1024 == 0)
+		return (size / 1024) " KiB"
+	return size " B"
+}
+BEGIN { n = 0 }
+
+# ---- the 2-CPU guest ----
+FILENAME ~ /main\.log$/ && /^LG / {
+	sec = kv($0, "section"); label = kv($0, "label")
+	if ($0 ~ / error=/ || kv($0, "mismatches") + 0 || kv($0, "errors") + 0) {
+		bad++
+		badlines = badlines "\n#   " substr($0, 1, 200)
+	}
+	checked += kv($0, "checked"); runs++
+	ops_s = kv($0, "ops_s"); alg = kv($0, "alg"); size = kv($0, "size") + 0
+	depth = kv($0, "depth") + 0; thr = kv($0, "threads") + 0
+	if (sec == "overhead") {
+		k = mode_of(alg) SUBSEP depth SUBSEP size
+		OV[k] = ops_s; OVB[k] = kv($0, "base_ops_s"); OVR[k] = kv($0, "ratio_median")
+		OVT[k] = kv($0, "ratio"); OVS[k] = kv($0, "ratio_min") "-" kv($0, "ratio_max")
+		OVG[k] = kv($0, "groups")
+		if (!(size in SZ)) { SZ[size] = 1; sizes[++nsizes] = size }
+		if (!(depth in DP)) { DP[depth] = 1; depths[++ndepths] = depth }
+	} else if (sec == "scaling") {
+		k = size SUBSEP impl_of(alg)
+		SC1[k] = ops_s; SC2[k] = kv($0, "base_ops_s"); SCR[k] = kv($0, "ratio_median")
+		SCS[k] = kv($0, "ratio_min") "-" kv($0, "ratio_max")
+	} else if (sec == "scaling-overhead") {
+		SOV[size] = kv($0, "ratio_median"); SOVE[size] = ops_s; SOVB[size] = kv($0, "base_ops_s")
+		SOVS[size] = kv($0, "ratio_min") "-" kv($0, "ratio_max")
+	} else if (sec == "virtio") {
+		split(label, p, "/")
+		k = p[1] SUBSEP (p[2] + 0) SUBSEP (p[3] + 0)
+		VI[k] += ops_s; VIn[k]++
+		VIK[(p[2] + 0) SUBSEP (p[3] + 0)] = 1
+	} else if (sec == "alloc") {
+		AOPS[label] = kv($0, "ops")
+		if (!(label in AL)) { AL[label] = 1; alabels[++nalabels] = label }
+	} else if (sec == "balancers") {
+		split(label, p, "/")
+		set = p[1]; kind = p[2]; who = p[3]
+		k = set SUBSEP kind SUBSEP who
+		BA[k] += kv($0, "MBps"); BAn[k]++
+		BDIST[k] = kv($0, "dist")
+		BSIZE = size
+		if (!(set in BS)) { BS[set] = 1; bsets[++nbsets] = set }
+		if (kind == "single" && !((set, who) in BD)) { BD[set, who] = 1; bdev[set] = bdev[set] " " who }
+	}
+	next
+}
+FILENAME ~ /main\.log$/ && /^AF / {
+	k = (kv($0, "size") + 0) SUBSEP impl_of(kv($0, "alg"))
+	AF[k] += kv($0, "ops_s"); AFn[k]++
+	if (kv($0, "errors") + 0 || kv($0, "mismatches") + 0) bad++
+	next
+}
+FILENAME ~ /main\.log$/ && /^ALLOC / {
+	label = kv($0, "label"); scope = kv($0, "scope")
+	ALLOC[label, scope] += kv($0, "hits")
+	next
+}
+FILENAME ~ /main\.log$/ && /^PROF / {
+	label = kv($0, "label")
+	if ($0 ~ /# by owned samples/) { inowned[label] = 1; next }
+	if ($0 ~ /# by inclusive samples/) { inowned[label] = 0; next }
+	if ($0 ~ /ns per request/) {
+		s = $0; sub(/.*dropped, /, "", s); sub(/ ns per request.*/, "", s)
+		PNS[label] = s + 0
+		s = $0; sub(/.*: /, "", s); sub(/ samples.*/, "", s)
+		PSAMP[label] = s + 0
+	}
+	if (inowned[label] && $0 ~ /\| +[0-9]/) {
+		# | self% self incl% incl owned% owned ns/op function [module]
+		s = $0; sub(/^PROF label=[^|]*\| */, "", s)
+		split(s, f, " ")
+		owned = f[6]; fn = f[8]; mod = (s ~ /\[/) ? s : ""
+		sub(/.*\[/, "", mod); sub(/\].*/, "", mod)
+		grp = "kernel"
+		if (mod == "acrypto" || mod == "acrypto_soft") grp = "engine"
+		else if (mod == "aesni_intel" || mod == "crypto_simd" || fn ~ /^(skcipher_walk|crypto_skcipher_)/) grp = "aes"
+		else if (mod == "acrypto_loadgen") grp = "loadgen"
+		PG[label, grp] += owned
+		if (grp == "engine") {
+			PE[label] = PE[label] sprintf("%s%s %d", PE[label] == "" ? "" : ", ", fn, f[7])
+		}
+	}
+	next
+}
+FILENAME ~ /main\.log$/ && /^INFO / {
+	if ($0 ~ /soft_impl=/) { s = $0; sub(/.*soft_impl="/, "", s); sub(/".*/, "", s); softimpl = s }
+	if ($0 ~ /guest_loadavg_end=/) { s = $0; sub(/.*guest_loadavg_end="/, "", s); sub(/".*/, "", s); gload = s }
+	next
+}
+
+# ---- the 1-CPU guest ----
+FILENAME ~ /smp1\.log$/ && /^LG / && kv($0, "section") == "scaling" {
+	k = (kv($0, "size") + 0) SUBSEP impl_of(kv($0, "alg"))
+	S1[k] += kv($0, "ops_s"); S1n[k]++
+	next
+}
+
+# ---- virtio-bench.sh ----
+FILENAME ~ /virtio-bench\.txt$/ && /^BENCH / {
+	k = (kv($0, "size") + 0) SUBSEP (kv($0, "depth") + 0) SUBSEP kv($0, "keys")
+	if (!(k in VK)) { VK[k] = 1; vkeys[++nvkeys] = k }
+	d = kv($0, "driver")
+	V[k, d] += kv($0, "ops_s"); Vn[k, d]++
+	VL[k, d] = VL[k, d] " " kv($0, "ops_s")
+	verr[d] += kv($0, "errors")
+	next
+}
+
+END {
+	# 1. overhead
+	for (m = 1; m <= 2; m++) {
+		mode = m == 1 ? "cbc" : "xts"
+		for (di = 1; di <= ndepths; di++) {
+			depth = depths[di]
+			for (si = 1; si <= nsizes; si++) {
+				size = sizes[si]
+				k = mode SUBSEP depth SUBSEP size
+				if (!(k in OVR) || OVR[k] == "") continue
+				target = size >= 4096 ? "0.95" : size == 64 ? "0.85" : ""
+				r = OVR[k] + 0
+				add("overhead", mode " " human(size) ", " depth " in flight", size, depth, 1,
+				    "acrypto-" mode "-aes", OV[k], mode "-aes-aesni", OVB[k],
+				    "ops/s", f2(r), target == "" ? "" : ">=" target, judge(r, target),
+				    sprintf("soft device; median of %d interleaved groups (range %s); overall %s", OVG[k], OVS[k], OVT[k]))
+				PLOT_OV[mode, depth, size] = r
+				if (mode == "cbc" && depth == depths[ndepths]) OV1[size] = r
+			}
+		}
+	}
+	for (size = 1; size <= 65536; size *= 2) {
+		ke = size SUBSEP "engine"; kd = size SUBSEP "direct"
+		if (!AFn[ke] || !AFn[kd] || !AF[kd]) continue
+		e = AF[ke] / AFn[ke]; d = AF[kd] / AFn[kd]
+		add("overhead", "AF_ALG cbc " human(size) ", 1 in flight", size, 1, 1,
+		    "acrypto-cbc-aes", sprintf("%.0f", e), "cbc-aes-aesni", sprintf("%.0f", d),
+		    "ops/s", f2(e / d), "", "", sprintf("AF_ALG (afalg_bench), %d alternating runs each; not the engine alone", AFn[ke]))
+	}
+
+	# 2. scaling
+	for (size = 1; size <= 65536; size *= 2) {
+		for (m = 1; m <= 2; m++) {
+			impl = m == 1 ? "engine" : "direct"
+			k = size SUBSEP impl
+			if (!(k in SCR) || SCR[k] == "") continue
+			r = SCR[k] + 0
+			add("scaling", "cbc " human(size) ", 1 -> 2 threads (2-CPU guest)", size, 16, "1->2",
+			    (impl == "engine" ? "acrypto-cbc-aes" : "cbc-aes-aesni") " 2 thr", SC2[k],
+			    "same, 1 thr", SC1[k], "ops/s", f2(r),
+			    impl == "engine" ? ">=1.8" : "", impl == "engine" ? judge(r, 1.8) : "",
+			    (impl == "engine" ? "soft device" : "the kernel alone: what the host gives two vCPUs") \
+			    "; 1 and 2 threads interleaved, median (range " SCS[k] ")")
+			PLOT_SC[size, impl] = r
+		}
+		if (size in SOV && (size in OV1)) {
+			r = SOV[size] / OV1[size]
+			add("scaling", "cbc " human(size) ", engine/kernel at 2 threads over at 1", size, 16, "1->2",
+			    "acrypto/aesni 2 thr", SOV[size], "same, 1 thr", f2(OV1[size]),
+			    "ratio", f2(r), "", "",
+			    "1.00: the engine scales exactly as the kernel does; 2-thread ratio range " SOVS[size])
+			PLOT_SCR[size] = r
+		}
+		for (m = 1; m <= 2; m++) {
+			impl = m == 1 ? "engine" : "direct"
+			k1 = size SUBSEP impl
+			if (!S1n[k1] || !S1[k1] || SC2[k1] == "") continue
+			a = S1[k1] / S1n[k1]; b = SC2[k1]
+			add("scaling", "cbc " human(size) ", 1-CPU guest -> 2-CPU guest", size, 16, "1->2",
+			    (impl == "engine" ? "acrypto-cbc-aes" : "cbc-aes-aesni") " 2 CPUs", b,
+			    "1 CPU", sprintf("%.0f", a), "ops/s", f2(b / a), "", "",
+			    "cross-boot: 2 threads in the 2-CPU guest against 1 in the 1-CPU guest; host load may differ")
+		}
+	}
+
+	# 3. allocations per request
+	for (i = 1; i <= nalabels; i++) {
+		label = alabels[i]
+		split(label, p, "/")
+		if (p[1] == "cbc-aes-aesni")
+			base[p[2] + 0] = label
+	}
+	for (i = 1; i <= nalabels; i++) {
+		label = alabels[i]
+		split(label, p, "/")
+		if (p[1] == "cbc-aes-aesni") continue
+		dev = p[2]; size = p[3] + 0
+		ops = AOPS[label]
+		if (!ops) continue
+		# The generator threads and every other context but the harness.
+		eg = ALLOC[label, "loadgen"] / ops
+		eo = ALLOC[label, "other"] / ops
+		e = eg + eo
+		ours = p[1] ~ /^acrypto-/
+		bl = ours ? base[size] : ""
+		bops = bl != "" ? AOPS[bl] : 0
+		bv = bops ? sprintf("%.4f", (ALLOC[bl, "loadgen"] + ALLOC[bl, "other"]) / bops) : "-"
+		add("alloc", "cbc " human(size) ", " (ours ? dev " device" : "Debian " p[1]) ", per request", size, 16, 1,
+		    ours ? "acrypto-cbc-aes" : p[1], sprintf("%.4f", e), bops ? "cbc-aes-aesni" : "-", bv,
+		    "allocs/req", "-", ours ? "0" : "", ours ? (e == 0 ? "met" : "MISSED") : "",
+		    sprintf("kmalloc+kmem_cache_alloc+pages over %d requests: %.4f/req in the generator threads, %.4f/req in other contexts (kworkers, softirq on other CPUs)", ops, eg, eo))
+	}
+
+	# 4a. our virtio driver against Debian virtio_crypto, driven by the generator
+	for (depth = 1; depth <= 256; depth *= 2) {
+		for (size = 1; size <= 65536; size *= 2) {
+			if (!((size, depth) in VIK)) continue
+			ko = "ours" SUBSEP size SUBSEP depth; kd = "debian" SUBSEP size SUBSEP depth
+			if (!VIn[ko] || !VIn[kd] || !VI[kd]) continue
+			o = VI[ko] / VIn[ko]; d = VI[kd] / VIn[kd]
+			add("virtio", "cbc " human(size) ", " depth " in flight, in-kernel generator", size, depth, 1,
+			    "virtio_acrypto", sprintf("%.0f", o), "virtio_crypto", sprintf("%.0f", d),
+			    "ops/s", f2(o / d), "", "",
+			    "same device; ours before and after Debian (mean of 2), engine bound to virtio_crypto0")
+		}
+	}
+
+	# 4. ours against Debian virtio_crypto
+	for (i = 1; i <= nvkeys; i++) {
+		k = vkeys[i]
+		split(k, p, SUBSEP)
+		if (!Vn[k, "ours"] || !Vn[k, "debian"] || !V[k, "debian"]) continue
+		o = median(VL[k, "ours"]); d = median(VL[k, "debian"])
+		if (!d) continue
+		cs = "cbc " human(p[1]) ", " p[2] " in flight, AF_ALG" (p[3] == "per-request" ? ", new key per req" : "")
+		add("virtio", cs, p[1], p[2], 1, "virtio_acrypto", sprintf("%.0f", o),
+		    "virtio_crypto", sprintf("%.0f", d), "ops/s", f2(o / d), "", "",
+		    "virtio-bench.sh: AF_ALG, same device, median of its passes")
+		if (p[3] == "one") PLOT_V[p[2], p[1]] = o / d
+		if (!((p[2]) in VDP)) { VDP[p[2]] = 1; vdepths[++nvdepths] = p[2] }
+	}
+
+	# 5. balancers
+	for (i = 1; i <= nbsets; i++) {
+		set = bsets[i]
+		best = 0; bestdev = ""
+		nd = split(bdev[set], devs, " ")
+		for (j = 1; j <= nd; j++) {
+			k = set SUBSEP "single" SUBSEP devs[j]
+			if (!BAn[k]) continue
+			v = BA[k] / BAn[k]
+			if (v > best) { best = v; bestdev = devs[j] }
+		}
+		if (!best) continue
+		for (j = 1; j <= nd; j++) {
+			k = set SUBSEP "single" SUBSEP devs[j]
+			if (!BAn[k]) continue
+			v = BA[k] / BAn[k]
+			add("balancers", set ": " devs[j] " alone", BSIZE, 16, 1, devs[j], sprintf("%.1f", v),
+			    "best single " bestdev, sprintf("%.1f", best), "MB/s", f2(v / best), "", "",
+			    sprintf("mean of %d runs", BAn[k]))
+		}
+		split("simple_lb rr_lb size_lb failover_lb adaptive_lb", lbs, " ")
+		for (j = 1; j <= 5; j++) {
+			k = set SUBSEP "lb" SUBSEP lbs[j]
+			if (!BAn[k]) continue
+			v = BA[k] / BAn[k]
+			r = v / best
+			add("balancers", set ": " lbs[j], BSIZE, 16, 1, lbs[j], sprintf("%.1f", v),
+			    "best single " bestdev, sprintf("%.1f", best), "MB/s", f2(r),
+			    lbs[j] == "adaptive_lb" ? ">=1.3" : "", lbs[j] == "adaptive_lb" ? judge(r, 1.3) : "",
+			    "requests per device (last round): " BDIST[k])
+			PLOT_B[i, j] = r
+		}
+		setname[i] = set
+	}
+
+	# 6. where the time goes (the profile, engine and kernel interleaved)
+	for (size = 1; size <= 65536; size *= 2) {
+		le = "acrypto-cbc-aes/" size; ld = "cbc-aes-aesni/" size
+		if (!PNS[le] || !PSAMP[le]) continue
+		tot = PSAMP[le]
+		eng = PNS[le] * PG[le, "engine"] / tot
+		aes = PNS[le] * PG[le, "aes"] / tot
+		daes = PSAMP[ld] ? PNS[ld] * PG[ld, "aes"] / PSAMP[ld] : 0
+		add("profile", "cbc " human(size) ": CPU time per request", size, 16, 1,
+		    "acrypto-cbc-aes", PNS[le], PNS[ld] ? "cbc-aes-aesni" : "-", PNS[ld] ? PNS[ld] : "-",
+		    "ns/req", PNS[ld] ? f2(PNS[ld] / PNS[le]) : "-", "", "",
+		    sprintf("engine code %.0f ns (%.0f%%), AES and skcipher walk %.0f ns (kernel alone: %.0f ns), generator %.0f%%; engine functions by owned samples: %s",
+			    eng, 100 * PG[le, "engine"] / tot, aes, daes, 100 * PG[le, "loadgen"] / tot,
+			    PE[le] == "" ? "-" : PE[le]))
+	}
+
+	# ---- output ----
+	csv = dir "/bench.csv"
+	print "section,case,size,depth,threads,subject,subject_value,baseline,baseline_value,unit,ratio,target,status,note" > csv
+	for (i = 1; i <= n; i++) {
+		note = R_note[i]; gsub(/"/, "\"\"", note)
+		printf "%s,\"%s\",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", R_sec[i], R_case[i], R_size[i],
+		       R_depth[i], R_thr[i], R_subj[i], R_sval[i], R_base[i], R_bval[i], R_unit[i],
+		       R_ratio[i], R_target[i], R_status[i], note > csv
+	}
+
+	tab = dir "/table.txt"
+	while ((getline line < meta) > 0) {
+		if (line ~ /^(date|git|host_load_start|host_load_end|qemu)=/)
+			printf "# %s\n", line > tab
+	}
+	printf "# guest load at the end of the main run: %s; soft device: %s\n", gload, softimpl > tab
+	printf "# every ratio is subject / baseline from the same guest boot, except cross-boot rows\n" > tab
+	fmt = "%-9s %-50s %-20s %10s %-22s %10s %-10s %6s %-6s %s\n"
+	printf fmt, "section", "case", "subject", "value", "baseline", "value", "unit", "ratio", "target", "status" > tab
+	for (i = 1; i <= n; i++) {
+		printf fmt, R_sec[i], R_case[i], R_subj[i], R_sval[i], R_base[i], R_bval[i],
+		       R_unit[i], R_ratio[i], R_target[i], R_status[i] > tab
+	}
+	printf "# outputs verified against a synchronous reference: %d in %d runs; runs with errors or mismatches: %d%s\n",
+	       checked, runs, bad, badlines > tab
+	if (verr["ours"] + verr["debian"])
+		printf "# virtio-bench errors: ours %d, debian %d\n", verr["ours"], verr["debian"] > tab
+	close(tab)
+
+	# plot data
+	pd = dir "/plot-overhead.dat"
+	printf "# size cbc_d1 cbc_dN xts_d1 xts_dN\n" > pd
+	for (si = 1; si <= nsizes; si++) {
+		size = sizes[si]
+		printf "%s", size > pd
+		for (m = 1; m <= 2; m++) {
+			mode = m == 1 ? "cbc" : "xts"
+			for (di = 1; di <= ndepths; di++) {
+				v = ((mode, depths[di], size) in PLOT_OV) ? PLOT_OV[mode, depths[di], size] : "NaN"
+				printf " %s", v > pd
+			}
+		}
+		printf "\n" > pd
+	}
+	pd = dir "/plot-virtio.dat"
+	printf "# size depth1 depthN\n" > pd
+	for (size = 16; size <= 65536; size *= 2) {
+		if (!((vdepths[1], size) in PLOT_V)) continue
+		printf "%s %s %s\n", size, PLOT_V[vdepths[1], size],
+		       ((vdepths[2], size) in PLOT_V) ? PLOT_V[vdepths[2], size] : "NaN" > pd
+	}
+	pd = dir "/plot-balancers.dat"
+	printf "lb %s %s\n", setname[1], setname[2] > pd
+	split("simple_lb rr_lb size_lb failover_lb adaptive_lb", lbs, " ")
+	for (j = 1; j <= 5; j++) {
+		printf "%s %s %s\n", lbs[j], ((1, j) in PLOT_B) ? PLOT_B[1, j] : "NaN",
+		       ((2, j) in PLOT_B) ? PLOT_B[2, j] : "NaN" > pd
+	}
+	pd = dir "/plot-scaling.dat"
+	printf "# case engine direct relative\n" > pd
+	for (size = 1; size <= 65536; size *= 2) {
+		if (!((size, "engine") in PLOT_SC)) continue
+		printf "\"%s\" %s %s %s\n", human(size), PLOT_SC[size, "engine"],
+		       ((size, "direct") in PLOT_SC) ? PLOT_SC[size, "direct"] : "NaN",
+		       (size in PLOT_SCR) ? PLOT_SCR[size] : "NaN" > pd
+	}
+	d1 = ndepths >= 2 ? depths[2] : 16
+	d2 = nvdepths >= 2 ? vdepths[2] : 16
+	printf "%s %s\n", d1, d2 > (dir "/plot-depths.txt")
+	if (BSIZE) printf "bal_size=%s, \n", human(BSIZE) > (dir "/plot-depths.txt")
+}
+' "$RAW/main.log" "$RAW/smp1.log" "$RAW/virtio-bench.txt"
+
+cat "$DIR/table.txt"
+
+# has_data FILE: a data file with at least one row of numbers
+has_data() { grep -q '^[^#l]' "$1" 2>/dev/null; }
+
+# A panel without data says so instead of failing the whole plot.
+empty_panel() {
+	cat <<EOF
+set title "$1"
+unset logscale x
+set xrange [0:1]
+set yrange [0:1]
+set label 10 "no data in this run" at 0.5,0.5 center
+plot -1 notitle
+unset label 10
+set autoscale x
+EOF
+}
+
+plot_script() {
+	local depth=$1 vdepth=$2 bal
+
+	bal=$(sed -n 's/^bal_size=//p' "$DIR/plot-depths.txt")
+	cat <<EOF
+set terminal pngcairo size 1400,1000 font "sans,10" noenhanced
+set output "$DIR/bench.png"
+set multiplot layout 2,2 title "acrypto benchmarks ($(sed -n 's/^date=//p' "$DIR/meta.txt")): ratios within one guest boot"
+set grid
+set key bottom right
+EOF
+	if has_data "$DIR/plot-overhead.dat"; then
+		cat <<EOF
+set title "Engine overhead: acrypto-*-aes (soft) / *-aes-aesni"
+set logscale x 2
+set xlabel "request size (bytes)"
+set ylabel "throughput ratio"
+set yrange [0:1.3]
+set arrow 1 from 4096,0.95 to 65536,0.95 nohead lw 2 dt 2 lc rgb "red"
+set arrow 2 from 48,0.85 to 80,0.85 nohead lw 2 dt 2 lc rgb "red"
+plot "$DIR/plot-overhead.dat" using 1:2 with linespoints title "cbc, 1 in flight", \\
+     "" using 1:3 with linespoints title "cbc, $depth in flight", \\
+     "" using 1:4 with linespoints title "xts, 1 in flight", \\
+     "" using 1:5 with linespoints title "xts, $depth in flight", \\
+     1 notitle lc rgb "gray"
+unset arrow 1
+unset arrow 2
+EOF
+	else
+		empty_panel "Engine overhead"
+	fi
+	if has_data "$DIR/plot-virtio.dat"; then
+		cat <<EOF
+set title "Ours / Debian virtio_crypto (AF_ALG, same device)"
+set logscale x 2
+set xlabel "request size (bytes)"
+set ylabel "ops/s ratio"
+set yrange [0:*]
+plot "$DIR/plot-virtio.dat" using 1:2 with linespoints title "1 in flight", \\
+     "" using 1:3 with linespoints title "$vdepth in flight", 1 notitle lc rgb "gray"
+EOF
+	else
+		empty_panel "Ours / Debian virtio_crypto"
+	fi
+	cat <<EOF
+unset logscale x
+set xlabel ""
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.6 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set key top left
+EOF
+	if has_data "$DIR/plot-balancers.dat"; then
+		cat <<EOF
+set title "Balancers, ${bal}aggregate / best single device"
+set ylabel "throughput ratio"
+plot "$DIR/plot-balancers.dat" using 2:xtic(1) title columnhead(2), \\
+     "" using 3 title columnhead(3), 1.3 with lines dt 2 lw 2 lc rgb "red" title "adaptive_lb target"
+EOF
+	else
+		empty_panel "Balancers"
+	fi
+	if has_data "$DIR/plot-scaling.dat"; then
+		cat <<EOF
+set title "1 -> 2 threads on a 2-CPU guest (cbc, soft)"
+set ylabel "throughput ratio"
+set yrange [0:2.2]
+plot "$DIR/plot-scaling.dat" using 2:xtic(1) title "acrypto-cbc-aes", \\
+     "" using 3 title "cbc-aes-aesni (what the host gives)", \\
+     "" using 4 title "engine/kernel ratio, 2 thr over 1 thr", \\
+     1.8 with lines dt 2 lw 2 lc rgb "red" title "target"
+EOF
+	else
+		empty_panel "Scaling"
+	fi
+	echo "unset multiplot"
+}
+
+if command -v gnuplot >/dev/null; then
+	read -r DEPTH VDEPTH <"$DIR/plot-depths.txt"
+	plot_script "$DEPTH" "$VDEPTH" >"$DIR/plot.gp"
+	gnuplot "$DIR/plot.gp" 2>"$DIR/plot.err" ||
+		echo "bench-report: gnuplot failed, see $DIR/plot.err" >&2
+	[ -s "$DIR/plot.err" ] || rm -f "$DIR/plot.err"
+else
+	echo "bench-report: gnuplot not installed, no plot" >&2
+fi
