@@ -23,6 +23,7 @@ enum {
 
 /* acrypto_session.flags */
 #define ACRYPTO_SF_NOTIFY	BIT(0)	/* caller saw -EBUSY: owes -EINPROGRESS */
+#define ACRYPTO_SF_INLINE	BIT(1)	/* in ->process_sync(), not on the lists */
 
 /*
  * One shard of the main_crypto_device queue per CPU.  Every session in the
@@ -34,6 +35,7 @@ struct acrypto_shard {
 	spinlock_t lock;	/* protects the lists, BH-safe */
 	struct list_head queue;
 	unsigned long len;
+	long inline_len;	/* sessions in ->process_sync(), this_cpu ops */
 } ____cacheline_aligned_in_smp;
 
 /* main.c: module parameters */
@@ -55,6 +57,7 @@ int acrypto_queue_init(void);
 void acrypto_queue_uninit(void);
 void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev);
 void acrypto_queue_unlink(struct acrypto_session *s);
+void acrypto_queue_hold(struct acrypto_session *s, struct acrypto_device *dev);
 void acrypto_queue_put_dev(struct acrypto_device *dev);
 unsigned int acrypto_queue_reclaim(struct acrypto_device *dev,
 				   struct list_head *list);

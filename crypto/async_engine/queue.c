@@ -48,8 +48,29 @@ void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev)
 }
 
 /**
+ * acrypto_queue_hold() - count a session a device does in the call
+ * @s: session about to go through ->process_sync()
+ * @dev: the device
+ *
+ * A session done inside ->process_sync() never waits: nobody could move it
+ * or take it back, so it is not linked on the lists, which saves their
+ * locks on the fast path.  It counts on the device, which keeps
+ * unregistration waiting for it, and in the main queue's length.
+ * acrypto_queue_unlink() undoes this too.
+ */
+void acrypto_queue_hold(struct acrypto_session *s, struct acrypto_device *dev)
+{
+	if (atomic_inc_return(&dev->inflight) == 1)
+		WRITE_ONCE(dev->progress, jiffies);
+	s->dev = dev;
+	s->flags |= ACRYPTO_SF_INLINE;
+	/* May be undone on another CPU: only the sum over CPUs means much. */
+	this_cpu_inc(acrypto_shards->inline_len);
+}
+
+/**
  * acrypto_queue_unlink() - take a session off the main and device queues
- * @s: session linked by acrypto_queue_link()
+ * @s: session linked by acrypto_queue_link() or held by acrypto_queue_hold()
  *
  * Drops the device's in-flight count and wakes acrypto_device_unregister()
  * when a dying device becomes empty.  The caller holds rcu_read_lock(), which
@@ -57,9 +78,18 @@ void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev)
  */
 void acrypto_queue_unlink(struct acrypto_session *s)
 {
-	struct acrypto_shard *shard = per_cpu_ptr(acrypto_shards, s->cpu);
 	struct acrypto_device *dev = s->dev;
+	struct acrypto_shard *shard;
 
+	if (s->flags & ACRYPTO_SF_INLINE) {
+		s->flags &= ~ACRYPTO_SF_INLINE;
+		this_cpu_dec(acrypto_shards->inline_len);
+		s->dev = NULL;
+		acrypto_queue_put_dev(dev);
+		return;
+	}
+
+	shard = per_cpu_ptr(acrypto_shards, s->cpu);
 	spin_lock_bh(&shard->lock);
 	list_del(&s->main_node);
 	list_del(&s->dev_node);
@@ -133,12 +163,16 @@ unsigned int acrypto_queue_reclaim(struct acrypto_device *dev,
  */
 unsigned long acrypto_queue_len(void)
 {
-	unsigned long len = 0;
+	long len = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		len += READ_ONCE(per_cpu_ptr(acrypto_shards, cpu)->len);
-	return len;
+	for_each_possible_cpu(cpu) {
+		const struct acrypto_shard *shard = per_cpu_ptr(acrypto_shards,
+								cpu);
+
+		len += READ_ONCE(shard->len) + READ_ONCE(shard->inline_len);
+	}
+	return len > 0 ? len : 0;
 }
 
 int acrypto_queue_init(void)

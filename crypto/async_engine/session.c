@@ -236,6 +236,34 @@ static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 }
 
 /*
+ * The synchronous fast path: a device with ->process_sync() does the step
+ * here and now, while nothing waits for it.  Returns true with the result
+ * in *@ret (the step ended), false when the session must go the usual way.
+ * Caller holds rcu_read_lock().
+ */
+static bool acrypto_process_inline(struct acrypto_device *dev,
+				   struct acrypto_session *s, int *ret)
+{
+	if (!dev->ops->process_sync || READ_ONCE(dev->backlog_len) ||
+	    READ_ONCE(dev->full))
+		return false;
+
+	acrypto_queue_hold(s, dev);
+	s->state = ACRYPTO_S_ACTIVE;
+	s->start_ns = acrypto_lb_wants_timing() ? ktime_get_ns() : 0;
+
+	*ret = dev->ops->process_sync(dev, s);
+	if (*ret == ACRYPTO_PROCESS_DEFER) {
+		s->state = ACRYPTO_S_IDLE;
+		acrypto_queue_unlink(s);
+		return false;
+	}
+	this_cpu_inc(dev->pcpu->sstarted);
+	acrypto_count_completion(dev, *ret);
+	return true;
+}
+
+/*
  * Offer the current step of a linked session to @dev: straight to the
  * device when nothing waits before it, else onto its backlog.
  */
@@ -316,6 +344,12 @@ static int acrypto_run(struct acrypto_session *s, int err, bool submit)
 			return err;
 
 		s->route.hop[s->route.pos].dev = dev;
+		if (acrypto_process_inline(dev, s, &ret)) {
+			if (!acrypto_step_end(s, dev, &ret))
+				return ret;
+			err = ret;
+			continue;
+		}
 		acrypto_queue_link(s, dev);
 
 		switch (acrypto_offer(dev, s, submit, &ret)) {

@@ -33,9 +33,17 @@ static struct acrypto_device *simple_lb_select(struct acrypto_lb *lb,
 	acrypto_for_each_device(dev) {
 		if (!acrypto_device_can_serve(dev, s))
 			continue;
+		if (!best) {
+			/* Loads matter only once there is a choice. */
+			best = dev;
+			best_class = dev->class;
+			ties = 1;
+			continue;
+		}
+		if (best_load == UINT_MAX)
+			best_load = acrypto_device_load(best, s);
 		load = acrypto_device_load(dev, s);
-		if (!best || simple_lb_better(load, dev->class, best_load,
-					      best_class)) {
+		if (simple_lb_better(load, dev->class, best_load, best_class)) {
 			best = dev;
 			best_load = load;
 			best_class = dev->class;

@@ -343,8 +343,21 @@ static int soft_process(struct acrypto_device *dev, struct acrypto_session *s)
 	return soft_crypt(dev, s, impl);
 }
 
+/* The engine's fast path: compute now, unless SIMD cannot be used here. */
+static int soft_process_sync(struct acrypto_device *dev,
+			     struct acrypto_session *s)
+{
+	const struct soft_impl *impl = soft_find(dev, s->key->alg,
+						 s->key->mode);
+
+	if (impl->simd && !crypto_simd_usable())
+		return ACRYPTO_PROCESS_DEFER;
+	return soft_crypt(dev, s, impl);
+}
+
 static const struct acrypto_device_ops soft_ops = {
 	.process = soft_process,
+	.process_sync = soft_process_sync,
 	.key_prepare = soft_key_prepare,
 	.key_release = soft_key_release,
 };

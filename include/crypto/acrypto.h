@@ -323,6 +323,14 @@ struct acrypto_session {
  *	may sleep.  Called before a new key is set, when the tfm goes away and
  *	when the device unregisters; never with sessions of @key in flight on
  *	the device.
+ * @process_sync: optional, for synchronous devices; do the current step of
+ *	@s here and now and return its result, or return
+ *	%ACRYPTO_PROCESS_DEFER when that is not possible at the moment (SIMD
+ *	unusable in this context, say): the engine then queues the session and
+ *	calls ->process().  A session done here never waits, so the engine
+ *	skips putting it on the queues; it counts on the device and in the main
+ *	queue's length while the device works on it.  Same context rules as
+ *	->process().
  * @cancel: optional; give back a session the device accepted and has not
  *	completed, when the engine takes sessions off a device that broke or
  *	stalled.  Return true if the device dropped @s and will never touch it
@@ -340,8 +348,13 @@ struct acrypto_device_ops {
 	int (*key_prepare)(struct acrypto_device *dev, struct acrypto_key *key);
 	void (*key_release)(struct acrypto_device *dev,
 			    struct acrypto_key *key);
+	int (*process_sync)(struct acrypto_device *dev,
+			    struct acrypto_session *s);
 	bool (*cancel)(struct acrypto_device *dev, struct acrypto_session *s);
 };
+
+/* ->process_sync(): not now, queue the session and call ->process(). */
+#define ACRYPTO_PROCESS_DEFER	1
 
 /* acrypto_device.flags */
 #define ACRYPTO_DEV_SYNC	BIT(0)	/* completes in ->process() */
