@@ -58,7 +58,11 @@ static bool acrypto_fe_servable(const struct acrypto_fe_alg *fa)
 	return true;
 }
 
-/* Registered but used by nobody?  (The registration holds one reference.) */
+/*
+ * Registered but used by nobody?  (The registration holds one reference.)
+ * Only meaningful once the algorithm is dying: until then a look-up may
+ * take a reference at any moment.
+ */
 static bool acrypto_fe_idle(struct acrypto_fe_alg *fa)
 {
 	return !atomic_read(&fa->tfms) &&
@@ -73,7 +77,7 @@ static bool acrypto_fe_dying(struct acrypto_fe_alg *fa)
 
 /*
  * Returns true if an algorithm without devices could not be removed yet
- * although no transform of it is left (a reference is being dropped).
+ * although no transform of it is left (a look-up still holds a reference).
  */
 static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
 {
@@ -82,8 +86,18 @@ static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
 
 	WRITE_ONCE(fa->servable, servable);
 	if (fa->registered && (!servable || acrypto_fe_dying(fa))) {
+		/* Its last transform's exit calls us again. */
+		if (atomic_read(&fa->tfms))
+			return false;
+		/*
+		 * Hide it from look-ups first (they skip dying algorithms, under
+		 * crypto_alg_sem), so that no reference can appear between the
+		 * check and crypto_unregister_alg(), which warns about any.
+		 */
+		if (!acrypto_fe_dying(fa))
+			crypto_shoot_alg(fa->base);
 		if (!acrypto_fe_idle(fa))
-			return !atomic_read(&fa->tfms);
+			return true;
 		fa->do_unregister(fa);
 		fa->registered = false;
 		pr_info("acrypto: unregistered %s: %s\n",

@@ -38,6 +38,14 @@ struct acrypto_shard {
 	long inline_len;	/* sessions in ->process_sync(), this_cpu ops */
 } ____cacheline_aligned_in_smp;
 
+/*
+ * Exported by crypto/api.c (EXPORT_SYMBOL_GPL) but declared only in the
+ * crypto core's private crypto/internal.h: marks an algorithm dying, so that
+ * look-ups pass it by.  In a kernel tree this declaration would move to
+ * include/crypto/algapi.h.
+ */
+void crypto_shoot_alg(struct crypto_alg *alg);
+
 /* main.c: module parameters */
 extern unsigned int acrypto_max_backlog;
 extern unsigned int acrypto_max_retries;
