@@ -35,7 +35,7 @@ ACRYPTO_CONFIG += CONFIG_CRYPTO_ACRYPTO_LOADGEN=m
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(ACRYPTO_CONFIG)
 
-.PHONY: all modules clean install check demo lint checkpatch bench check-debug
+.PHONY: all modules modules-clean clean install check demo lint checkpatch bench check-debug
 
 all: modules
 
@@ -46,15 +46,21 @@ install: modules
 	$(KMAKE) modules_install
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
 
-clean:
+# What the module build left; `clean` also removes the guests' work
+# directory (.vm/, images and logs).
+modules-clean:
 	$(KMAKE) clean
+
+clean: modules-clean
 	rm -rf .vm
 
 check:
 	tools/testing/run-tests.sh --kdir "$(KDIR)"
 
+# DEBUG_SUITES="a b": only these suites in the debug kernel (.ci/run's
+# selection; Documentation/crypto/debug-kernel.rst).
 check-debug:
-	tools/testing/debug-kernel/check-debug.sh
+	tools/testing/debug-kernel/check-debug.sh $(addprefix --suite ,$(DEBUG_SUITES))
 
 bench:
 	tools/testing/bench/bench.sh --kdir "$(KDIR)"

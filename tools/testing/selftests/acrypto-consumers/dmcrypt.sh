@@ -30,8 +30,8 @@
 # dmcrypt.sh stress (needs acrypto_testdev): dm-crypt on the asynchronous
 # test device alone (soft out of service), with a queue of 4 and the
 # engine's max_backlog at 8, so that dm-crypt gets -EBUSY and waits for the
-# backlog notification, with and without dm-crypt's workqueues (without,
-# it calls in from softirq and requeues on -EBUSY); then with both devices
+# backlog notification, with and without dm-crypt's read workqueue
+# (without, it calls in from softirq and requeues on -EBUSY); then with both devices
 # while the test device breaks and recovers every 100 ms; and while it is
 # unloaded.  Data written must read back intact, every request counted
 # exactly once.
@@ -390,8 +390,14 @@ stress() {
 	head -c 64 /dev/urandom >"$W/key"
 	nreq=$((BYTES / 512))
 
-	for OPTS in '' '--perf-no_read_workqueue --perf-no_write_workqueue'; do
-		t="dm-crypt xts on $td alone (soft broken), max_backlog 8${OPTS:+, no workqueues}"
+	# Not --perf-no_write_workqueue: with an asynchronous cipher, 6.1's
+	# dm-crypt then submits the encrypted clone from the completion
+	# callback (kcryptd_crypt_write_io_submit(io, 1)), which runs in
+	# softirq, and submit_bio_noacct() may sleep (the debug kernel's
+	# DEBUG_ATOMIC_SLEEP reports it).  The basic test covers that flag
+	# with the synchronous soft device, which completes in the caller.
+	for OPTS in '' '--perf-no_read_workqueue'; do
+		t="dm-crypt xts on $td alone (soft broken), max_backlog 8${OPTS:+, no read workqueue}"
 		if ! open_mapping; then
 			tap_fail "$t: open"
 			continue
