@@ -279,6 +279,7 @@ static int vac_request_result(struct vac_request *req)
 	struct vac_device *vac = req->vac;
 	struct acrypto_session *s = req->s;
 
+	vac_fault_writeback(req);
 	/* The output, then the status byte: all of it or nothing is valid. */
 	if (unlikely(req->used_len != s->len + sizeof(req->status))) {
 		dev_err_ratelimited(&vac->vdev->dev,

@@ -35,12 +35,14 @@ static int __init vac_init(void)
 	if (!vac_wq)
 		return -ENOMEM;
 
+	vac_fault_init();
 	err = register_virtio_driver(&vac_driver);
 	if (err)
-		goto err_destroy_wq;
+		goto err_fault;
 	return 0;
 
-err_destroy_wq:
+err_fault:
+	vac_fault_exit();
 	destroy_workqueue(vac_wq);
 	return err;
 }
@@ -48,6 +50,7 @@ err_destroy_wq:
 static void __exit vac_exit(void)
 {
 	unregister_virtio_driver(&vac_driver);
+	vac_fault_exit();
 	destroy_workqueue(vac_wq);
 }
 

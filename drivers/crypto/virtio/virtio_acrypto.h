@@ -330,4 +330,15 @@ bool vac_dataq_cancel(struct vac_device *vac, struct vac_request *want);
 unsigned int vac_dataq_inflight(struct vac_device *vac);
 bool vac_dataq_idle(struct vac_device *vac);
 
+/* fault.c APIs, with CONFIG_FAULT_INJECTION_DEBUG_FS: */
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+void vac_fault_writeback(struct vac_request *req);
+void vac_fault_init(void);
+void vac_fault_exit(void);
+#else
+static inline void vac_fault_writeback(struct vac_request *req) { }
+static inline void vac_fault_init(void) { }
+static inline void vac_fault_exit(void) { }
+#endif
+
 #endif /* _VIRTIO_ACRYPTO_H */

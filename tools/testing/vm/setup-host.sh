@@ -20,6 +20,8 @@ PACKAGES=(
 	e2fsprogs pciutils procps xz-utils
 	# static checks: sparse (make C=2), checkpatch from the kernel source
 	sparse linux-source-6.1
+	# the debug kernel of make check-debug (tools/testing/debug-kernel)
+	build-essential flex bison bc libelf-dev libssl-dev lz4
 )
 
 case ${1:-} in

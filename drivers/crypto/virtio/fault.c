@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio_acrypto: a fault hook that models a device writing back bad values.
+ *
+ * QEMU's device always writes a status from the specification and the whole
+ * output, so the checks in vac_request_result() never see anything else.
+ * With CONFIG_FAULT_INJECTION_DEBUG_FS this file lets a test make them do
+ * so: when the standard fault attribute
+ * /sys/kernel/debug/virtio_acrypto/fail_writeback/ fires (probability,
+ * interval, times, ... as in Documentation/fault-injection/), the data
+ * request being completed gets the status in fail_writeback_status, or,
+ * if fail_writeback_short is set, a used length one byte short.  Only what
+ * the device reported is altered, before the driver looks at it, exactly as
+ * a broken device would have written it.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
+
+#include "virtio_acrypto.h"
+
+static DECLARE_FAULT_ATTR(vac_fail_writeback);
+static u8 vac_fail_status = 0xff;	/* outside the specification */
+static bool vac_fail_short;
+static struct dentry *vac_fault_dir;
+
+/**
+ * vac_fault_writeback() - perhaps alter what the device wrote back
+ * @req: a data request the device returned, before it is checked
+ *
+ * Context: BH disabled.
+ */
+void vac_fault_writeback(struct vac_request *req)
+{
+	if (!should_fail(&vac_fail_writeback, 1))
+		return;
+	if (READ_ONCE(vac_fail_short))
+		req->used_len = req->used_len ? req->used_len - 1 : 0;
+	else
+		req->status = READ_ONCE(vac_fail_status);
+}
+
+void vac_fault_init(void)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	/* Failing to create debugfs files is not an error of the driver. */
+	if (IS_ERR(fault_create_debugfs_attr("fail_writeback", dir,
+					     &vac_fail_writeback))) {
+		debugfs_remove_recursive(dir);
+		return;
+	}
+	debugfs_create_u8("fail_writeback_status", 0600, dir,
+			  &vac_fail_status);
+	debugfs_create_bool("fail_writeback_short", 0600, dir,
+			    &vac_fail_short);
+	vac_fault_dir = dir;
+}
+
+void vac_fault_exit(void)
+{
+	debugfs_remove_recursive(vac_fault_dir);
+	vac_fault_dir = NULL;
+}
