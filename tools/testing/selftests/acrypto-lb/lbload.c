@@ -79,6 +79,7 @@ static struct {
 	int expect_errno;
 	bool allow_fail;
 	const char *wait_file;
+	const char *stop_file;	/* -S: no new request once it exists */
 	const char *hold_file;
 	unsigned int deadline;
 	bool verbose;
@@ -166,6 +167,9 @@ static unsigned int grab(unsigned int *first)
 {
 	unsigned int i, n = 0, bytes = 0, want;
 
+	/* Checked before claiming: after it, next_req counts what was sent. */
+	if (cfg.stop_file && !access(cfg.stop_file, F_OK))
+		return 0;
 	if (!cfg.batch_bytes) {
 		*first = atomic_fetch_add(&next_req, 1);
 		return *first < cfg.requests;
@@ -371,7 +375,8 @@ static void usage(void)
 	fprintf(stderr,
 		"Usage: lbload [-m ecb|cbc|ctr|xts] [-c DRIVER] [-r REFDRIVER] [-n N] [-j THREADS]\n"
 		"              [-z SIZE,...] [-b BATCHBYTES] [-k KEYLEN] [-s SEED] [-t THRESHOLD]\n"
-		"              [-e ERRNO] [-f] [-w FILE] [-H FILE] [-T SECONDS] [-v]\n");
+		"              [-e ERRNO] [-f] [-w FILE] [-H FILE] [-S FILE] [-T SECONDS] [-v]\n"
+		"  -S FILE  stop sending once FILE exists (-n is then the most)\n");
 	exit(2);
 }
 
@@ -424,7 +429,7 @@ int main(int argc, char **argv)
 
 	cfg.mode = &modes[1];
 	parse_sizes((char[]){ "4096" });
-	while ((opt = getopt(argc, argv, "m:c:r:n:j:z:b:k:s:t:e:fw:H:T:v")) != -1) {
+	while ((opt = getopt(argc, argv, "m:c:r:n:j:z:b:k:s:t:e:fw:H:S:T:v")) != -1) {
 		switch (opt) {
 		case 'm':
 			for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -471,6 +476,9 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			cfg.hold_file = optarg;
+			break;
+		case 'S':
+			cfg.stop_file = optarg;
 			break;
 		case 'T':
 			cfg.deadline = strtoul(optarg, NULL, 0);
@@ -542,6 +550,10 @@ int main(int argc, char **argv)
 		usleep(10000);
 	secs = now() - start;
 
+	/* Stopped early: what was sent is what must have come back. */
+	if (cfg.stop_file && !atomic_load(&running) &&
+	    atomic_load(&next_req) < cfg.requests)
+		cfg.requests = atomic_load(&next_req);
 	report(secs);
 	pass = atomic_load(&submitted) == cfg.requests &&
 	       atomic_load(&completed) == cfg.requests && !atomic_load(&wrong);

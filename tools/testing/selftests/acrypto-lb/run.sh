@@ -461,7 +461,9 @@ switch() {
 	check "three test devices" td_load instances=3 latency_us=300 qlen=64
 	lb_select rr_lb
 	snap testdev0
-	load_start switch -n 20000 -j 8 -z 1024
+	# The load runs until told to stop, so it surely spans the switches.
+	rm -f "$T/switch.stop"
+	load_start switch -n 10000000 -j 8 -z 1024 -T 900 -S "$T/switch.stop"
 	wait_until 120 at_least testdev0 100
 	n=0 i=0
 	while [ $i -lt 100 ]; do
@@ -477,6 +479,7 @@ switch() {
 	check_eq "simple_lb current again" simple_lb "$(lb_current)"
 	check_fail "the load still ran meanwhile" \
 		load_done "$(load_pid switch)" switch
+	touch "$T/switch.stop"
 	check_load switch "switches and rmmod under load"
 	check "modprobe adaptive_lb again" kmod_load adaptive_lb
 }

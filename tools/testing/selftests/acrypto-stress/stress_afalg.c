@@ -28,6 +28,8 @@
  *   -k   requests per key (default 8)
  *   -q   no per-errno breakdown
  *   -S FILE  stop as soon as FILE exists (checked before each request)
+ *   -l   shortest request (default: any length, many small ones)
+ *   -c   driver to test instead of acrypto's (one mode, for comparisons)
  *
  * Prints one line "stress_afalg: submitted N ok N failed N mismatch N lost N
  * unexpected N sessions N reference-failed N errors ERRNO=N..." (requests
@@ -48,6 +50,8 @@
 #include "afalg.h"
 
 #define MAX_LEN		16384
+/* Room for the longest request: text, AAD (< 64 bytes) and tag. */
+#define MAX_BUF		(MAX_LEN + 64 + 16)
 #define MAX_ERRNO	4096
 
 enum kind { SKCIPHER, AEAD, HASH };
@@ -87,7 +91,9 @@ static struct {
 	uint64_t seed;
 	bool quiet;
 	const char *stop_file;
-} opt = { 30, 4, 120, 8, { false }, { false }, 0, false, NULL };
+	unsigned int minlen;	/* -l: lengths from here to the most */
+	const char *driver;	/* -c: instead of acrypto's, for comparisons */
+} opt = { 30, 4, 120, 8, { false }, { false }, 0, false, NULL, 0, NULL };
 
 static atomic_ulong n_submitted, n_ok, n_failed, n_mismatch, n_unexpected,
 		    n_sessions, n_ref_failed, n_by_errno[MAX_ERRNO];
@@ -198,7 +204,7 @@ static int pair_open(struct pair *p, const struct mode *m, uint64_t *rs,
 		return err;
 	*ref = false;
 	*what = "bind";
-	p->ours = afalg_tfm(type, m->ours);
+	p->ours = afalg_tfm(type, opt.driver ? opt.driver : m->ours);
 	if (p->ours < 0)
 		return p->ours;
 	*what = "setkey";
@@ -249,11 +255,52 @@ static void count_failure(int err, const char *what, const char *name)
 		report("unexpected error %s: %s of %s", errname(-err), what, name);
 }
 
+/*
+ * Say where a wrong output differs from the kernel's: the first and last
+ * differing byte, how many differ, in which part (AAD copy, text, tag),
+ * and whether the text is still the input (never encrypted) - enough to
+ * tell a stale buffer from a half-done or doubly-done computation.
+ */
+static void report_mismatch(const struct mode *m, size_t len,
+			    unsigned int assoc, const uint8_t *in,
+			    const uint8_t *out, const uint8_t *ref, ssize_t got,
+			    ssize_t want)
+{
+	size_t n = got < want ? got : want, i, first = n, last = 0, ndiff = 0;
+	size_t text_end = assoc + len;
+
+	for (i = 0; i < n; i++) {
+		if (out[i] == ref[i])
+			continue;
+		if (first == n)
+			first = i;
+		last = i;
+		ndiff++;
+	}
+	char offs[128];
+	int at = 0;
+
+	offs[0] = 0;
+	for (i = 0; i < n && at < (int)sizeof(offs) - 12; i++)
+		if (out[i] != ref[i])
+			at += snprintf(offs + at, sizeof(offs) - at, " %zu", i);
+	report("mismatch: %s, %zu bytes (aad %u): got %zd bytes, kernel %zd; %zu bytes differ, first at %zu (%s), last at %zu (%s)%s",
+	       m->name, len, assoc, got, want, ndiff, first,
+	       first < assoc ? "aad" : first < text_end ? "text" : "tag",
+	       last, last < assoc ? "aad" : last < text_end ? "text" : "tag",
+	       m->kind != HASH && len && (size_t)got >= text_end &&
+	       !memcmp(out + assoc, in + assoc, len) ? "; the text is the input, unencrypted" : "");
+	report("  differing offsets:%s; aad copy: ours %s, kernel's %s", offs,
+	       m->kind == AEAD && (size_t)got >= assoc ?
+	       (memcmp(out, in, assoc) ? "wrong" : "right") : "-",
+	       m->kind == AEAD && (size_t)want >= assoc ?
+	       (memcmp(ref, in, assoc) ? "wrong" : "right") : "-");
+}
+
 static void *worker(void *arg)
 {
 	uint64_t rs = opt.seed + 0x9e3779b97f4a7c15ULL * (uintptr_t)arg;
-	static __thread uint8_t in[MAX_LEN + 64], out[MAX_LEN + 64],
-		ref[MAX_LEN + 64];
+	static __thread uint8_t in[MAX_BUF], out[MAX_BUF], ref[MAX_BUF];
 	struct pair p = { .ours = -1, .ref = -1 };
 	unsigned int choices[NMODES], nchoices = 0, i;
 	aio_context_t ctx;
@@ -299,7 +346,9 @@ static void *worker(void *arg)
 		}
 
 		len = rnd_next(&rs) % MAX_LEN;
-		if (rnd_next(&rs) % 4 == 0)
+		if (opt.minlen)
+			len = opt.minlen + len % (MAX_LEN - opt.minlen);
+		else if (rnd_next(&rs) % 4 == 0)
 			len %= 600;	/* many small ones too */
 		if (len < m->minlen)
 			len = m->minlen;
@@ -316,6 +365,10 @@ static void *worker(void *arg)
 		if (!strcmp(m->name, "rfc4106") && assoc)
 			memcpy(in + assoc - 8, iv, 8);	/* the IV copy ends the AAD */
 		outlen = m->kind == HASH ? 64 : assoc + len + tag;
+		if (outlen > MAX_BUF || assoc + len > MAX_BUF) {
+			report("internal error: %zu bytes do not fit", outlen);
+			exit(2);
+		}
 
 		atomic_fetch_add(&n_submitted, 1);
 		atomic_fetch_add(&n_sessions, m->kind == HASH && len ? 2 : 1);
@@ -345,9 +398,25 @@ static void *worker(void *arg)
 			continue;
 		}
 		if (got != want || memcmp(out, ref, got)) {
-			if (atomic_fetch_add(&n_mismatch, 1) < 5)
-				report("mismatch: %s, %zu bytes (aad %u): got %zd bytes, kernel %zd",
-				       m->name, len, assoc, got, want);
+			if (atomic_fetch_add(&n_mismatch, 1) < 5) {
+				static __thread uint8_t again[MAX_BUF];
+				ssize_t n;
+
+				report_mismatch(m, len, assoc, in, out, ref, got, want);
+				/* Which side is wrong, and is it repeatable? */
+				n = one_request(p.ours, m, ctx, false, iv, assoc, in,
+						assoc + len, again, outlen);
+				report("  ours again (sync): %s", n != got ? "failed" :
+				       !memcmp(again, ref, n) ? "matches the kernel" :
+				       !memcmp(again, out, n) ? "same wrong output" :
+				       "another output");
+				n = one_request(p.ref, m, ctx, false, iv, assoc, in,
+						assoc + len, again, outlen);
+				report("  kernel again: %s", n != want ? "failed" :
+				       !memcmp(again, ref, n) ? "same as before" :
+				       !memcmp(again, out, n) ? "matches ours" :
+				       "another output");
+			}
 			continue;
 		}
 		atomic_fetch_add(&n_ok, 1);
@@ -377,7 +446,7 @@ int main(int argc, char **argv)
 	int c;
 
 	opt.seed = time(NULL);
-	while ((c = getopt(argc, argv, "t:w:m:s:e:T:k:qS:")) != -1) {
+	while ((c = getopt(argc, argv, "t:w:m:s:e:T:k:qS:l:c:")) != -1) {
 		char *tok, *save = NULL;
 
 		switch (c) {
@@ -401,6 +470,12 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			opt.stop_file = optarg;
+			break;
+		case 'l':
+			opt.minlen = strtoul(optarg, NULL, 0) % MAX_LEN;
+			break;
+		case 'c':
+			opt.driver = optarg;
 			break;
 		case 'm':
 			for (tok = strtok_r(optarg, ",", &save); tok;
