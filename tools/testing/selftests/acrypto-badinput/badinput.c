@@ -138,46 +138,39 @@ static void case_keylens(const char *name, const struct alg *a,
 		    tested);
 }
 
+/* The valid key lengths: AES, XTS (two AES keys), RFC 4106 (key + salt). */
+static const unsigned int aes_keys[] = { 16, 24, 32 };
+static const unsigned int xts_keys[] = { 32, 48, 64 };
+static const unsigned int rfc4106_keys[] = { 20, 28, 36 };
+
 static void c_keylen_ecb(const char *n)
 {
-	static const unsigned int v[] = { 16, 24, 32 };
-
-	case_keylens(n, &ECB, v, 3, 80);
+	case_keylens(n, &ECB, aes_keys, 3, 80);
 }
 
 static void c_keylen_cbc(const char *n)
 {
-	static const unsigned int v[] = { 16, 24, 32 };
-
-	case_keylens(n, &CBC, v, 3, 80);
+	case_keylens(n, &CBC, aes_keys, 3, 80);
 }
 
 static void c_keylen_ctr(const char *n)
 {
-	static const unsigned int v[] = { 16, 24, 32 };
-
-	case_keylens(n, &CTR, v, 3, 80);
+	case_keylens(n, &CTR, aes_keys, 3, 80);
 }
 
 static void c_keylen_xts(const char *n)
 {
-	static const unsigned int v[] = { 32, 48, 64 };
-
-	case_keylens(n, &XTS, v, 3, 128);
+	case_keylens(n, &XTS, xts_keys, 3, 128);
 }
 
 static void c_keylen_gcm(const char *n)
 {
-	static const unsigned int v[] = { 16, 24, 32 };
-
-	case_keylens(n, &GCM, v, 3, 80);
+	case_keylens(n, &GCM, aes_keys, 3, 80);
 }
 
 static void c_keylen_rfc4106(const char *n)
 {
-	static const unsigned int v[] = { 20, 28, 36 };
-
-	case_keylens(n, &RFC4106, v, 3, 80);
+	case_keylens(n, &RFC4106, rfc4106_keys, 3, 80);
 }
 
 /* One result: errno of ours and of the reference equal to want. */
