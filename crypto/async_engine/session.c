@@ -210,13 +210,25 @@ static void acrypto_count_completion(struct acrypto_device *dev, int err)
 		WRITE_ONCE(dev->progress, now);
 }
 
+/* @s goes to a device's driver now. */
+static void acrypto_step_start(struct acrypto_session *s)
+{
+	s->state = ACRYPTO_S_ACTIVE;
+	s->start_ns = acrypto_lb_wants_timing() ? ktime_get_ns() : 0;
+}
+
+/* @dev did the step in the call: it started and completed. */
+static void acrypto_step_done_sync(struct acrypto_device *dev, int err)
+{
+	this_cpu_inc(dev->pcpu->sstarted);
+	acrypto_count_completion(dev, err);
+}
+
 /* Hand @s to @dev's driver.  Caller holds rcu_read_lock(). */
 static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 					  struct acrypto_session *s, int *ret)
 {
-	s->state = ACRYPTO_S_ACTIVE;
-	s->start_ns = acrypto_lb_wants_timing() ? ktime_get_ns() : 0;
-
+	acrypto_step_start(s);
 	*ret = dev->ops->process(dev, s);
 	if (*ret == -EINPROGRESS) {
 		/* @s may already be complete and gone: only @dev is safe. */
@@ -230,8 +242,7 @@ static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 	if (*ret == -ENOSPC)
 		return ACRYPTO_REFUSED;
 
-	this_cpu_inc(dev->pcpu->sstarted);
-	acrypto_count_completion(dev, *ret);
+	acrypto_step_done_sync(dev, *ret);
 	return ACRYPTO_FINISHED;
 }
 
@@ -249,17 +260,14 @@ static bool acrypto_process_inline(struct acrypto_device *dev,
 		return false;
 
 	acrypto_queue_hold(s, dev);
-	s->state = ACRYPTO_S_ACTIVE;
-	s->start_ns = acrypto_lb_wants_timing() ? ktime_get_ns() : 0;
-
+	acrypto_step_start(s);
 	*ret = dev->ops->process_sync(dev, s);
 	if (*ret == ACRYPTO_PROCESS_DEFER) {
 		s->state = ACRYPTO_S_IDLE;
 		acrypto_queue_unlink(s);
 		return false;
 	}
-	this_cpu_inc(dev->pcpu->sstarted);
-	acrypto_count_completion(dev, *ret);
+	acrypto_step_done_sync(dev, *ret);
 	return true;
 }
 
@@ -336,6 +344,7 @@ static bool acrypto_step_end(struct acrypto_session *s,
 static int acrypto_run(struct acrypto_session *s, int err, bool submit)
 {
 	struct acrypto_device *dev;
+	enum acrypto_offer res;
 	int ret;
 
 	for (;;) {
@@ -345,14 +354,13 @@ static int acrypto_run(struct acrypto_session *s, int err, bool submit)
 
 		s->route.hop[s->route.pos].dev = dev;
 		if (acrypto_process_inline(dev, s, &ret)) {
-			if (!acrypto_step_end(s, dev, &ret))
-				return ret;
-			err = ret;
-			continue;
+			res = ACRYPTO_FINISHED;
+		} else {
+			acrypto_queue_link(s, dev);
+			res = acrypto_offer(dev, s, submit, &ret);
 		}
-		acrypto_queue_link(s, dev);
 
-		switch (acrypto_offer(dev, s, submit, &ret)) {
+		switch (res) {
 		case ACRYPTO_ACCEPTED:
 		case ACRYPTO_PARKED:
 			return ret;

@@ -333,16 +333,6 @@ static int soft_defer(struct acrypto_device *dev, struct acrypto_session *s)
 	return -EINPROGRESS;
 }
 
-static int soft_process(struct acrypto_device *dev, struct acrypto_session *s)
-{
-	const struct soft_impl *impl = soft_find(dev, s->key->alg,
-						 s->key->mode);
-
-	if (impl->simd && !crypto_simd_usable())
-		return soft_defer(dev, s);
-	return soft_crypt(dev, s, impl);
-}
-
 /* The engine's fast path: compute now, unless SIMD cannot be used here. */
 static int soft_process_sync(struct acrypto_device *dev,
 			     struct acrypto_session *s)
@@ -353,6 +343,14 @@ static int soft_process_sync(struct acrypto_device *dev,
 	if (impl->simd && !crypto_simd_usable())
 		return ACRYPTO_PROCESS_DEFER;
 	return soft_crypt(dev, s, impl);
+}
+
+/* The same, with a worker for when SIMD cannot be used here. */
+static int soft_process(struct acrypto_device *dev, struct acrypto_session *s)
+{
+	int err = soft_process_sync(dev, s);
+
+	return err == ACRYPTO_PROCESS_DEFER ? soft_defer(dev, s) : err;
 }
 
 static const struct acrypto_device_ops soft_ops = {
