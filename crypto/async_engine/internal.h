@@ -24,6 +24,7 @@ enum {
 /* acrypto_session.flags */
 #define ACRYPTO_SF_NOTIFY	BIT(0)	/* caller saw -EBUSY: owes -EINPROGRESS */
 #define ACRYPTO_SF_INLINE	BIT(1)	/* in ->process_sync(), not on the lists */
+#define ACRYPTO_SF_WRITTEN	BIT(2)	/* the device may have written the output */
 
 /*
  * One shard of the main_crypto_device queue per CPU.  Every session in the

@@ -100,6 +100,81 @@ static bool acrypto_is_device_error(int err)
 	}
 }
 
+/* Longest scatterlists the overlap check walks; longer ones count as overlapping. */
+#define ACRYPTO_OVERLAP_MAX_SEGS	64
+
+/* Does any segment of @a overlap any of @b, within @len bytes of each? */
+static bool acrypto_sg_overlap(struct scatterlist *a, struct scatterlist *b,
+			       unsigned int len)
+{
+	unsigned int alen = len, na = 0;
+
+	for (; a && alen; a = sg_next(a)) {
+		phys_addr_t a0 = page_to_phys(sg_page(a)) + a->offset;
+		phys_addr_t a1 = a0 + min(a->length, alen);
+		struct scatterlist *sg;
+		unsigned int blen = len, nb = 0;
+
+		if (++na > ACRYPTO_OVERLAP_MAX_SEGS)
+			return true;
+		for (sg = b; sg && blen; sg = sg_next(sg)) {
+			phys_addr_t b0 = page_to_phys(sg_page(sg)) + sg->offset;
+			phys_addr_t b1 = b0 + min(sg->length, blen);
+
+			if (++nb > ACRYPTO_OVERLAP_MAX_SEGS)
+				return true;
+			if (a0 < b1 && b0 < a1)
+				return true;
+			blen -= min(sg->length, blen);
+		}
+		alen -= min(a->length, alen);
+	}
+	return false;
+}
+
+/*
+ * The device that failed the current step of @s may have written its
+ * output: is the step's input gone with it?  A hash update reads and
+ * writes the same state; a cipher step may write over its source.  Called
+ * on the error path only.
+ */
+static bool acrypto_step_clobbered(struct acrypto_session *s)
+{
+	unsigned int len = s->assoclen + s->len + s->authsize;
+
+	switch (acrypto_session_op(s)) {
+	case ACRYPTO_OP_HASH_UPDATE:
+		return true;
+	case ACRYPTO_OP_HASH_FINAL:
+		/* The state is only read; the digest is written afresh. */
+		return false;
+	default:
+		if (!s->dst || !len)
+			return false;
+		return s->src == s->dst || acrypto_sg_overlap(s->src, s->dst, len);
+	}
+}
+
+/**
+ * acrypto_session_set_written() - the device may have written the output
+ * @s: the session whose current step the device is failing
+ *
+ * A device that fails a step after it may have written the step's output
+ * (its destination, the hash state of an update) says so before it returns
+ * the error from ->process() or passes it to acrypto_session_complete().
+ * The engine then retries the step elsewhere only if the output does not
+ * overlap the input; otherwise the step fails with -EIO, because the input
+ * the retry would read is gone.  A device that fails without calling this
+ * promises that it wrote nothing the caller can see.
+ *
+ * Context: any up to softirq, by the device holding @s.
+ */
+void acrypto_session_set_written(struct acrypto_session *s)
+{
+	s->flags |= ACRYPTO_SF_WRITTEN;
+}
+EXPORT_SYMBOL_GPL(acrypto_session_set_written);
+
 static struct acrypto_device *acrypto_select(struct acrypto_session *s)
 {
 	if (s->bind)
@@ -204,7 +279,7 @@ static void acrypto_count_completion(struct acrypto_device *dev, int err)
 	unsigned long now = jiffies;
 
 	this_cpu_inc(dev->pcpu->scompleted);
-	if (err)
+	if (err && err != -EOPNOTSUPP)
 		this_cpu_inc(dev->pcpu->errors);
 	if (READ_ONCE(dev->progress) != now)
 		WRITE_ONCE(dev->progress, now);
@@ -214,6 +289,7 @@ static void acrypto_count_completion(struct acrypto_device *dev, int err)
 static void acrypto_step_start(struct acrypto_session *s)
 {
 	s->state = ACRYPTO_S_ACTIVE;
+	s->flags &= ~ACRYPTO_SF_WRITTEN;
 	s->start_ns = acrypto_lb_wants_timing() ? ktime_get_ns() : 0;
 }
 
@@ -312,11 +388,25 @@ static bool acrypto_step_end(struct acrypto_session *s,
 	s->state = ACRYPTO_S_IDLE;
 	acrypto_lb_complete(dev, s, *err);
 
-	if (*err && acrypto_is_device_error(*err) && !s->bind &&
-	    s->retries < acrypto_max_retries) {
-		s->retries++;
+	if (*err == -EOPNOTSUPP && !s->bind) {
+		/* Declined: not this device's kind of request. */
+		this_cpu_inc(dev->pcpu->declined);
 		s->tried |= BIT(dev->index);
 		return true;
+	}
+	if (*err && acrypto_is_device_error(*err) && !s->bind &&
+	    s->retries < acrypto_max_retries) {
+		if ((s->flags & ACRYPTO_SF_WRITTEN) &&
+		    acrypto_step_clobbered(s)) {
+			dev_warn_ratelimited(&dev->dev,
+					     "failed a step over its own input (%d): not retried\n",
+					     *err);
+			*err = -EIO;
+		} else {
+			s->retries++;
+			s->tried |= BIT(dev->index);
+			return true;
+		}
 	}
 	if (!*err && s->route.pos + 1 < s->route.len) {
 		if (s->advance)

@@ -133,6 +133,14 @@ static ssize_t errors_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(errors);
 
+static ssize_t declined_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, declined));
+}
+static DEVICE_ATTR_RO(declined);
+
 static ssize_t broken_show(struct device *d, struct device_attribute *attr,
 			   char *buf)
 {
@@ -199,6 +207,7 @@ static struct attribute *acrypto_device_attrs[] = {
 	&dev_attr_scompleted.attr,
 	&dev_attr_sfinished.attr,
 	&dev_attr_errors.attr,
+	&dev_attr_declined.attr,
 	&dev_attr_broken.attr,
 	&dev_attr_capabilities.attr,
 	NULL,

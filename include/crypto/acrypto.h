@@ -127,6 +127,9 @@ enum acrypto_mode {
  * @max_keysize: largest key accepted, in bytes
  * @qlen: how many sessions of this capability the device holds at once;
  *	balancers measure the device's load against it
+ * @max_len: longest step the device takes, in bytes of
+ *	&acrypto_session.len (for an AEAD step the associated data counts
+ *	too); 0 for no limit.  Longer steps go to other devices.
  */
 struct acrypto_cap {
 	u32 ops;
@@ -135,6 +138,7 @@ struct acrypto_cap {
 	u16 min_keysize;
 	u16 max_keysize;
 	u32 qlen;
+	u32 max_len;
 };
 
 /**
@@ -313,7 +317,13 @@ struct acrypto_session {
  *	step completed synchronously, in which case acrypto_session_complete()
  *	must not be called.  Errors that say the device failed rather than the
  *	input (%-EIO, %-ENODEV, %-ETIMEDOUT, %-EAGAIN, %-ESHUTDOWN) make the
- *	engine retry the step on another device.
+ *	engine retry the step on another device, unless the device may have
+ *	written the step's output (acrypto_session_set_written()) and that
+ *	output overlaps the step's input: then the step fails with %-EIO.
+ *	%-EOPNOTSUPP declines the request: this device cannot do it (a
+ *	scatterlist too long for it, a parameter it does not support), which
+ *	is no failure of the device; the engine gives the step to another
+ *	device or to the kernel's own implementation.
  * @key_prepare: optional; set up per-key state in @key->devpriv[dev->index]
  *	for a key this device can serve.  Process context, may sleep and
  *	allocate.  Called after each setkey and, for keys that exist when the
@@ -376,6 +386,7 @@ enum {
  * @scompleted: sessions the device completed, successfully or not
  * @sfinished: sessions whose result this device delivered to the caller
  * @errors: sessions the device completed with an error
+ * @declined: steps the device declined (%-EOPNOTSUPP), done elsewhere
  *
  * The counters are written only by their own CPU (this_cpu_inc()) and
  * summed by readers.
@@ -386,6 +397,7 @@ struct acrypto_dev_pcpu {
 	unsigned long scompleted;
 	unsigned long sfinished;
 	unsigned long errors;
+	unsigned long declined;
 };
 
 /**
@@ -519,6 +531,7 @@ void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
 			  void (*done)(struct acrypto_session *s, int err));
 int acrypto_session_submit(struct acrypto_session *s);
 void acrypto_session_complete(struct acrypto_session *s, int err);
+void acrypto_session_set_written(struct acrypto_session *s);
 
 /**
  * acrypto_session_add_hop() - append a step to a session's route
