@@ -18,6 +18,8 @@
  * hashing of the data.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aes.h>
 #include <crypto/algapi.h>
 #include <crypto/authenc.h>
@@ -32,8 +34,8 @@
 
 /* Per-transform context. */
 struct acrypto_aead_ctx {
-	struct acrypto_key key;		/* GCM/RFC 4106 key, authenc cipher key */
-	struct acrypto_key auth_key;	/* authenc: HMAC key */
+	struct acrypto_key *key;	/* GCM/RFC 4106 key, authenc cipher key */
+	struct acrypto_key *auth_key;	/* authenc: HMAC key */
 	struct crypto_shash *hmac;	/* authenc: computes @hmac_state */
 	struct sha256_state hmac_state;	/* authenc: inner pad absorbed */
 };
@@ -96,7 +98,7 @@ static int acrypto_aead_setkey(struct crypto_aead *tfm, const u8 *key,
 	}
 	if (err)
 		return err;
-	return acrypto_key_set(&ctx->key, key, keylen, flags);
+	return acrypto_key_set(ctx->key, key, keylen, flags);
 }
 
 static int acrypto_authenc_setkey(struct crypto_aead *tfm, const u8 *key,
@@ -125,8 +127,8 @@ static int acrypto_authenc_setkey(struct crypto_aead *tfm, const u8 *key,
 	if (err)
 		goto out;
 
-	err = acrypto_key_set(&ctx->auth_key, authkey, authkeylen, flags) ?:
-	      acrypto_key_set(&ctx->key, keys.enckey, keys.enckeylen, flags);
+	err = acrypto_key_set(ctx->auth_key, authkey, authkeylen, flags) ?:
+	      acrypto_key_set(ctx->key, keys.enckey, keys.enckeylen, flags);
 out:
 	memzero_explicit(&keys, sizeof(keys));
 	memzero_explicit(digest, sizeof(digest));
@@ -153,7 +155,7 @@ static int acrypto_aead_setauthsize(struct crypto_aead *tfm,
 	}
 	if (err)
 		return err;
-	return acrypto_key_set_authsize(&ctx->key, authsize);
+	return acrypto_key_set_authsize(ctx->key, authsize);
 }
 
 static void acrypto_aead_done(struct acrypto_session *s, int err)
@@ -238,7 +240,7 @@ static int acrypto_gcm_crypt(struct aead_request *req, u8 op)
 	    crypto_ipsec_check_assoclen(req->assoclen))
 		return -EINVAL;
 
-	acrypto_aead_session_init(req, &ctx->key, acrypto_aead_done);
+	acrypto_aead_session_init(req, ctx->key, acrypto_aead_done);
 	acrypto_session_add_hop(s, op, ACRYPTO_ALG_AES, def->mode);
 	acrypto_session_set_crypt(s, req->src, req->dst, req->cryptlen,
 				  req->iv);
@@ -265,7 +267,7 @@ static int acrypto_authenc_encrypt(struct aead_request *req)
 		dst = scatterwalk_ffwd(rctx->dst, req->dst, req->assoclen);
 	}
 
-	acrypto_aead_session_init(req, &ctx->key, acrypto_authenc_encrypt_done);
+	acrypto_aead_session_init(req, ctx->key, acrypto_authenc_encrypt_done);
 	if (req->cryptlen) {
 		acrypto_session_add_hop(s, ACRYPTO_OP_ENCRYPT, ACRYPTO_ALG_AES,
 					ACRYPTO_MODE_CBC);
@@ -273,7 +275,7 @@ static int acrypto_authenc_encrypt(struct aead_request *req)
 	}
 	acrypto_session_add_hop(s, ACRYPTO_OP_HASH_FINAL, ACRYPTO_ALG_SHA256,
 				ACRYPTO_MODE_HMAC);
-	acrypto_session_set_key(s, &ctx->auth_key);
+	acrypto_session_set_key(s, ctx->auth_key);
 	acrypto_session_set_crypt(s, req->dst, NULL,
 				  req->assoclen + req->cryptlen, NULL);
 	acrypto_session_set_hash(s, &ctx->hmac_state, rctx->tag);
@@ -301,7 +303,7 @@ static int acrypto_authenc_decrypt(struct aead_request *req)
 	if (textlen % AES_BLOCK_SIZE)
 		return -EINVAL;
 
-	acrypto_aead_session_init(req, &ctx->auth_key,
+	acrypto_aead_session_init(req, ctx->auth_key,
 				  acrypto_authenc_decrypt_done);
 	acrypto_session_add_hop(s, ACRYPTO_OP_HASH_FINAL, ACRYPTO_ALG_SHA256,
 				ACRYPTO_MODE_HMAC);
@@ -318,7 +320,7 @@ static int acrypto_authenc_decrypt(struct aead_request *req)
 					       req->assoclen);
 		acrypto_session_add_hop(s, ACRYPTO_OP_DECRYPT, ACRYPTO_ALG_AES,
 					ACRYPTO_MODE_CBC);
-		acrypto_session_set_key(s, &ctx->key);
+		acrypto_session_set_key(s, ctx->key);
 		acrypto_session_set_crypt(s, src, dst, textlen, req->iv);
 		return acrypto_session_submit(s);
 	}
@@ -352,7 +354,7 @@ static int acrypto_aead_init_tfm(struct crypto_aead *tfm)
 {
 	struct acrypto_aead_ctx *ctx = crypto_aead_ctx(tfm);
 	struct acrypto_aead_def *def = acrypto_aead_def(tfm);
-	unsigned int priv_size = acrypto_priv_size();
+	unsigned int priv_size;
 	int err;
 
 	err = acrypto_frontend_tfm_get(&def->fe);
@@ -360,6 +362,7 @@ static int acrypto_aead_init_tfm(struct crypto_aead *tfm)
 		return err;
 
 	ctx->hmac = NULL;
+	ctx->auth_key = NULL;
 	if (acrypto_aead_is_authenc(def)) {
 		/* Synchronous: never one of the engine's own algorithms. */
 		ctx->hmac = crypto_alloc_shash("hmac(sha256)", 0,
@@ -370,23 +373,38 @@ static int acrypto_aead_init_tfm(struct crypto_aead *tfm)
 		}
 		if (crypto_shash_statesize(ctx->hmac) !=
 		    sizeof(ctx->hmac_state)) {
-			pr_err("acrypto: %s has an unexpected state size\n",
+			pr_err("%s has an unexpected state size\n",
 			       crypto_shash_driver_name(ctx->hmac));
 			err = -EINVAL;
 			goto err_free_hmac;
 		}
-		acrypto_key_init(&ctx->auth_key, ACRYPTO_ALG_SHA256,
-				 ACRYPTO_MODE_HMAC, priv_size);
+		ctx->auth_key = acrypto_key_alloc(ACRYPTO_ALG_SHA256,
+						  ACRYPTO_MODE_HMAC);
+		if (IS_ERR(ctx->auth_key)) {
+			err = PTR_ERR(ctx->auth_key);
+			goto err_free_hmac;
+		}
 	}
 
-	acrypto_key_init(&ctx->key, ACRYPTO_ALG_AES, def->mode, priv_size);
-	ctx->key.authsize = def->maxauthsize;
+	ctx->key = acrypto_key_alloc(ACRYPTO_ALG_AES, def->mode);
+	if (IS_ERR(ctx->key)) {
+		err = PTR_ERR(ctx->key);
+		goto err_free_auth_key;
+	}
+	ctx->key->authsize = def->maxauthsize;
+	priv_size = ctx->key->priv_size;
+	if (ctx->auth_key)
+		priv_size = max(priv_size, ctx->auth_key->priv_size);
 	crypto_aead_set_reqsize(tfm, sizeof(struct acrypto_aead_request_ctx) +
 				priv_size);
 	return 0;
 
+err_free_auth_key:
+	if (ctx->auth_key)
+		acrypto_key_free(ctx->auth_key);
 err_free_hmac:
-	crypto_free_shash(ctx->hmac);
+	if (ctx->hmac)
+		crypto_free_shash(ctx->hmac);
 err_put:
 	acrypto_frontend_tfm_put(&def->fe);
 	return err;
@@ -397,9 +415,9 @@ static void acrypto_aead_exit_tfm(struct crypto_aead *tfm)
 	struct acrypto_aead_ctx *ctx = crypto_aead_ctx(tfm);
 	struct acrypto_aead_def *def = acrypto_aead_def(tfm);
 
-	acrypto_key_exit(&ctx->key);
+	acrypto_key_free(ctx->key);
 	if (ctx->hmac) {
-		acrypto_key_exit(&ctx->auth_key);
+		acrypto_key_free(ctx->auth_key);
 		crypto_free_shash(ctx->hmac);
 		memzero_explicit(&ctx->hmac_state, sizeof(ctx->hmac_state));
 	}

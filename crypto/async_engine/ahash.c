@@ -13,6 +13,8 @@
  * request may therefore move between devices in the middle of a hash.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/internal/hash.h>
 #include <crypto/sha1.h>
 #include <crypto/sha2.h>
@@ -24,7 +26,7 @@
 
 /* Per-transform context. */
 struct acrypto_ahash_ctx {
-	struct acrypto_key key;
+	struct acrypto_key *key;
 	struct crypto_shash *sw;	/* computes @init_state */
 	u8 init_state[ACRYPTO_HASH_STATE_MAX] __aligned(8);
 };
@@ -146,7 +148,7 @@ static int acrypto_ahash_submit(struct ahash_request *req, u8 op,
 	struct acrypto_ahash_request_ctx *rctx = ahash_request_ctx(req);
 	struct acrypto_session *s = &rctx->s;
 
-	acrypto_session_init(s, &ctx->key, acrypto_ahash_done);
+	acrypto_session_init(s, ctx->key, acrypto_ahash_done);
 	acrypto_session_add_hop(s, op, def->alg, def->mode);
 	acrypto_session_set_crypt(s, len ? src : NULL, NULL, len, NULL);
 	acrypto_session_set_hash(s, rctx->state,
@@ -215,7 +217,7 @@ static int acrypto_ahash_setkey(struct crypto_ahash *tfm, const u8 *key,
 	      acrypto_hmac_reduce_key(def->hash_name, key, keylen, digest,
 				      &k, &len);
 	if (!err)
-		err = acrypto_key_set(&ctx->key, k, len,
+		err = acrypto_key_set(ctx->key, k, len,
 				      crypto_ahash_get_flags(tfm));
 	memzero_explicit(digest, sizeof(digest));
 	return err;
@@ -225,7 +227,6 @@ static int acrypto_ahash_init_tfm(struct crypto_ahash *tfm)
 {
 	struct acrypto_ahash_ctx *ctx = crypto_ahash_ctx(tfm);
 	struct acrypto_ahash_def *def = acrypto_ahash_def(tfm);
-	unsigned int priv_size = acrypto_priv_size();
 	int err;
 
 	err = acrypto_frontend_tfm_get(&def->fe);
@@ -239,27 +240,31 @@ static int acrypto_ahash_init_tfm(struct crypto_ahash *tfm)
 		goto err_put;
 	}
 	if (crypto_shash_statesize(ctx->sw) != def->statesize) {
-		pr_err("acrypto: %s has an unexpected state size\n",
+		pr_err("%s has an unexpected state size\n",
 		       crypto_shash_driver_name(ctx->sw));
 		err = -EINVAL;
 		goto err_free_sw;
 	}
 
-	acrypto_key_init(&ctx->key, def->alg, def->mode, priv_size);
+	ctx->key = acrypto_key_alloc(def->alg, def->mode);
+	if (IS_ERR(ctx->key)) {
+		err = PTR_ERR(ctx->key);
+		goto err_free_sw;
+	}
 	crypto_ahash_set_reqsize(tfm, sizeof(struct acrypto_ahash_request_ctx) +
-				 priv_size);
+				 ctx->key->priv_size);
 
 	/* An unkeyed hash is ready now; HMAC waits for setkey. */
 	if (def->mode == ACRYPTO_MODE_HASH) {
 		err = acrypto_hash_init_state(ctx->sw, ctx->init_state) ?:
-		      acrypto_key_set(&ctx->key, NULL, 0, 0);
+		      acrypto_key_set(ctx->key, NULL, 0, 0);
 		if (err)
 			goto err_exit_key;
 	}
 	return 0;
 
 err_exit_key:
-	acrypto_key_exit(&ctx->key);
+	acrypto_key_free(ctx->key);
 err_free_sw:
 	crypto_free_shash(ctx->sw);
 err_put:
@@ -272,7 +277,7 @@ static void acrypto_ahash_exit_tfm(struct crypto_ahash *tfm)
 	struct acrypto_ahash_ctx *ctx = crypto_ahash_ctx(tfm);
 	struct acrypto_ahash_def *def = acrypto_ahash_def(tfm);
 
-	acrypto_key_exit(&ctx->key);
+	acrypto_key_free(ctx->key);
 	crypto_free_shash(ctx->sw);
 	memzero_explicit(ctx->init_state, sizeof(ctx->init_state));
 	acrypto_frontend_tfm_put(&def->fe);

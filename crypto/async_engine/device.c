@@ -6,7 +6,22 @@
  * changed under acrypto_dev_rwsem (write).  The same rwsem, taken for read,
  * keeps the list stable for the key code, which calls the drivers'
  * key_prepare and key_release and may sleep.
+ *
+ * Service state.  A registered device takes sessions while no reason keeps
+ * it out of service: the administrator (the "broken" attribute), its driver
+ * (acrypto_device_set_broken(), a device reporting it is not ready), the
+ * stall watchdog, or a failed known-answer test; and while it is not being
+ * tested.  Each reason is a bit of its own, so that one party cannot undo
+ * another's: a driver reporting the hardware ready again does not return a
+ * device the administrator took out.  A device enters service only after
+ * it passed its known-answer test (kat.c): at registration, and whenever it
+ * comes back from a driver-reported failure, a stall or a failed test.
+ *
+ * Every change of what the balancers may choose bumps the device
+ * generation, which keys use to cache their sole device (key.c).
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/idr.h>
 #include <linux/rcupdate.h>
@@ -36,6 +51,26 @@ struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
 /* Largest reqsize among registered devices; read by tfm init. */
 static unsigned int acrypto_max_reqsize;
 
+/* Bumped whenever the set of usable devices may have changed. */
+static atomic_long_t acrypto_dev_gen = ATOMIC_LONG_INIT(1);
+
+/**
+ * acrypto_device_gen() - the current device generation
+ *
+ * Return: a number that changes whenever a device registers, goes away,
+ * or leaves or enters service.
+ */
+unsigned long acrypto_device_gen(void)
+{
+	return atomic_long_read(&acrypto_dev_gen);
+}
+
+/* The usable devices may have changed: caches of them are stale. */
+void acrypto_device_gen_bump(void)
+{
+	atomic_long_inc(&acrypto_dev_gen);
+}
+
 static void acrypto_device_release(struct device *d)
 {
 	struct acrypto_device *dev = container_of(d, struct acrypto_device, dev);
@@ -55,6 +90,7 @@ static void acrypto_device_release(struct device *d)
 struct acrypto_device *acrypto_device_alloc(size_t priv_size)
 {
 	struct acrypto_device *dev;
+	unsigned int i;
 	int cpu;
 
 	dev = kzalloc(struct_size(dev, priv, priv_size), GFP_KERNEL);
@@ -71,7 +107,9 @@ struct acrypto_device *acrypto_device_alloc(size_t priv_size)
 
 	dev->index = -1;
 	spin_lock_init(&dev->lock);
-	INIT_LIST_HEAD(&dev->backlog);
+	for (i = 0; i < ACRYPTO_NR_PRIO; i++)
+		INIT_LIST_HEAD(&dev->backlog[i]);
+	INIT_WORK(&dev->kick_work, acrypto_device_kick_worker);
 	INIT_LIST_HEAD(&dev->node);
 	init_waitqueue_head(&dev->wait);
 
@@ -110,6 +148,9 @@ static int acrypto_device_check(const struct acrypto_device *dev)
 	if (dev->reqsize > ACRYPTO_MAX_PRIV_SIZE)
 		return -E2BIG;
 
+	if (dev->num_caps > U8_MAX)
+		return -E2BIG;
+
 	for (i = 0; i < dev->num_caps; i++) {
 		const struct acrypto_cap *cap = &dev->caps[i];
 
@@ -120,6 +161,17 @@ static int acrypto_device_check(const struct acrypto_device *dev)
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* The capability look-up table of a device about to register. */
+static void acrypto_device_index_caps(struct acrypto_device *dev)
+{
+	unsigned int i;
+
+	memset(dev->capidx, 0, sizeof(dev->capidx));
+	/* The first capability of an algorithm and mode wins, as in a scan. */
+	for (i = dev->num_caps; i-- > 0; )
+		dev->capidx[dev->caps[i].alg][dev->caps[i].mode] = i + 1;
 }
 
 static struct acrypto_device *acrypto_device_find(const char *name)
@@ -147,16 +199,20 @@ static void acrypto_update_max_reqsize(void)
  * @dev: device from acrypto_device_alloc() with name, class, flags, caps,
  *	ops, reqsize, owner and parent filled in
  *
- * Prepares every existing key the device can serve, publishes the device
- * to the balancers and registers the crypto API algorithms that become
+ * Prepares every existing key the device can serve, lists the device,
+ * runs the known-answer test of each of its capabilities through it (the
+ * device enters service only when it passes; a device that fails or does
+ * not answer within kat_timeout_ms stays out of service and is tested
+ * again later), and registers the crypto API algorithms that become
  * servable (their self-tests run here, through the engine).
  *
  * Context: process context, may sleep; not under locks the driver's
- * callbacks take.
+ * callbacks take (the known-answer test goes through them).
  *
- * Return: 0, or -EINVAL for a malformed device, -EEXIST for a duplicate
- * name, -ENOSPC when ACRYPTO_MAX_DEVICES are registered, or an errno from
- * sysfs.
+ * Return: 0 (even when the device failed its test: it is registered, out
+ * of service, see /sys/class/acrypto/<name>/state), or -EINVAL for a
+ * malformed device, -EEXIST for a duplicate name, -ENOSPC when
+ * ACRYPTO_MAX_DEVICES are registered, -ENOMEM, or an errno from sysfs.
  */
 int acrypto_device_register(struct acrypto_device *dev)
 {
@@ -164,10 +220,16 @@ int acrypto_device_register(struct acrypto_device *dev)
 
 	err = acrypto_device_check(dev);
 	if (err) {
-		pr_err("acrypto: refusing malformed device '%s': %d\n",
-		       dev->name, err);
+		pr_err("refusing malformed device '%s': %d\n", dev->name, err);
 		return err;
 	}
+	acrypto_device_index_caps(dev);
+	err = acrypto_cost_init_device(dev);
+	if (err)
+		return err;
+	err = acrypto_kat_init_device(dev);
+	if (err)
+		goto err_cost;
 
 	down_write(&acrypto_dev_rwsem);
 	if (acrypto_device_find(dev->name)) {
@@ -179,7 +241,7 @@ int acrypto_device_register(struct acrypto_device *dev)
 			    GFP_KERNEL);
 	if (err < 0) {
 		if (err == -ENOSPC)
-			pr_err("acrypto: no room for device '%s' (max %d)\n",
+			pr_err("no room for device '%s' (max %d)\n",
 			       dev->name, ACRYPTO_MAX_DEVICES);
 		goto err_unlock;
 	}
@@ -192,11 +254,17 @@ int acrypto_device_register(struct acrypto_device *dev)
 	err = device_add(&dev->dev);
 	if (err)
 		goto err_free_index;
+	err = acrypto_cost_sysfs_add(dev);
+	if (err)
+		goto err_del;
 	/* sysfs_notify() may sleep; notifying the node itself may not. */
 	dev->broken_kn = sysfs_get_dirent(dev->dev.kobj.sd, "broken");
+	dev->state_kn = sysfs_get_dirent(dev->dev.kobj.sd, "state");
 
-	acrypto_dev_slot[dev->index] = dev;
+	WRITE_ONCE(acrypto_dev_slot[dev->index], dev);
 	acrypto_keys_prepare_device(dev);
+	/* Listed, but given nothing before it passed its known answers. */
+	set_bit(ACRYPTO_DEV_TESTING, &dev->state);
 	set_bit(ACRYPTO_DEV_REGISTERED, &dev->state);
 	list_add_tail_rcu(&dev->node, &acrypto_device_list);
 	acrypto_update_max_reqsize();
@@ -207,14 +275,21 @@ int acrypto_device_register(struct acrypto_device *dev)
 		 dev->class == ACRYPTO_CLASS_ACCEL ? "accelerated" : "software",
 		 dev->num_caps, dev->flags & ACRYPTO_DEV_SYNC ? ", sync" : "");
 
+	/* Bounded by kat_timeout_ms even if the device never answers. */
+	acrypto_kat_run(dev);
 	acrypto_frontend_update();
 	return 0;
 
+err_del:
+	device_del(&dev->dev);
 err_free_index:
 	ida_free(&acrypto_dev_ida, dev->index);
 	dev->index = -1;
 err_unlock:
 	up_write(&acrypto_dev_rwsem);
+	acrypto_kat_uninit_device(dev);
+err_cost:
+	acrypto_cost_uninit_device(dev);
 	return err;
 }
 EXPORT_SYMBOL_GPL(acrypto_device_register);
@@ -240,27 +315,34 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 		return;
 
 	set_bit(ACRYPTO_DEV_DYING, &dev->state);
+	acrypto_device_gen_bump();
 
 	down_write(&acrypto_dev_rwsem);
 	list_del_rcu(&dev->node);
 	acrypto_update_max_reqsize();
 	up_write(&acrypto_dev_rwsem);
 
-	/* No balancer sees the device any more, and every session that was
-	 * given to it before is linked: wait for them.
+	/*
+	 * No balancer sees the device any more, no key names it as its sole
+	 * device, every session done inline on it has finished, and every
+	 * session that was given to it before is linked: move or wait for
+	 * them.  A known-answer test in progress ends with them.
 	 */
 	synchronize_rcu();
 	acrypto_device_drain(dev, true);
+	acrypto_kat_stop(dev);
 	if (atomic_read(&dev->inflight))
 		dev_info(&dev->dev, "waiting for %d sessions in flight\n",
 			 atomic_read(&dev->inflight));
 	wait_event(dev->wait, !atomic_read(&dev->inflight));
 	/* Let completion paths that still hold the pointer finish. */
 	synchronize_rcu();
+	cancel_work_sync(&dev->kick_work);
+	acrypto_kat_uninit_device(dev);
 
 	down_write(&acrypto_dev_rwsem);
 	acrypto_keys_release_device(dev);
-	acrypto_dev_slot[dev->index] = NULL;
+	WRITE_ONCE(acrypto_dev_slot[dev->index], NULL);
 	clear_bit(ACRYPTO_DEV_REGISTERED, &dev->state);
 	ida_free(&acrypto_dev_ida, dev->index);
 	dev->index = -1;
@@ -268,44 +350,132 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 
 	sysfs_put(dev->broken_kn);
 	dev->broken_kn = NULL;
+	sysfs_put(dev->state_kn);
+	dev->state_kn = NULL;
+	acrypto_cost_sysfs_remove(dev);
 	device_del(&dev->dev);
-	clear_bit(ACRYPTO_DEV_DYING, &dev->state);
-	pr_info("acrypto: %s: unregistered\n", dev->name);
+	acrypto_cost_uninit_device(dev);
+	dev->state = 0;
+	pr_info("%s: unregistered\n", dev->name);
 
 	acrypto_frontend_update();
 }
 EXPORT_SYMBOL_GPL(acrypto_device_unregister);
 
+/* Tell sysfs pollers that "broken" and "state" changed; any context. */
+void acrypto_device_notify(struct acrypto_device *dev)
+{
+	if (dev->broken_kn)
+		sysfs_notify_dirent(dev->broken_kn);
+	if (dev->state_kn)
+		sysfs_notify_dirent(dev->state_kn);
+}
+
+static const char *const acrypto_off_reasons[] = {
+	[ACRYPTO_DEV_OFF_ADMIN] = "by the administrator",
+	[ACRYPTO_DEV_OFF_DRIVER] = "by its driver",
+	[ACRYPTO_DEV_OFF_STALLED] = "stalled",
+	[ACRYPTO_DEV_OFF_FAILED] = "failed its known-answer test",
+};
+
+/*
+ * A device became usable: the caches of usable devices are stale, its
+ * backlog may go, and sessions waiting elsewhere may move to it.
+ */
+static void acrypto_device_now_usable(struct acrypto_device *dev)
+{
+	acrypto_device_gen_bump();
+	dev_info(&dev->dev, "in service\n");
+	acrypto_device_notify(dev);
+	acrypto_device_kick(dev);
+	acrypto_backlog_steal(dev, UINT_MAX);
+}
+
 /**
- * acrypto_device_set_broken() - take a device out of service or back
+ * acrypto_device_set_off() - set or clear one reason to keep a device out
  * @dev: a registered device
- * @broken: true to stop giving it sessions and move its waiting ones,
- *	false to return it to service
+ * @reason: ACRYPTO_DEV_OFF_*
+ * @off: set (true) or clear (false) the reason
  *
- * Drivers call this when the hardware reports a failure or recovery;
- * administrators through /sys/class/acrypto/<dev>/broken; the stall
- * watchdog when a device stops completing.  Sessions waiting for the device
- * move to other devices, and so do the ones it accepted if its ->cancel()
- * gives them up; the rest stay with it until it completes them.
+ * Setting the first reason moves the device's waiting sessions to other
+ * devices, and the ones it accepted if its ->cancel() gives them up.
+ * Clearing the last one returns it to service: at once when only the
+ * administrator had taken it out, else after it passed its known-answer
+ * test again (run by a worker; the caller does not wait).
+ *
+ * Context: process or softirq context, not from a hard interrupt handler.
+ */
+void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
+			    bool off)
+{
+	bool was_usable = acrypto_device_usable(dev);
+
+	if (off) {
+		if (test_and_set_bit(reason, &dev->state))
+			return;
+		if (was_usable) {
+			acrypto_device_gen_bump();
+			dev_warn(&dev->dev,
+				 "out of service (%s), moving its sessions\n",
+				 acrypto_off_reasons[reason]);
+			acrypto_device_drain(dev, true);
+		}
+		acrypto_device_notify(dev);
+		return;
+	}
+
+	if (!test_and_clear_bit(reason, &dev->state))
+		return;
+	acrypto_device_notify(dev);
+	if (READ_ONCE(dev->state) & ACRYPTO_DEV_OFF_MASK)
+		return;
+	if (reason == ACRYPTO_DEV_OFF_ADMIN && acrypto_device_usable(dev)) {
+		acrypto_device_now_usable(dev);
+		return;
+	}
+	/* Back from a failure: only with the right answers. */
+	acrypto_kat_probe(dev);
+}
+
+/**
+ * acrypto_device_enter_service() - a device passed its known-answer test
+ * @dev: the device
+ *
+ * Clears the reasons a test answers (a stall, a failed test) and returns
+ * the device to service unless another reason keeps it out.
+ *
+ * Context: process context.
+ */
+void acrypto_device_enter_service(struct acrypto_device *dev)
+{
+	clear_bit(ACRYPTO_DEV_OFF_STALLED, &dev->state);
+	clear_bit(ACRYPTO_DEV_OFF_FAILED, &dev->state);
+	clear_bit(ACRYPTO_DEV_TESTING, &dev->state);
+	if (acrypto_device_usable(dev))
+		acrypto_device_now_usable(dev);
+	else
+		acrypto_device_notify(dev);
+}
+
+/**
+ * acrypto_device_set_broken() - a driver takes its device out or back
+ * @dev: a registered device
+ * @broken: true when the hardware reports a failure or is not ready, false
+ *	when it works again
+ *
+ * This is the driver's reason only: a device the administrator took out
+ * (the "broken" attribute) or the engine keeps out (a stall, a failed
+ * known-answer test) stays out.  Sessions waiting for the device move to
+ * other devices, and so do the ones it accepted if its ->cancel() gives
+ * them up; the rest stay with it until it completes them.  A device
+ * reported working again returns to service once it passed its
+ * known-answer test.
  *
  * Context: process or softirq context, not from a hard interrupt handler.
  */
 void acrypto_device_set_broken(struct acrypto_device *dev, bool broken)
 {
-	if (broken) {
-		if (test_and_set_bit(ACRYPTO_DEV_BROKEN, &dev->state))
-			return;
-		dev_warn(&dev->dev, "out of service, moving its sessions\n");
-		acrypto_device_drain(dev, true);
-	} else {
-		if (!test_and_clear_bit(ACRYPTO_DEV_BROKEN, &dev->state))
-			return;
-		clear_bit(ACRYPTO_DEV_STALLED, &dev->state);
-		dev_info(&dev->dev, "back in service\n");
-		acrypto_device_kick(dev);
-	}
-	if (dev->broken_kn)
-		sysfs_notify_dirent(dev->broken_kn);
+	acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_DRIVER, broken);
 }
 EXPORT_SYMBOL_GPL(acrypto_device_set_broken);
 
@@ -323,10 +493,10 @@ const struct acrypto_cap *acrypto_device_cap(const struct acrypto_device *dev,
 {
 	unsigned int i;
 
-	for (i = 0; i < dev->num_caps; i++)
-		if (dev->caps[i].alg == alg && dev->caps[i].mode == mode)
-			return &dev->caps[i];
-	return NULL;
+	if (unlikely(alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX))
+		return NULL;
+	i = dev->capidx[alg][mode];
+	return i ? &dev->caps[i - 1] : NULL;
 }
 EXPORT_SYMBOL_GPL(acrypto_device_cap);
 
@@ -347,7 +517,7 @@ bool acrypto_device_can_serve(const struct acrypto_device *dev,
 	const struct acrypto_hop *hop = acrypto_session_hop(s);
 	const struct acrypto_cap *cap;
 
-	if (!acrypto_device_usable(dev))
+	if (!acrypto_device_usable(dev) && !acrypto_session_probing(s, dev))
 		return false;
 	if (s->tried & BIT(dev->index))
 		return false;
@@ -425,6 +595,9 @@ EXPORT_SYMBOL_GPL(acrypto_priv_size);
 
 int acrypto_device_init(void)
 {
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > BITS_PER_TYPE(u32));	/* tried */
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > BITS_PER_LONG);	/* ready */
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES >= BIT(ACRYPTO_SOLE_SHIFT));
 	return 0;
 }
 

@@ -20,6 +20,8 @@
  * init takes that rwsem.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/crypto.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -100,7 +102,7 @@ static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
 			return true;
 		fa->do_unregister(fa);
 		fa->registered = false;
-		pr_info("acrypto: unregistered %s: %s\n",
+		pr_info("unregistered %s: %s\n",
 			fa->base->cra_driver_name,
 			servable ? "registering it afresh" :
 				   "no device serves it");
@@ -108,12 +110,12 @@ static bool acrypto_fe_update_one(struct acrypto_fe_alg *fa)
 	if (servable && !fa->registered) {
 		err = fa->do_register(fa);
 		if (err) {
-			pr_err("acrypto: cannot register %s: %d\n",
+			pr_err("cannot register %s: %d\n",
 			       fa->base->cra_driver_name, err);
 			return false;
 		}
 		fa->registered = true;
-		pr_info("acrypto: registered %s (%s), priority %d\n",
+		pr_info("registered %s (%s), priority %d\n",
 			fa->base->cra_driver_name, fa->base->cra_name,
 			fa->base->cra_priority);
 	}

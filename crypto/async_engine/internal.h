@@ -8,7 +8,9 @@
 #include <crypto/acrypto.h>
 #include <crypto/hash.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rwsem.h>
+#include <linux/workqueue.h>
 
 /*
  * Session states (acrypto_session.state).  A session is IDLE outside the
@@ -23,8 +25,27 @@ enum {
 
 /* acrypto_session.flags */
 #define ACRYPTO_SF_NOTIFY	BIT(0)	/* caller saw -EBUSY: owes -EINPROGRESS */
-#define ACRYPTO_SF_INLINE	BIT(1)	/* in ->process_sync(), not on the lists */
+#define ACRYPTO_SF_PROBE	BIT(1)	/* known-answer test: may reach a device
+					 * out of service (kat.c) */
 #define ACRYPTO_SF_WRITTEN	BIT(2)	/* the device may have written the output */
+#define ACRYPTO_SF_IV_SAVED	BIT(3)	/* iv_saved holds the step's IV */
+
+/* Outcome of offering a session to a device. */
+enum acrypto_offer {
+	ACRYPTO_ACCEPTED,	/* the device owns it, do not touch it */
+	ACRYPTO_PARKED,		/* on the device's backlog */
+	ACRYPTO_REFUSED,	/* not queued on this device: try another */
+	ACRYPTO_FINISHED,	/* the device did the step synchronously */
+};
+
+/* How a session is dispatched (acrypto_run(), acrypto_offer()). */
+#define ACRYPTO_RUN_SUBMIT	BIT(0)	/* first submission: the caller's call */
+#define ACRYPTO_RUN_NO_INLINE	BIT(1)	/* ->process_sync() just deferred */
+#define ACRYPTO_RUN_FULL	BIT(2)	/* the device just said -ENOSPC */
+
+/* acrypto_key.sole: device generation << SHIFT | (device index + 1) */
+#define ACRYPTO_SOLE_SHIFT	6
+#define ACRYPTO_SOLE_GEN_MASK	(ULONG_MAX >> ACRYPTO_SOLE_SHIFT)
 
 /*
  * One shard of the main_crypto_device queue per CPU.  Every session in the
@@ -36,7 +57,6 @@ struct acrypto_shard {
 	spinlock_t lock;	/* protects the lists, BH-safe */
 	struct list_head queue;
 	unsigned long len;
-	long inline_len;	/* sessions in ->process_sync(), this_cpu ops */
 } ____cacheline_aligned_in_smp;
 
 /*
@@ -47,11 +67,19 @@ struct acrypto_shard {
  */
 void crypto_shoot_alg(struct crypto_alg *alg);
 
-/* main.c: module parameters */
+/* main.c: module parameters, the engine's workqueue */
 extern unsigned int acrypto_max_backlog;
 extern unsigned int acrypto_max_retries;
 extern int acrypto_priority;
 extern unsigned int acrypto_stall_timeout_ms;
+extern unsigned int acrypto_max_wait_ms;
+extern unsigned int acrypto_kick_budget;
+extern unsigned int acrypto_kat_timeout_ms;
+extern unsigned int acrypto_probe_interval_ms;
+extern unsigned int acrypto_cost_sample_every;
+extern unsigned int acrypto_cost_ewma_shift;
+extern unsigned int acrypto_cost_stale_ms;
+extern struct workqueue_struct *acrypto_wq;
 
 /* device.c APIs: */
 extern struct rw_semaphore acrypto_dev_rwsem;
@@ -59,6 +87,12 @@ extern struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
 int acrypto_device_init(void);
 void acrypto_device_uninit(void);
 bool acrypto_any_device(unsigned int alg, unsigned int mode);
+unsigned long acrypto_device_gen(void);
+void acrypto_device_gen_bump(void);
+void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
+			    bool off);
+void acrypto_device_enter_service(struct acrypto_device *dev);
+void acrypto_device_notify(struct acrypto_device *dev);
 
 /* queue.c APIs: */
 extern struct acrypto_shard __percpu *acrypto_shards;
@@ -66,15 +100,56 @@ int acrypto_queue_init(void);
 void acrypto_queue_uninit(void);
 void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev);
 void acrypto_queue_unlink(struct acrypto_session *s);
-void acrypto_queue_hold(struct acrypto_session *s, struct acrypto_device *dev);
-void acrypto_queue_put_dev(struct acrypto_device *dev);
+void acrypto_queue_put(struct acrypto_device *dev, struct acrypto_session *s);
 unsigned int acrypto_queue_reclaim(struct acrypto_device *dev,
 				   struct list_head *list);
 unsigned long acrypto_queue_len(void);
 
 /* session.c APIs: */
-void acrypto_device_drain(struct acrypto_device *dev, bool reclaim);
+DECLARE_PER_CPU(unsigned int, acrypto_in_submit);
+bool acrypto_is_device_error(int err);
+void acrypto_notify(struct acrypto_session *s);
+enum acrypto_offer acrypto_process(struct acrypto_device *dev,
+				   struct acrypto_session *s, int *ret);
+bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
+		      int *err);
+int acrypto_run(struct acrypto_session *s, int err, unsigned int flags);
+void acrypto_finish(struct acrypto_session *s, int err);
+void acrypto_resubmit(struct acrypto_session *s, int err);
+unsigned long acrypto_fallback_count(void);
+void acrypto_session_init_pcpu(void);
+void acrypto_session_uninit_pcpu(void);
+
+/* backlog.c APIs: */
+enum acrypto_offer acrypto_offer(struct acrypto_device *dev,
+				 struct acrypto_session *s, unsigned int flags,
+				 int *ret);
 void acrypto_device_kick(struct acrypto_device *dev);
+void acrypto_device_kick_worker(struct work_struct *work);
+void acrypto_device_drain(struct acrypto_device *dev, bool reclaim);
+void acrypto_backlog_steal(struct acrypto_device *dev, unsigned int budget);
+void acrypto_backlog_room(struct acrypto_device *dev);
+
+/* cost.c APIs: */
+bool acrypto_cost_sample_due(void);
+void acrypto_cost_sample(struct acrypto_device *dev,
+			 const struct acrypto_session *s, u64 ns);
+void acrypto_cost_penalise(struct acrypto_device *dev,
+			   const struct acrypto_session *s);
+int acrypto_cost_init_device(struct acrypto_device *dev);
+void acrypto_cost_uninit_device(struct acrypto_device *dev);
+int acrypto_cost_sysfs_add(struct acrypto_device *dev);
+void acrypto_cost_sysfs_remove(struct acrypto_device *dev);
+
+/* kat.c APIs: */
+bool acrypto_session_probing(const struct acrypto_session *s,
+			     const struct acrypto_device *dev);
+int acrypto_kat_run(struct acrypto_device *dev);
+void acrypto_kat_probe(struct acrypto_device *dev);
+void acrypto_kat_probe_due(struct acrypto_device *dev);
+int acrypto_kat_init_device(struct acrypto_device *dev);
+void acrypto_kat_stop(struct acrypto_device *dev);
+void acrypto_kat_uninit_device(struct acrypto_device *dev);
 
 /* watchdog.c APIs: */
 int acrypto_watchdog_init(void);
@@ -83,6 +158,8 @@ void acrypto_watchdog_uninit(void);
 /* key.c APIs: */
 void acrypto_keys_prepare_device(struct acrypto_device *dev);
 void acrypto_keys_release_device(struct acrypto_device *dev);
+struct acrypto_device *acrypto_key_sole(struct acrypto_key *key);
+void acrypto_keys_uninit(void);
 
 /* lb.c APIs: */
 int acrypto_lb_init(void);
@@ -97,6 +174,8 @@ extern struct acrypto_lb acrypto_simple_lb;
 
 /* sysfs.c APIs: */
 extern struct class *acrypto_class;
+const char *acrypto_alg_name(unsigned int alg);
+const char *acrypto_mode_name(unsigned int mode);
 extern const struct attribute_group *acrypto_device_groups[];
 int acrypto_sysfs_init(void);
 void acrypto_sysfs_uninit(void);

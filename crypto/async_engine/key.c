@@ -2,28 +2,47 @@
 /*
  * acrypto: keys and the per-device state drivers keep for them.
  *
- * Every transform of an acrypto algorithm owns a struct acrypto_key.  On
- * setkey each registered device that can serve the key gets key_prepare()
- * (which may sleep and allocate: a software device sets up its cipher, a
- * hardware device its session bookkeeping), so the request path finds
- * everything ready and allocates nothing.  A device that registers later
- * prepares the keys that already exist; a device that goes away releases
- * its state for all of them.
+ * Every transform of an acrypto algorithm owns a struct acrypto_key,
+ * allocated when the transform is created.  On setkey each registered
+ * device that can serve the key gets key_prepare() (which may sleep and
+ * allocate: a software device sets up its cipher, a hardware device its
+ * session bookkeeping), so the request path finds everything ready and
+ * allocates nothing.  A device that registers later prepares the keys that
+ * already exist; a device that goes away releases its state for all of
+ * them.  Every key also carries the kernel's own implementation of its
+ * mode, keyed alike: the engine's fallback while no usable device can
+ * serve it.
  *
  * Locking: acrypto_dev_rwsem (read) keeps the device list stable while a
  * key is set up or torn down; acrypto_key_mutex protects the key list.  A
  * device registering or leaving holds acrypto_dev_rwsem for write and then
  * walks the key list under acrypto_key_mutex.  Order: rwsem, then mutex.
+ *
+ * Freeing takes neither: transforms are freed from memory reclaim (fscrypt
+ * evicting an inode), and reclaim may run inside a GFP_KERNEL allocation
+ * made under those very locks by key_prepare().  acrypto_key_free() only
+ * puts the key on a lock-free list; a worker releases it from the devices
+ * and frees it later, in process context.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
 static LIST_HEAD(acrypto_keys);
 static DEFINE_MUTEX(acrypto_key_mutex);
+
+/* Keys freed and not yet released from their devices. */
+static LLIST_HEAD(acrypto_keys_dead);
+static void acrypto_key_reap_worker(struct work_struct *work);
+static DECLARE_WORK(acrypto_key_reap_work, acrypto_key_reap_worker);
 
 /* Does @dev have a capability for @key as set now? */
 static bool acrypto_key_fits(const struct acrypto_device *dev,
@@ -43,6 +62,7 @@ static int acrypto_key_prepare_one(struct acrypto_device *dev,
 {
 	int err = 0;
 
+	lockdep_assert_held(&acrypto_dev_rwsem);
 	if (!key->set || !acrypto_key_fits(dev, key))
 		return -EOPNOTSUPP;
 
@@ -60,6 +80,7 @@ static int acrypto_key_prepare_one(struct acrypto_device *dev,
 static void acrypto_key_release_one(struct acrypto_device *dev,
 				    struct acrypto_key *key)
 {
+	lockdep_assert_held(&acrypto_dev_rwsem);
 	if (!test_and_clear_bit(dev->index, &key->ready))
 		return;
 	if (dev->ops->key_release)
@@ -68,31 +89,56 @@ static void acrypto_key_release_one(struct acrypto_device *dev,
 }
 
 /**
- * acrypto_key_init() - set up the key of a new transform
- * @key: key inside the transform context (or the user's own structure)
+ * acrypto_key_alloc() - the key of a new transform
  * @alg: enum acrypto_alg
  * @mode: enum acrypto_mode
- * @priv_size: per-request private area the sessions of this key carry
- *	after &struct acrypto_session; acrypto_priv_size() when the memory of
- *	the sessions is allocated now
  *
- * Context: process context, may sleep.  Pair with acrypto_key_exit().
+ * Allocates the key and the kernel's own implementation of @alg/@mode that
+ * serves it while no device can.  The sessions of the key carry
+ * &acrypto_key.priv_size bytes of private area after
+ * &struct acrypto_session: the transform's request size accounts for it.
+ * The key belongs to a task without CAP_SYS_ADMIN (an unprivileged AF_ALG
+ * user) gets %ACRYPTO_PRIO_BULK for its waiting sessions.
+ *
+ * Context: process context, may sleep.  Pair with acrypto_key_free().
+ *
+ * Return: the key, or an ERR_PTR: -ENOMEM, -EINVAL for an unknown @alg or
+ * @mode.
  */
-void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
-		      unsigned int priv_size)
+struct acrypto_key *acrypto_key_alloc(u16 alg, u16 mode)
 {
-	memset(key, 0, sizeof(*key));
+	struct acrypto_key *key;
+	int err;
+
+	if (alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX)
+		return ERR_PTR(-EINVAL);
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
 	key->alg = alg;
 	key->mode = mode;
-	key->priv_size = priv_size;
+	key->prio = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) ?
+		    ACRYPTO_PRIO_NORMAL : ACRYPTO_PRIO_BULK;
+	atomic_set(&key->waiting, 0);
+
+	err = acrypto_sw_alloc(&key->fallback, alg, mode, false);
+	if (err)
+		pr_warn_ratelimited("no kernel implementation of algorithm %u mode %u (%d): no fallback\n",
+				    alg, mode, err);
+	key->priv_size = max(acrypto_priv_size(),
+			     ALIGN(key->fallback.reqsize, CRYPTO_MINALIGN));
 
 	mutex_lock(&acrypto_key_mutex);
 	list_add_tail(&key->node, &acrypto_keys);
 	mutex_unlock(&acrypto_key_mutex);
+	return key;
 }
-EXPORT_SYMBOL_GPL(acrypto_key_init);
+EXPORT_SYMBOL_GPL(acrypto_key_alloc);
 
-/* Release the key's state on every device and forget the key bytes. */
+/*
+ * Release the key's state on every device and forget the key bytes.
+ * Caller holds acrypto_dev_rwsem.
+ */
 static void acrypto_key_clear(struct acrypto_key *key)
 {
 	unsigned long ready = key->ready;
@@ -107,6 +153,8 @@ static void acrypto_key_clear(struct acrypto_key *key)
 	key->data = NULL;
 	key->keylen = 0;
 	key->set = false;
+	/* Make the next request look for its sole device again. */
+	WRITE_ONCE(key->sole, 0);
 }
 
 /* Prepare the installed key on every device; caller holds the rwsem. */
@@ -129,6 +177,14 @@ static int acrypto_key_prepare_all(struct acrypto_key *key)
 	return err;
 }
 
+/* Key the fallback like the devices; no fallback is no error. */
+static int acrypto_key_set_fallback(struct acrypto_key *key)
+{
+	if (!key->fallback.tfm)
+		return -ENODEV;
+	return acrypto_sw_setkey(&key->fallback, key);
+}
+
 /**
  * acrypto_key_set() - install a new key and prepare it on the devices
  * @key: key of the transform
@@ -139,15 +195,17 @@ static int acrypto_key_prepare_all(struct acrypto_key *key)
  * Context: process context, may sleep.  No request of the transform may be
  * in flight (the crypto API's rule for setkey).
  *
- * Return: 0 when at least one device can serve the key; otherwise -ENOMEM,
- * the error of the devices' key_prepare, or -ENODEV when no registered
- * device supports this key.  On error the transform has no key.
+ * Return: 0 when the kernel's own implementation or at least one device
+ * accepted the key; otherwise -ENOMEM, the error of the kernel's
+ * implementation (a key it rejects, such as a weak XTS key where those are
+ * forbidden), or of the devices when there is no such implementation.  On
+ * error the transform has no key.
  */
 int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 		    unsigned int keylen, u32 flags)
 {
 	u8 *copy = NULL;
-	int err;
+	int err, fb;
 
 	if (keylen) {
 		copy = kmemdup(data, keylen, GFP_KERNEL);
@@ -163,6 +221,9 @@ int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 	key->set = true;
 
 	err = acrypto_key_prepare_all(key);
+	fb = acrypto_key_set_fallback(key);
+	if (fb != -ENODEV)
+		err = fb;
 	if (err)
 		acrypto_key_clear(key);
 	up_read(&acrypto_dev_rwsem);
@@ -185,7 +246,7 @@ int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize)
 {
 	unsigned long ready;
 	unsigned int i;
-	int err = 0;
+	int err = 0, fb;
 
 	down_read(&acrypto_dev_rwsem);
 	key->authsize = authsize;
@@ -193,7 +254,11 @@ int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize)
 		ready = key->ready;
 		for_each_set_bit(i, &ready, ACRYPTO_MAX_DEVICES)
 			acrypto_key_release_one(acrypto_dev_slot[i], key);
+		WRITE_ONCE(key->sole, 0);
 		err = acrypto_key_prepare_all(key);
+		fb = acrypto_key_set_fallback(key);
+		if (fb != -ENODEV)
+			err = fb;
 		if (err)
 			acrypto_key_clear(key);
 	}
@@ -202,27 +267,91 @@ int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize)
 }
 EXPORT_SYMBOL_GPL(acrypto_key_set_authsize);
 
-/**
- * acrypto_key_exit() - tear down the key of a transform that goes away
- * @key: key of the transform
- *
- * Context: process context, may sleep; no session of @key in flight.
- */
-void acrypto_key_exit(struct acrypto_key *key)
+/* Release freed keys from their devices and free them. */
+static void acrypto_key_reap_worker(struct work_struct *work)
 {
-	/*
-	 * The rwsem first: a device unregistering walks the key list under
-	 * it, and must either see this key (and release it) or find it gone
-	 * with nothing left on the device.
-	 */
-	down_read(&acrypto_dev_rwsem);
-	mutex_lock(&acrypto_key_mutex);
-	list_del(&key->node);
-	mutex_unlock(&acrypto_key_mutex);
-	acrypto_key_clear(key);
-	up_read(&acrypto_dev_rwsem);
+	struct llist_node *dead = llist_del_all(&acrypto_keys_dead);
+	struct acrypto_key *key, *tmp;
+
+	llist_for_each_entry_safe(key, tmp, dead, free_node) {
+		/*
+		 * The rwsem first: a device unregistering walks the key list
+		 * under it, and must either see this key (and release it) or
+		 * find it gone with nothing left on the device.
+		 */
+		down_read(&acrypto_dev_rwsem);
+		mutex_lock(&acrypto_key_mutex);
+		list_del(&key->node);
+		mutex_unlock(&acrypto_key_mutex);
+		acrypto_key_clear(key);
+		up_read(&acrypto_dev_rwsem);
+		acrypto_sw_free(&key->fallback);
+		kfree(key);
+		cond_resched();
+	}
 }
-EXPORT_SYMBOL_GPL(acrypto_key_exit);
+
+/**
+ * acrypto_key_free() - the transform of a key goes away
+ * @key: from acrypto_key_alloc(), or NULL
+ *
+ * Takes no lock and never sleeps, so that a transform may be freed from
+ * memory reclaim: the key is released from its devices and freed later by
+ * a worker.  No session of @key may be in flight.
+ *
+ * Context: any.
+ */
+void acrypto_key_free(struct acrypto_key *key)
+{
+	if (!key)
+		return;
+	if (llist_add(&key->free_node, &acrypto_keys_dead))
+		queue_work(acrypto_wq, &acrypto_key_reap_work);
+}
+EXPORT_SYMBOL_GPL(acrypto_key_free);
+
+/**
+ * acrypto_key_sole() - the only usable device for a key, if there is one
+ * @key: the key of the session being placed
+ *
+ * Cached in the key with the device generation it was computed at, and
+ * computed again when the generation moves: on every registration,
+ * unregistration and change of service state (acrypto_device_gen_bump()).
+ * A reader that sees the current generation in the cache may use the
+ * device: its removal bumps the generation before it waits for a grace
+ * period.
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: the device, or NULL when none or several devices can serve @key.
+ */
+struct acrypto_device *acrypto_key_sole(struct acrypto_key *key)
+{
+	unsigned long gen = acrypto_device_gen() & ACRYPTO_SOLE_GEN_MASK;
+	unsigned long c = READ_ONCE(key->sole);
+	struct acrypto_device *dev, *sole = NULL;
+	unsigned int n = 0;
+
+	if ((c >> ACRYPTO_SOLE_SHIFT) == gen)
+		goto found;
+
+	acrypto_for_each_device(dev) {
+		if (!acrypto_device_usable(dev) ||
+		    !test_bit(dev->index, &key->ready) ||
+		    !acrypto_device_cap(dev, key->alg, key->mode))
+			continue;
+		sole = dev;
+		if (++n > 1)
+			break;
+	}
+	c = gen << ACRYPTO_SOLE_SHIFT;
+	if (n == 1)
+		c |= sole->index + 1;
+	WRITE_ONCE(key->sole, c);
+found:
+	c &= BIT(ACRYPTO_SOLE_SHIFT) - 1;
+	return c ? READ_ONCE(acrypto_dev_slot[c - 1]) : NULL;
+}
 
 /**
  * acrypto_keys_prepare_device() - prepare existing keys on a new device
@@ -259,4 +388,11 @@ void acrypto_keys_release_device(struct acrypto_device *dev)
 	list_for_each_entry(key, &acrypto_keys, node)
 		acrypto_key_release_one(dev, key);
 	mutex_unlock(&acrypto_key_mutex);
+}
+
+/* At module exit: every transform is gone, let their keys go too. */
+void acrypto_keys_uninit(void)
+{
+	flush_work(&acrypto_key_reap_work);
+	WARN_ON(!list_empty(&acrypto_keys));
 }

@@ -17,6 +17,8 @@
  * current balancer fail instead of falling back to the default.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -82,7 +84,7 @@ int acrypto_lb_register(struct acrypto_lb *lb)
 	}
 	lb->dev = d;
 	list_add_tail(&lb->node, &acrypto_lbs);
-	pr_info("acrypto: balancer %s registered\n", lb->name);
+	pr_info("balancer %s registered\n", lb->name);
 
 out_unlock:
 	mutex_unlock(&acrypto_lb_mutex);
@@ -97,7 +99,7 @@ static void __acrypto_lb_unregister(struct acrypto_lb *lb)
 	if (lb != acrypto_default_lb &&
 	    rcu_access_pointer(acrypto_current_lb) == lb) {
 		rcu_assign_pointer(acrypto_current_lb, acrypto_default_lb);
-		pr_info("acrypto: balancer %s going away, %s is current\n",
+		pr_info("balancer %s going away, %s is current\n",
 			lb->name, acrypto_default_lb->name);
 	}
 	mutex_unlock(&acrypto_lb_mutex);
@@ -122,7 +124,7 @@ void acrypto_lb_unregister(struct acrypto_lb *lb)
 	if (WARN_ON(lb == acrypto_default_lb))
 		return;
 	__acrypto_lb_unregister(lb);
-	pr_info("acrypto: balancer %s unregistered\n", lb->name);
+	pr_info("balancer %s unregistered\n", lb->name);
 }
 EXPORT_SYMBOL_GPL(acrypto_lb_unregister);
 
@@ -199,7 +201,7 @@ static ssize_t lbs_store(struct class *class, struct class_attribute *attr,
 	if (!lb || !try_module_get(lb->owner)) {
 		mutex_unlock(&acrypto_lb_mutex);
 		shown = min_t(size_t, strcspn(buf, "\n"), ACRYPTO_LB_NAME_MAX);
-		pr_info_ratelimited("acrypto: no balancer named '%.*s'\n",
+		pr_info_ratelimited("no balancer named '%.*s'\n",
 				    shown, buf);
 		return -EINVAL;
 	}
@@ -207,7 +209,7 @@ static ssize_t lbs_store(struct class *class, struct class_attribute *attr,
 					lockdep_is_held(&acrypto_lb_mutex));
 	if (old != lb) {
 		rcu_assign_pointer(acrypto_current_lb, lb);
-		pr_info("acrypto: balancer %s is current (was %s)\n",
+		pr_info("balancer %s is current (was %s)\n",
 			lb->name, old->name);
 	}
 	mutex_unlock(&acrypto_lb_mutex);

@@ -10,15 +10,59 @@
  * dm-crypt and IPsec use it unchanged.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
 #include "internal.h"
 
+/* A module parameter that takes an unsigned number within bounds. */
+struct acrypto_param_range {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+};
+
+static int acrypto_param_range_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	const struct acrypto_param_range *r = kp->arg;
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(val, 0, &v);
+	if (err)
+		return err;
+	if (v < r->min || v > r->max)
+		return -EINVAL;
+	WRITE_ONCE(*r->val, v);
+	return 0;
+}
+
+static int acrypto_param_range_get(char *buf, const struct kernel_param *kp)
+{
+	const struct acrypto_param_range *r = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*r->val));
+}
+
+static const struct kernel_param_ops acrypto_param_range_ops = {
+	.set = acrypto_param_range_set,
+	.get = acrypto_param_range_get,
+};
+
+#define acrypto_param_range(name, var, lo, hi)				\
+	static struct acrypto_param_range acrypto_param_##name = {		\
+		.val = &(var), .min = (lo), .max = (hi),			\
+	};								\
+	module_param_cb(name, &acrypto_param_range_ops,			\
+			&acrypto_param_##name, 0644)
+
 unsigned int acrypto_max_backlog = 256;
 module_param_named(max_backlog, acrypto_max_backlog, uint, 0644);
 MODULE_PARM_DESC(max_backlog,
-		 "Sessions a full device may hold waiting before callers are told to back off (default 256)");
+		 "Sessions of one transform that may wait for full devices before its callers are told to back off (default 256)");
 
 unsigned int acrypto_max_retries = 3;
 module_param_named(max_retries, acrypto_max_retries, uint, 0644);
@@ -33,7 +77,44 @@ MODULE_PARM_DESC(priority,
 unsigned int acrypto_stall_timeout_ms = 5000;
 module_param_named(stall_timeout_ms, acrypto_stall_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(stall_timeout_ms,
-		 "A device holding sessions that completes none for this long is marked broken; 0 disables (default 5000)");
+		 "A device holding sessions that completes none for this long goes out of service; 0 disables (default 5000)");
+
+unsigned int acrypto_max_wait_ms = 100;
+module_param_named(max_wait_ms, acrypto_max_wait_ms, uint, 0644);
+MODULE_PARM_DESC(max_wait_ms,
+		 "A session waiting on a backlog this long goes before younger ones of higher priority; 0 disables (default 100)");
+
+unsigned int acrypto_kick_budget = 64;
+acrypto_param_range(kick_budget, acrypto_kick_budget, 1, 65536);
+MODULE_PARM_DESC(kick_budget,
+		 "Backlogged sessions fed to a device in one round before a worker takes over (default 64)");
+
+unsigned int acrypto_kat_timeout_ms = 2000;
+module_param_named(kat_timeout_ms, acrypto_kat_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(kat_timeout_ms,
+		 "How long a device has to answer one step of its known-answer test (default 2000)");
+
+unsigned int acrypto_probe_interval_ms = 1000;
+module_param_named(probe_interval_ms, acrypto_probe_interval_ms, uint, 0644);
+MODULE_PARM_DESC(probe_interval_ms,
+		 "How often a stalled or failed device is tested again, doubled up to 64 times while it fails (default 1000)");
+
+unsigned int acrypto_cost_sample_every = 16;
+acrypto_param_range(cost_sample_every, acrypto_cost_sample_every, 1, 65536);
+MODULE_PARM_DESC(cost_sample_every,
+		 "The cost model times one step in this many per CPU, and at least one per jiffy (default 16)");
+
+unsigned int acrypto_cost_ewma_shift = 2;
+acrypto_param_range(cost_ewma_shift, acrypto_cost_ewma_shift, 1, 8);
+MODULE_PARM_DESC(cost_ewma_shift,
+		 "Each sample moves the cost model by 1/2^shift of the difference, 1-8 (default 2)");
+
+unsigned int acrypto_cost_stale_ms = 500;
+module_param_named(cost_stale_ms, acrypto_cost_stale_ms, uint, 0644);
+MODULE_PARM_DESC(cost_stale_ms,
+		 "A cost not measured for this long is measured again by the balancers; 0 never (default 500)");
+
+struct workqueue_struct *acrypto_wq;
 
 static int __init acrypto_init(void)
 {
@@ -41,13 +122,22 @@ static int __init acrypto_init(void)
 
 	/* authenc is registered at 11 times the priority (see aead.c). */
 	if (acrypto_priority < 0 || acrypto_priority > INT_MAX / 11) {
-		pr_err("acrypto: priority must be within 0..%d\n", INT_MAX / 11);
+		pr_err("priority must be within 0..%d\n", INT_MAX / 11);
 		return -EINVAL;
 	}
 
+	/*
+	 * Feeds devices and completes deferred sessions on dm-crypt's
+	 * writeback path: it must make progress under memory pressure.
+	 */
+	acrypto_wq = alloc_workqueue("acrypto", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+	if (!acrypto_wq)
+		return -ENOMEM;
+	acrypto_session_init_pcpu();
+
 	err = acrypto_queue_init();
 	if (err)
-		return err;
+		goto err_wq;
 	err = acrypto_device_init();
 	if (err)
 		goto err_queue;
@@ -64,7 +154,7 @@ static int __init acrypto_init(void)
 	if (err)
 		goto err_frontend;
 
-	pr_info("acrypto: asynchronous crypto engine ready, balancer %s\n",
+	pr_info("asynchronous crypto engine ready, balancer %s\n",
 		acrypto_simple_lb.name);
 	return 0;
 
@@ -78,6 +168,8 @@ err_device:
 	acrypto_device_uninit();
 err_queue:
 	acrypto_queue_uninit();
+err_wq:
+	destroy_workqueue(acrypto_wq);
 	return err;
 }
 
@@ -85,10 +177,13 @@ static void __exit acrypto_exit(void)
 {
 	acrypto_watchdog_uninit();
 	acrypto_frontend_uninit();
+	acrypto_keys_uninit();
 	acrypto_lb_uninit();
 	acrypto_sysfs_uninit();
 	acrypto_device_uninit();
 	acrypto_queue_uninit();
+	acrypto_session_uninit_pcpu();
+	destroy_workqueue(acrypto_wq);
 }
 
 module_init(acrypto_init);

@@ -11,6 +11,8 @@
  * takes that one remote lock.  Nothing on the fast path is global.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/percpu.h>
 #include <linux/smp.h>
 
@@ -33,6 +35,9 @@ void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev)
 	/* A device going from idle to busy starts its stall clock now. */
 	if (atomic_inc_return(&dev->inflight) == 1)
 		WRITE_ONCE(dev->progress, jiffies);
+	s->cost_ns = min_t(u64, acrypto_device_cost_ns(dev, s), U32_MAX);
+	if (s->cost_ns)
+		atomic64_add(s->cost_ns, &dev->queued_ns);
 	s->dev = dev;
 
 	local_bh_disable();
@@ -48,29 +53,8 @@ void acrypto_queue_link(struct acrypto_session *s, struct acrypto_device *dev)
 }
 
 /**
- * acrypto_queue_hold() - count a session a device does in the call
- * @s: session about to go through ->process_sync()
- * @dev: the device
- *
- * A session done inside ->process_sync() never waits: nobody could move it
- * or take it back, so it is not linked on the lists, which saves their
- * locks on the fast path.  It counts on the device, which keeps
- * unregistration waiting for it, and in the main queue's length.
- * acrypto_queue_unlink() undoes this too.
- */
-void acrypto_queue_hold(struct acrypto_session *s, struct acrypto_device *dev)
-{
-	if (atomic_inc_return(&dev->inflight) == 1)
-		WRITE_ONCE(dev->progress, jiffies);
-	s->dev = dev;
-	s->flags |= ACRYPTO_SF_INLINE;
-	/* May be undone on another CPU: only the sum over CPUs means much. */
-	this_cpu_inc(acrypto_shards->inline_len);
-}
-
-/**
  * acrypto_queue_unlink() - take a session off the main and device queues
- * @s: session linked by acrypto_queue_link() or held by acrypto_queue_hold()
+ * @s: session linked by acrypto_queue_link()
  *
  * Drops the device's in-flight count and wakes acrypto_device_unregister()
  * when a dying device becomes empty.  The caller holds rcu_read_lock(), which
@@ -81,14 +65,6 @@ void acrypto_queue_unlink(struct acrypto_session *s)
 	struct acrypto_device *dev = s->dev;
 	struct acrypto_shard *shard;
 
-	if (s->flags & ACRYPTO_SF_INLINE) {
-		s->flags &= ~ACRYPTO_SF_INLINE;
-		this_cpu_dec(acrypto_shards->inline_len);
-		s->dev = NULL;
-		acrypto_queue_put_dev(dev);
-		return;
-	}
-
 	shard = per_cpu_ptr(acrypto_shards, s->cpu);
 	spin_lock_bh(&shard->lock);
 	list_del(&s->main_node);
@@ -97,17 +73,20 @@ void acrypto_queue_unlink(struct acrypto_session *s)
 	spin_unlock_bh(&shard->lock);
 
 	s->dev = NULL;
-	acrypto_queue_put_dev(dev);
+	acrypto_queue_put(dev, s);
 }
 
 /**
- * acrypto_queue_put_dev() - a session left @dev's queue
+ * acrypto_queue_put() - a session left @dev's queue
  * @dev: the device
+ * @s: the session, no longer linked
  *
  * Wakes acrypto_device_unregister() when a dying device becomes empty.
  */
-void acrypto_queue_put_dev(struct acrypto_device *dev)
+void acrypto_queue_put(struct acrypto_device *dev, struct acrypto_session *s)
 {
+	if (s->cost_ns)
+		atomic64_sub(s->cost_ns, &dev->queued_ns);
 	if (atomic_dec_and_test(&dev->inflight) &&
 	    test_bit(ACRYPTO_DEV_DYING, &dev->state))
 		wake_up(&dev->wait);
@@ -159,6 +138,9 @@ unsigned int acrypto_queue_reclaim(struct acrypto_device *dev,
 /**
  * acrypto_queue_len() - sessions on the main_crypto_device queue
  *
+ * Sessions a synchronous device does inline never wait, and are never on
+ * it.
+ *
  * Return: the sum over all shards; a snapshot.
  */
 unsigned long acrypto_queue_len(void)
@@ -170,7 +152,7 @@ unsigned long acrypto_queue_len(void)
 		const struct acrypto_shard *shard = per_cpu_ptr(acrypto_shards,
 								cpu);
 
-		len += READ_ONCE(shard->len) + READ_ONCE(shard->inline_len);
+		len += READ_ONCE(shard->len);
 	}
 	return len > 0 ? len : 0;
 }

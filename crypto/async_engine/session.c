@@ -1,52 +1,81 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * acrypto: sessions - submission, back-pressure, completion, retry, routes.
+ * acrypto: sessions - submission, completion, retry, routes, fallback.
  *
  * A session goes through the steps of its route one at a time.  For each
- * step the balancer picks a device; the session is linked on the main queue
- * and the device's queue and offered to the device's ->process():
+ * step a device is chosen: the key's sole usable device when there is just
+ * one (no balancer, see acrypto_key_sole()), else the current balancer's
+ * choice.  A synchronous device with ->process_sync() does the step in the
+ * call, and the session never touches a queue.  Otherwise the session is
+ * linked on the main queue and the device's queue and offered to the
+ * device's ->process():
  *
  *  - accepted (-EINPROGRESS): the device owns the session until it calls
  *    acrypto_session_complete();
- *  - full (-ENOSPC): the session waits on the device's backlog, by priority,
+ *  - full (-ENOSPC): the session waits on the device's backlog (backlog.c)
  *    until the device calls acrypto_device_unblock(), FreeBSD's
- *    ERESTART/crypto_unblock() protocol;
+ *    ERESTART/crypto_unblock() protocol, or until another device with room
+ *    takes it over;
  *  - done synchronously: the result is handled at once.
  *
  * When a step ends with a device error the step is retried on another
- * device up to max_retries times; when it ends well and the route has more
- * steps, the next step is dispatched; otherwise the session finishes.
+ * device up to max_retries times, unless the device may have written the
+ * step's output over its input (acrypto_session_set_written()): the input
+ * is gone and the step fails with -EIO.  A step a device declines
+ * (-EOPNOTSUPP) goes to another device.  When no usable device can take a
+ * step, the kernel's own implementation does it (the key's fallback).  When
+ * a step ends well and the route has more steps, the next step is
+ * dispatched; otherwise the session finishes.
  *
  * Callers see the crypto API backlog protocol: a submission returns 0 or an
  * error when the session finished synchronously, -EINPROGRESS when it will
- * complete later, -EBUSY when it was queued beyond max_backlog with
- * CRYPTO_TFM_REQ_MAY_BACKLOG (the completion callback is then called with
- * -EINPROGRESS when it leaves the backlog, before its final result), and
- * -ENOSPC only when every capable device is backlogged beyond max_backlog and
- * the request may not be backlogged.
+ * complete later, -EBUSY when it was queued while its transform already had
+ * max_backlog sessions waiting, with CRYPTO_TFM_REQ_MAY_BACKLOG (the
+ * completion callback is then called with -EINPROGRESS when it leaves the
+ * backlog, before its final result), and -ENOSPC only when the request may
+ * not be backlogged and its transform already has max_backlog sessions
+ * waiting.  The completion callback never runs inside the submitter's call:
+ * completions a device reports from within ->process() are deferred to a
+ * worker, and so is feeding a device from its backlog (backlog.c).
  *
- * Locking: the fast path takes the local main-queue shard lock (queue.c) and
- * touches the device's in-flight counter; dev->lock is taken only while a
- * device is full.  Every call to ->process() and every use of a device
- * pointer obtained from the balancer happens under rcu_read_lock();
+ * Locking: the fast path of a synchronous device takes no lock and writes
+ * no shared cache line; an asynchronous device costs the local main-queue
+ * shard lock (queue.c) and the device's in-flight counter; dev->lock is
+ * taken only while a device is full.  Every call to ->process() and
+ * ->process_sync(), and every use of a device pointer obtained from the
+ * balancer or the sole-device cache, happens under rcu_read_lock();
  * acrypto_device_unregister() waits for the device to empty and then for a
  * grace period before the device may be freed.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bottom_half.h>
-#include <linux/ktime.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/smp.h>
 
 #include "internal.h"
 
-/* Outcome of offering a session to a device. */
-enum acrypto_offer {
-	ACRYPTO_ACCEPTED,	/* the device owns it, do not touch it */
-	ACRYPTO_PARKED,		/* on the device's backlog */
-	ACRYPTO_REFUSED,	/* not queued on this device: try another */
-	ACRYPTO_FINISHED,	/* the device did the step synchronously */
+/*
+ * Nesting depth of submission calls on this CPU, counted with BH off.  A
+ * completion or a backlog feed asked for while it is non-zero would run
+ * inside a submitter's call, holding whatever the submitter holds: it is
+ * deferred to a worker instead.
+ */
+DEFINE_PER_CPU(unsigned int, acrypto_in_submit);
+
+/* Steps done by the kernel's own implementations, per CPU. */
+DEFINE_PER_CPU(unsigned long, acrypto_fallbacks);
+
+/* Completions deferred out of a submitter's call, per CPU. */
+struct acrypto_deferred {
+	struct list_head list;	/* sessions, by backlog_node; BH off */
+	struct work_struct work;
 };
+
+static DEFINE_PER_CPU(struct acrypto_deferred, acrypto_deferred);
 
 /**
  * acrypto_session_init() - prepare a session for submission
@@ -56,7 +85,9 @@ enum acrypto_offer {
  *	synchronously inside acrypto_session_submit()
  *
  * Add steps with acrypto_session_add_hop() and data with
- * acrypto_session_set_crypt() afterwards.
+ * acrypto_session_set_crypt() afterwards.  The priority is the key's
+ * (%ACRYPTO_PRIO_NORMAL, or %ACRYPTO_PRIO_BULK for transforms of
+ * unprivileged users); the submitter may change it.
  */
 void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
 			  void (*done)(struct acrypto_session *s, int err))
@@ -67,7 +98,7 @@ void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
 	s->retries = 0;
 	s->tried = 0;
 	s->start_ns = 0;
-	s->priority = ACRYPTO_PRIO_NORMAL;
+	s->priority = key ? key->prio : ACRYPTO_PRIO_NORMAL;
 	s->bind = NULL;
 	s->route.len = 0;
 	s->route.pos = 0;
@@ -86,7 +117,7 @@ EXPORT_SYMBOL_GPL(acrypto_session_init);
  * Errors that blame the device rather than the request: the step is worth
  * retrying elsewhere.
  */
-static bool acrypto_is_device_error(int err)
+bool acrypto_is_device_error(int err)
 {
 	switch (err) {
 	case -EIO:
@@ -99,8 +130,9 @@ static bool acrypto_is_device_error(int err)
 		return false;
 	}
 }
+EXPORT_SYMBOL_GPL(acrypto_is_device_error);
 
-/* Longest scatterlists the overlap check walks; longer ones count as overlapping. */
+/* Longest scatterlists the overlap check walks; longer ones overlap. */
 #define ACRYPTO_OVERLAP_MAX_SEGS	64
 
 /* Does any segment of @a overlap any of @b, within @len bytes of each? */
@@ -151,7 +183,8 @@ static bool acrypto_step_clobbered(struct acrypto_session *s)
 	default:
 		if (!s->dst || !len)
 			return false;
-		return s->src == s->dst || acrypto_sg_overlap(s->src, s->dst, len);
+		return s->src == s->dst ||
+		       acrypto_sg_overlap(s->src, s->dst, len);
 	}
 }
 
@@ -175,13 +208,6 @@ void acrypto_session_set_written(struct acrypto_session *s)
 }
 EXPORT_SYMBOL_GPL(acrypto_session_set_written);
 
-static struct acrypto_device *acrypto_select(struct acrypto_session *s)
-{
-	if (s->bind)
-		return acrypto_device_can_serve(s->bind, s) ? s->bind : NULL;
-	return acrypto_lb_select(s);
-}
-
 /* Make the current step the one devices see. */
 static void acrypto_load_step(struct acrypto_session *s)
 {
@@ -198,79 +224,43 @@ static void acrypto_load_step(struct acrypto_session *s)
 	s->result = hop->result;
 }
 
+/* May @dev take the current step of @s, which its key says it serves? */
+static bool acrypto_sole_fits(const struct acrypto_device *dev,
+			      const struct acrypto_session *s)
+{
+	const struct acrypto_cap *cap = acrypto_device_cap(dev, s->key->alg,
+							   s->key->mode);
+	const struct acrypto_hop *hop = acrypto_session_hop(s);
+
+	return cap && hop->alg == s->key->alg && hop->mode == s->key->mode &&
+	       (cap->ops & BIT(hop->op)) &&
+	       !(s->tried & BIT(dev->index)) &&
+	       (!cap->max_len || s->len + s->assoclen <= cap->max_len);
+}
+
+/*
+ * The device for the current step: the bound one, the key's sole usable
+ * device, or the balancer's choice.  Caller holds rcu_read_lock().
+ */
+static struct acrypto_device *acrypto_select(struct acrypto_session *s)
+{
+	struct acrypto_device *dev;
+
+	if (s->bind)
+		return acrypto_device_can_serve(s->bind, s) ? s->bind : NULL;
+	dev = acrypto_key_sole(s->key);
+	if (dev && acrypto_sole_fits(dev, s))
+		return dev;
+	return acrypto_lb_select(s);
+}
+
 /* Tell a caller that saw -EBUSY that its request left the backlog. */
-static void acrypto_notify(struct acrypto_session *s)
+void acrypto_notify(struct acrypto_session *s)
 {
 	if (s->flags & ACRYPTO_SF_NOTIFY) {
 		s->flags &= ~ACRYPTO_SF_NOTIFY;
 		s->done(s, -EINPROGRESS);
 	}
-}
-
-/* Insert @s into @dev's backlog behind every session of equal or higher
- * priority.  Caller holds dev->lock.
- */
-static void acrypto_backlog_add(struct acrypto_device *dev,
-				struct acrypto_session *s)
-{
-	struct acrypto_session *pos;
-
-	list_for_each_entry_reverse(pos, &dev->backlog, backlog_node) {
-		if (pos->priority >= s->priority) {
-			list_add(&s->backlog_node, &pos->backlog_node);
-			goto added;
-		}
-	}
-	list_add(&s->backlog_node, &dev->backlog);
-added:
-	dev->backlog_len++;
-	s->state = ACRYPTO_S_BACKLOG;
-}
-
-/*
- * Park @s on @dev's backlog.  @seq is the unblock sequence read before the
- * device said it was full (or ~0 when it was not asked).  On a first
- * submission the crypto API backlog protocol applies; sessions the engine
- * already accepted always park.
- */
-static enum acrypto_offer acrypto_park(struct acrypto_device *dev,
-				       struct acrypto_session *s,
-				       bool submit, bool full, unsigned int seq,
-				       int *ret)
-{
-	bool kick;
-
-	spin_lock_bh(&dev->lock);
-	if (!acrypto_device_usable(dev)) {
-		spin_unlock_bh(&dev->lock);
-		*ret = -ENODEV;
-		return ACRYPTO_REFUSED;
-	}
-	if (full && dev->unblock_seq != seq) {
-		/* The device made room while we were looking: try again. */
-		spin_unlock_bh(&dev->lock);
-		*ret = -EAGAIN;
-		return ACRYPTO_REFUSED;
-	}
-	*ret = -EINPROGRESS;
-	if (submit && dev->backlog_len >= acrypto_max_backlog) {
-		if (!(s->req_flags & CRYPTO_TFM_REQ_MAY_BACKLOG)) {
-			spin_unlock_bh(&dev->lock);
-			*ret = -ENOSPC;
-			return ACRYPTO_REFUSED;
-		}
-		s->flags |= ACRYPTO_SF_NOTIFY;
-		*ret = -EBUSY;
-	}
-	if (full)
-		dev->full = true;
-	acrypto_backlog_add(dev, s);
-	kick = !dev->full;
-	spin_unlock_bh(&dev->lock);
-
-	if (kick)
-		acrypto_device_kick(dev);
-	return ACRYPTO_PARKED;
 }
 
 /* A device completed a step: count it and restart its stall clock. */
@@ -285,26 +275,61 @@ static void acrypto_count_completion(struct acrypto_device *dev, int err)
 		WRITE_ONCE(dev->progress, now);
 }
 
-/* @s goes to a device's driver now. */
-static void acrypto_step_start(struct acrypto_session *s)
+/* @s goes to @dev's driver now. */
+static void acrypto_step_start(struct acrypto_device *dev,
+			       struct acrypto_session *s)
 {
 	s->state = ACRYPTO_S_ACTIVE;
-	s->flags &= ~ACRYPTO_SF_WRITTEN;
-	s->start_ns = acrypto_lb_wants_timing() ? ktime_get_ns() : 0;
+	s->flags &= ~(ACRYPTO_SF_WRITTEN | ACRYPTO_SF_IV_SAVED);
+	s->route.hop[s->route.pos].dev = dev;
+	s->start_ns = acrypto_cost_sample_due() || acrypto_lb_wants_timing() ?
+		      local_clock() : 0;
 }
 
-/* @dev did the step in the call: it started and completed. */
-static void acrypto_step_done_sync(struct acrypto_device *dev, int err)
+/* Bytes of IV the current step of @s reads and may update. */
+static unsigned int acrypto_step_ivsize(const struct acrypto_session *s)
 {
-	this_cpu_inc(dev->pcpu->sstarted);
-	acrypto_count_completion(dev, err);
+	if (!s->iv)
+		return 0;
+	switch (acrypto_session_mode(s)) {
+	case ACRYPTO_MODE_CBC:
+	case ACRYPTO_MODE_CTR:
+	case ACRYPTO_MODE_XTS:
+		return 16;
+	case ACRYPTO_MODE_GCM:
+		return 12;
+	case ACRYPTO_MODE_RFC4106:
+		return 8;
+	default:
+		return 0;
+	}
 }
 
-/* Hand @s to @dev's driver.  Caller holds rcu_read_lock(). */
-static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
-					  struct acrypto_session *s, int *ret)
+/**
+ * acrypto_process() - hand a linked session to a device's ->process()
+ * @dev: the device holding @s
+ * @s: the session, on @dev's queue
+ * @ret: the driver's answer
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: how the offer went.
+ */
+enum acrypto_offer acrypto_process(struct acrypto_device *dev,
+				   struct acrypto_session *s, int *ret)
 {
-	acrypto_step_start(s);
+	int ahead = atomic_read(&dev->inflight) - 1 -
+		    (int)READ_ONCE(dev->backlog_len);
+
+	unsigned int ivsize = acrypto_step_ivsize(s);
+
+	s->ahead = max(ahead, 0);
+	acrypto_step_start(dev, s);
+	/* A device that fails may have moved the IV on: keep the original. */
+	if (ivsize) {
+		memcpy(s->iv_saved, s->iv, ivsize);
+		s->flags |= ACRYPTO_SF_IV_SAVED;
+	}
 	*ret = dev->ops->process(dev, s);
 	if (*ret == -EINPROGRESS) {
 		/* @s may already be complete and gone: only @dev is safe. */
@@ -318,144 +343,212 @@ static enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 	if (*ret == -ENOSPC)
 		return ACRYPTO_REFUSED;
 
-	acrypto_step_done_sync(dev, *ret);
+	this_cpu_inc(dev->pcpu->sstarted);
+	acrypto_count_completion(dev, *ret);
 	return ACRYPTO_FINISHED;
 }
 
 /*
  * The synchronous fast path: a device with ->process_sync() does the step
- * here and now, while nothing waits for it.  Returns true with the result
- * in *@ret (the step ended), false when the session must go the usual way.
- * Caller holds rcu_read_lock().
+ * here and now, while nothing waits for it.  The session is never on a
+ * queue: the caller's rcu_read_lock() keeps the device registered.
+ * Returns the step's result, or ACRYPTO_PROCESS_DEFER when the session must
+ * go the queued way (the device cannot compute here, or has a backlog).
  */
-static bool acrypto_process_inline(struct acrypto_device *dev,
-				   struct acrypto_session *s, int *ret)
+static int acrypto_process_inline(struct acrypto_device *dev,
+				  struct acrypto_session *s)
 {
+	u64 start = 0;
+	int ret;
+
 	if (!dev->ops->process_sync || READ_ONCE(dev->backlog_len) ||
 	    READ_ONCE(dev->full))
-		return false;
+		return ACRYPTO_PROCESS_DEFER;
 
-	acrypto_queue_hold(s, dev);
-	acrypto_step_start(s);
-	*ret = dev->ops->process_sync(dev, s);
-	if (*ret == ACRYPTO_PROCESS_DEFER) {
+	s->state = ACRYPTO_S_ACTIVE;
+	s->flags &= ~(ACRYPTO_SF_WRITTEN | ACRYPTO_SF_IV_SAVED);
+	s->route.hop[s->route.pos].dev = dev;
+	if (acrypto_cost_sample_due())
+		start = local_clock();
+	ret = dev->ops->process_sync(dev, s);
+	if (ret == ACRYPTO_PROCESS_DEFER) {
 		s->state = ACRYPTO_S_IDLE;
-		acrypto_queue_unlink(s);
-		return false;
+		return ret;
 	}
-	acrypto_step_done_sync(dev, *ret);
+	if (start && !ret)
+		acrypto_cost_sample(dev, s, local_clock() - start);
+	this_cpu_inc(dev->pcpu->sstarted);
+	this_cpu_inc(dev->pcpu->scompleted);
+	if (unlikely(ret) && ret != -EOPNOTSUPP)
+		this_cpu_inc(dev->pcpu->errors);
+	return ret;
+}
+
+/*
+ * The step ended well (or with an error that ends the session): go to the
+ * next step of the route, if any.  Returns true when there is one to
+ * dispatch, with *@err the error to report if no device takes it.
+ */
+static bool acrypto_step_next(struct acrypto_session *s, int *err)
+{
+	if (*err || s->route.pos + 1 >= s->route.len)
+		return false;
+	if (s->advance) {
+		*err = s->advance(s);
+		if (*err)
+			return false;
+	}
+	s->route.pos++;
+	s->retries = 0;
+	s->tried = 0;
+	acrypto_load_step(s);
+	*err = -ENODEV;
 	return true;
 }
 
-/*
- * Offer the current step of a linked session to @dev: straight to the
- * device when nothing waits before it, else onto its backlog.
+/**
+ * acrypto_step_end() - the current step of @s on @dev ended with *@err
+ * @s: the session, linked to @dev or done inline
+ * @dev: the device
+ * @err: the step's result; the result to report on return
+ *
+ * Takes @s off the queues and decides what comes next.
+ *
+ * Return: true when the session must be dispatched again (retry after a
+ * device error, a declined step, or the next step of the route), false
+ * when it has finished with *@err.
  */
-static enum acrypto_offer acrypto_offer(struct acrypto_device *dev,
-					struct acrypto_session *s,
-					bool submit, int *ret)
+bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
+		      int *err)
 {
-	enum acrypto_offer res;
-	unsigned int seq;
-
-	for (;;) {
-		if (READ_ONCE(dev->backlog_len) || READ_ONCE(dev->full))
-			return acrypto_park(dev, s, submit, false, 0, ret);
-
-		seq = READ_ONCE(dev->unblock_seq);
-		/* Pairs with the lock in acrypto_device_unblock(). */
-		smp_rmb();
-		res = acrypto_process(dev, s, ret);
-		if (res != ACRYPTO_REFUSED)
-			return res;
-
-		res = acrypto_park(dev, s, submit, true, seq, ret);
-		if (res != ACRYPTO_REFUSED || *ret != -EAGAIN)
-			return res;
-	}
-}
-
-/*
- * The current step of @s on @dev ended with *@err.  Takes @s off the queues
- * and decides what comes next: returns true when the session must be
- * dispatched again (retry after a device error, or the next step of the
- * route), false when it has finished with *@err.
- */
-static bool acrypto_step_end(struct acrypto_session *s,
-			     struct acrypto_device *dev, int *err)
-{
-	acrypto_queue_unlink(s);
+	if (s->dev)
+		acrypto_queue_unlink(s);
 	s->state = ACRYPTO_S_IDLE;
 	acrypto_lb_complete(dev, s, *err);
 
-	if (*err == -EOPNOTSUPP && !s->bind) {
-		/* Declined: not this device's kind of request. */
-		this_cpu_inc(dev->pcpu->declined);
-		s->tried |= BIT(dev->index);
-		return true;
-	}
-	if (*err && acrypto_is_device_error(*err) && !s->bind &&
-	    s->retries < acrypto_max_retries) {
-		if ((s->flags & ACRYPTO_SF_WRITTEN) &&
-		    acrypto_step_clobbered(s)) {
-			dev_warn_ratelimited(&dev->dev,
-					     "failed a step over its own input (%d): not retried\n",
-					     *err);
-			*err = -EIO;
-		} else {
-			s->retries++;
+	if (unlikely(*err) && !s->bind) {
+		if (*err == -EOPNOTSUPP) {
+			/* Declined: not this device's kind of request. */
+			this_cpu_inc(dev->pcpu->declined);
 			s->tried |= BIT(dev->index);
 			return true;
 		}
-	}
-	if (!*err && s->route.pos + 1 < s->route.len) {
-		if (s->advance)
-			*err = s->advance(s);
-		if (!*err) {
-			s->route.pos++;
-			s->retries = 0;
-			s->tried = 0;
-			acrypto_load_step(s);
-			*err = -ENODEV;
-			return true;
+		if (acrypto_is_device_error(*err) &&
+		    s->retries < acrypto_max_retries) {
+			acrypto_cost_penalise(dev, s);
+			if ((s->flags & ACRYPTO_SF_WRITTEN) &&
+			    acrypto_step_clobbered(s)) {
+				dev_warn_ratelimited(&dev->dev,
+						     "failed a step over its own input (%d): not retried\n",
+						     *err);
+				*err = -EIO;
+			} else {
+				if ((s->flags & ACRYPTO_SF_WRITTEN) &&
+				    (s->flags & ACRYPTO_SF_IV_SAVED))
+					memcpy(s->iv, s->iv_saved,
+					       acrypto_step_ivsize(s));
+				s->retries++;
+				s->tried |= BIT(dev->index);
+				return true;
+			}
 		}
 	}
+	if (acrypto_step_next(s, err))
+		return true;
 	this_cpu_inc(dev->pcpu->sfinished);
 	return false;
 }
 
 /*
- * Dispatch the current step of @s until a device accepts it or parks it,
- * or the session finishes.  @err is the result if no device can take it.
- * Returns -EINPROGRESS or -EBUSY while the session is in the engine,
- * otherwise the final result with the session out of the engine.
- * Caller holds rcu_read_lock().
+ * No usable device can take the current step: do it with the kernel's own
+ * implementation, the key's fallback.  Not for bound sessions (they asked
+ * for one device), nor for back-pressure (-ENOSPC).  Returns true with the
+ * step's result in *@err when the fallback ran.
  */
-static int acrypto_run(struct acrypto_session *s, int err, bool submit)
+static bool acrypto_fallback(struct acrypto_session *s, int *err)
 {
+	struct acrypto_key *key = s->key;
+
+	if (s->bind || *err == -ENOSPC || !key->fallback.tfm || !key->set)
+		return false;
+
+	pr_notice_ratelimited("no usable device for algorithm %u mode %u: using %s\n",
+			      key->alg, key->mode,
+			      acrypto_sw_driver_name(&key->fallback));
+	this_cpu_inc(acrypto_fallbacks);
+	s->route.hop[s->route.pos].dev = NULL;
+	*err = acrypto_sw_crypt(&key->fallback, s, acrypto_session_priv(s));
+	return true;
+}
+
+/*
+ * Offer a session that is not on any queue to @dev: inline when the device
+ * can, else linked and offered to ->process().  In a submission, BH is off
+ * and the CPU marked while the session is queued, so that nothing it
+ * triggers (a completion from within ->process(), a backlog feed) runs
+ * inside the submitter's call.  @no_inline: ->process_sync() just deferred.
+ */
+static enum acrypto_offer acrypto_dispatch(struct acrypto_device *dev,
+					   struct acrypto_session *s,
+					   unsigned int flags, bool no_inline,
+					   int *ret)
+{
+	enum acrypto_offer res;
+
+	if (!no_inline) {
+		*ret = acrypto_process_inline(dev, s);
+		if (*ret != ACRYPTO_PROCESS_DEFER)
+			return ACRYPTO_FINISHED;
+	}
+
+	local_bh_disable();
+	if (flags & ACRYPTO_RUN_SUBMIT)
+		__this_cpu_inc(acrypto_in_submit);
+	acrypto_queue_link(s, dev);
+	res = acrypto_offer(dev, s, flags, ret);
+	if (flags & ACRYPTO_RUN_SUBMIT)
+		__this_cpu_dec(acrypto_in_submit);
+	local_bh_enable();
+	return res;
+}
+
+/**
+ * acrypto_run() - dispatch the current step of @s until it is placed
+ * @s: the session, on no queue
+ * @err: the result to report if no device and no fallback can take it
+ * @flags: ACRYPTO_RUN_*
+ *
+ * Dispatches until a device accepts or parks the session, or the session
+ * finishes.  Caller holds rcu_read_lock().
+ *
+ * Return: -EINPROGRESS or -EBUSY while the session is in the engine,
+ * otherwise the final result with the session out of the engine.
+ */
+int acrypto_run(struct acrypto_session *s, int err, unsigned int flags)
+{
+	bool no_inline = flags & ACRYPTO_RUN_NO_INLINE;
 	struct acrypto_device *dev;
 	enum acrypto_offer res;
 	int ret;
 
 	for (;;) {
 		dev = acrypto_select(s);
-		if (!dev)
-			return err;
-
-		s->route.hop[s->route.pos].dev = dev;
-		if (acrypto_process_inline(dev, s, &ret)) {
-			res = ACRYPTO_FINISHED;
-		} else {
-			acrypto_queue_link(s, dev);
-			res = acrypto_offer(dev, s, submit, &ret);
+		if (!dev) {
+			if (!acrypto_fallback(s, &err))
+				return err;
+			if (!acrypto_step_next(s, &err))
+				return err;
+			continue;
 		}
 
+		res = acrypto_dispatch(dev, s, flags, no_inline, &ret);
+		no_inline = false;
 		switch (res) {
 		case ACRYPTO_ACCEPTED:
 		case ACRYPTO_PARKED:
 			return ret;
 		case ACRYPTO_REFUSED:
-			/* Dying, or backlogged too deep for this request. */
+			/* Dying, or too much of its transform waiting. */
 			acrypto_queue_unlink(s);
 			s->state = ACRYPTO_S_IDLE;
 			s->tried |= BIT(dev->index);
@@ -472,21 +565,57 @@ static int acrypto_run(struct acrypto_session *s, int err, bool submit)
 }
 
 /* Deliver a result for a session that did not finish in submit. */
-static void acrypto_finish(struct acrypto_session *s, int err)
+void acrypto_finish(struct acrypto_session *s, int err)
 {
 	acrypto_notify(s);
 	s->done(s, err);
 }
 
-/*
- * Send again a session the engine already accepted (taken from a backlog,
- * or after a step ended) and deliver its result if it finishes.
+/**
+ * acrypto_resubmit() - send on a session the engine already accepted
+ * @s: taken from a backlog, or whose step ended
+ * @err: result to deliver if no device can take it
+ *
+ * Delivers the session's result if it finishes.  Caller holds
+ * rcu_read_lock() with BH off, outside any submitter's call.
  */
-static void acrypto_resubmit(struct acrypto_session *s, int err)
+void acrypto_resubmit(struct acrypto_session *s, int err)
 {
-	err = acrypto_run(s, err, false);
+	err = acrypto_run(s, err, 0);
 	if (err != -EINPROGRESS && err != -EBUSY)
 		acrypto_finish(s, err);
+}
+
+/*
+ * The sole-device fast path: one step, one usable device for the key, and
+ * that device computes in the call.  No balancer, no queue, no shared
+ * cache line written.  Returns the result, or ACRYPTO_PROCESS_DEFER when
+ * the session must take the general path (*@dev is then the device tried,
+ * or NULL).  Caller holds rcu_read_lock().
+ */
+static int acrypto_submit_sole(struct acrypto_session *s,
+			       struct acrypto_device **dev)
+{
+	int ret;
+
+	*dev = NULL;
+	if (s->route.len != 1 || s->bind)
+		return ACRYPTO_PROCESS_DEFER;
+	*dev = acrypto_key_sole(s->key);
+	if (!*dev || !acrypto_sole_fits(*dev, s)) {
+		*dev = NULL;
+		return ACRYPTO_PROCESS_DEFER;
+	}
+	ret = acrypto_process_inline(*dev, s);
+	if (likely(ret != ACRYPTO_PROCESS_DEFER)) {
+		s->state = ACRYPTO_S_IDLE;
+		if (unlikely(ret) && (ret == -EOPNOTSUPP ||
+				      acrypto_is_device_error(ret)))
+			return ret;
+		this_cpu_inc((*dev)->pcpu->sfinished);
+		*dev = NULL;
+	}
+	return ret;
 }
 
 /**
@@ -497,11 +626,13 @@ static void acrypto_resubmit(struct acrypto_session *s, int err)
  *
  * Return: the final result if the session finished synchronously (its
  * @done callback is not called), -EINPROGRESS or -EBUSY (see the crypto API
- * backlog protocol above) if @done will be called, or -ENOSPC / -ENODEV if
- * no device could take it.
+ * backlog protocol above) if @done will be called, -ENOSPC when the
+ * request may not wait and its transform has max_backlog sessions waiting,
+ * or -ENODEV when no device and no fallback can do it.
  */
 int acrypto_session_submit(struct acrypto_session *s)
 {
+	struct acrypto_device *dev;
 	int ret;
 
 	if (WARN_ON_ONCE(!s->route.len || !s->done))
@@ -511,13 +642,61 @@ int acrypto_session_submit(struct acrypto_session *s)
 	acrypto_load_step(s);
 	if (WARN_ON_ONCE(!s->key))
 		return -EINVAL;
+	if (unlikely(s->priority >= ACRYPTO_NR_PRIO))
+		s->priority = ACRYPTO_NR_PRIO - 1;
 
 	rcu_read_lock();
-	ret = acrypto_run(s, -ENODEV, true);
+	ret = acrypto_submit_sole(s, &dev);
+	if (unlikely(dev)) {
+		if (ret == ACRYPTO_PROCESS_DEFER)
+			/* Not here: queue it, without computing twice. */
+			ret = acrypto_run(s, -ENODEV, ACRYPTO_RUN_SUBMIT |
+					  ACRYPTO_RUN_NO_INLINE);
+		else if (acrypto_step_end(s, dev, &ret))
+			ret = acrypto_run(s, ret, ACRYPTO_RUN_SUBMIT);
+	} else if (ret == ACRYPTO_PROCESS_DEFER) {
+		ret = acrypto_run(s, -ENODEV, ACRYPTO_RUN_SUBMIT);
+	}
 	rcu_read_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(acrypto_session_submit);
+
+/* The step of @s on its device ended with @err: carry on. */
+static void __acrypto_session_complete(struct acrypto_session *s, int err)
+{
+	struct acrypto_device *dev = s->dev;
+
+	acrypto_count_completion(dev, err);
+	if (s->start_ns && !err)
+		acrypto_cost_sample(dev, s,
+				    div_u64(local_clock() - s->start_ns,
+					    s->ahead + 1));
+
+	if (acrypto_step_end(s, dev, &err))
+		acrypto_resubmit(s, err);
+	else
+		acrypto_finish(s, err);
+	acrypto_backlog_room(dev);
+}
+
+/* Complete the sessions deferred out of submitters' calls on this CPU. */
+static void acrypto_deferred_worker(struct work_struct *work)
+{
+	struct acrypto_deferred *d = container_of(work, typeof(*d), work);
+	struct acrypto_session *s, *tmp;
+	LIST_HEAD(list);
+
+	local_bh_disable();
+	list_splice_init(&d->list, &list);
+	rcu_read_lock();
+	list_for_each_entry_safe(s, tmp, &list, backlog_node) {
+		list_del(&s->backlog_node);
+		__acrypto_session_complete(s, s->status);
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+}
 
 /**
  * acrypto_session_complete() - a device finished the step it accepted
@@ -525,221 +704,63 @@ EXPORT_SYMBOL_GPL(acrypto_session_submit);
  * @err: result of the step
  *
  * Context: softirq (BH) or process context with BH disabled; never from a
- * hard interrupt handler.  The device must not touch @s afterwards.
+ * hard interrupt handler.  The device must not touch @s afterwards.  Called
+ * from within ->process() (a device that finishes at once), the completion
+ * is deferred to a worker, so that the submitter's callback never runs
+ * inside its own call.
  */
 void acrypto_session_complete(struct acrypto_session *s, int err)
 {
-	struct acrypto_device *dev = s->dev;
-
-	if (WARN_ON_ONCE(s->state != ACRYPTO_S_ACTIVE || !dev))
+	if (WARN_ON_ONCE(s->state != ACRYPTO_S_ACTIVE || !s->dev))
 		return;
 
-	rcu_read_lock();
-	acrypto_count_completion(dev, err);
+	if (unlikely(this_cpu_read(acrypto_in_submit))) {
+		struct acrypto_deferred *d = this_cpu_ptr(&acrypto_deferred);
 
-	if (acrypto_step_end(s, dev, &err))
-		acrypto_resubmit(s, err);
-	else
-		acrypto_finish(s, err);
+		s->status = err;
+		list_add_tail(&s->backlog_node, &d->list);
+		queue_work_on(smp_processor_id(), acrypto_wq, &d->work);
+		return;
+	}
+
+	rcu_read_lock();
+	__acrypto_session_complete(s, err);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(acrypto_session_complete);
 
-/*
- * Pop the head of @dev's backlog unless the device is full.  *@seq gets the
- * unblock sequence at that moment.
- */
-static struct acrypto_session *acrypto_backlog_pop(struct acrypto_device *dev,
-						   unsigned int *seq)
-{
-	struct acrypto_session *s = NULL;
-
-	spin_lock_bh(&dev->lock);
-	if (!dev->full && !list_empty(&dev->backlog)) {
-		s = list_first_entry(&dev->backlog, struct acrypto_session,
-				     backlog_node);
-		list_del(&s->backlog_node);
-		dev->backlog_len--;
-		s->state = ACRYPTO_S_IDLE;
-		*seq = dev->unblock_seq;
-	}
-	spin_unlock_bh(&dev->lock);
-	return s;
-}
-
-/* Put @s back at the head of the backlog after the device said it is full. */
-static bool acrypto_backlog_push_head(struct acrypto_device *dev,
-				      struct acrypto_session *s,
-				      unsigned int seq)
-{
-	bool usable;
-
-	spin_lock_bh(&dev->lock);
-	usable = acrypto_device_usable(dev);
-	if (usable) {
-		list_add(&s->backlog_node, &dev->backlog);
-		dev->backlog_len++;
-		s->state = ACRYPTO_S_BACKLOG;
-		if (dev->unblock_seq == seq)
-			dev->full = true;
-	}
-	spin_unlock_bh(&dev->lock);
-	return usable;
-}
-
-/*
- * Send a session taken off @dev (already off the queues) elsewhere: to the
- * balancer's next choice, or to its end with -ENODEV if it is bound.
- */
-static void acrypto_relocate(struct acrypto_session *s,
-			     struct acrypto_device *dev)
-{
-	if (s->bind) {
-		acrypto_finish(s, -ENODEV);
-		return;
-	}
-	s->tried |= BIT(dev->index);
-	acrypto_resubmit(s, -ENODEV);
-}
-
-/* Move a session that is linked to @dev but not active to another device. */
-static void acrypto_move(struct acrypto_session *s)
-{
-	struct acrypto_device *dev = s->dev;
-
-	acrypto_queue_unlink(s);
-	acrypto_relocate(s, dev);
-}
-
 /**
- * acrypto_device_kick() - feed a device from its backlog
- * @dev: the device
+ * acrypto_fallback_count() - steps the kernel's own implementations did
  *
- * Offers backlogged sessions in priority order until the backlog is empty or
- * the device is full again.  One CPU at a time feeds a device; a CPU that
- * finds another one at work leaves it the job.
+ * Return: the sum over CPUs.
  */
-void acrypto_device_kick(struct acrypto_device *dev)
+unsigned long acrypto_fallback_count(void)
 {
-	struct acrypto_session *s;
-	unsigned int seq;
-	int ret;
+	unsigned long n = 0;
+	int cpu;
 
-	local_bh_disable();
-	rcu_read_lock();
-again:
-	if (test_and_set_bit(ACRYPTO_DEV_DISPATCHING, &dev->state))
-		goto out;
-
-	while ((s = acrypto_backlog_pop(dev, &seq))) {
-		acrypto_notify(s);
-		if (!acrypto_device_usable(dev)) {
-			acrypto_move(s);
-			continue;
-		}
-		switch (acrypto_process(dev, s, &ret)) {
-		case ACRYPTO_ACCEPTED:
-			break;
-		case ACRYPTO_REFUSED:
-			if (!acrypto_backlog_push_head(dev, s, seq))
-				acrypto_move(s);
-			break;
-		case ACRYPTO_FINISHED:
-			if (acrypto_step_end(s, dev, &ret))
-				acrypto_resubmit(s, ret);
-			else
-				acrypto_finish(s, ret);
-			break;
-		default:
-			break;
-		}
-	}
-
-	clear_bit(ACRYPTO_DEV_DISPATCHING, &dev->state);
-	/* Pairs with the lock taken by acrypto_park() before it kicks. */
-	smp_mb__after_atomic();
-	if (READ_ONCE(dev->backlog_len) && !READ_ONCE(dev->full))
-		goto again;
-out:
-	rcu_read_unlock();
-	local_bh_enable();
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(acrypto_fallbacks, cpu));
+	return n;
 }
 
-/**
- * acrypto_device_unblock() - a full device has room again
- * @dev: device whose ->process() returned -ENOSPC
- *
- * Context: any up to softirq; the caller must not hold locks its
- * ->process() takes, since the engine may call it from here.
- */
-void acrypto_device_unblock(struct acrypto_device *dev)
+void acrypto_session_init_pcpu(void)
 {
-	bool kick;
+	int cpu;
 
-	spin_lock_bh(&dev->lock);
-	dev->unblock_seq++;
-	dev->full = false;
-	kick = dev->backlog_len;
-	spin_unlock_bh(&dev->lock);
+	for_each_possible_cpu(cpu) {
+		struct acrypto_deferred *d = per_cpu_ptr(&acrypto_deferred,
+							 cpu);
 
-	if (kick)
-		acrypto_device_kick(dev);
+		INIT_LIST_HEAD(&d->list);
+		INIT_WORK(&d->work, acrypto_deferred_worker);
+	}
 }
-EXPORT_SYMBOL_GPL(acrypto_device_unblock);
 
-/**
- * acrypto_device_drain() - move sessions off a device
- * @dev: a device that is broken or going away
- * @reclaim: also ask the driver to give back sessions it accepted
- *
- * Sessions on the backlog go to other devices through the balancer, or
- * finish with -ENODEV when no device can take them.  Sessions the device
- * accepted move too when @reclaim is set and the driver's ->cancel() gives
- * them up; the others stay with the device until it completes them.
- *
- * Context: process or softirq context.
- */
-void acrypto_device_drain(struct acrypto_device *dev, bool reclaim)
+void acrypto_session_uninit_pcpu(void)
 {
-	struct acrypto_session *s, *tmp;
-	LIST_HEAD(waiting);
-	LIST_HEAD(taken);
-	unsigned int n = 0;
+	int cpu;
 
-	spin_lock_bh(&dev->lock);
-	list_splice_init(&dev->backlog, &waiting);
-	dev->backlog_len = 0;
-	spin_unlock_bh(&dev->lock);
-
-	if (reclaim)
-		n = acrypto_queue_reclaim(dev, &taken);
-	if (n) {
-		dev_info(&dev->dev, "took back %u sessions it had accepted\n", n);
-		/*
-		 * The device has room again for what it gave back.  If it said
-		 * -ENOSPC it owes us an unblock it may never send, having
-		 * nothing left to complete, and ->cancel() cannot call us.
-		 */
-		spin_lock_bh(&dev->lock);
-		dev->unblock_seq++;
-		dev->full = false;
-		spin_unlock_bh(&dev->lock);
-	}
-
-	local_bh_disable();
-	rcu_read_lock();
-	list_for_each_entry_safe(s, tmp, &waiting, backlog_node) {
-		list_del(&s->backlog_node);
-		s->state = ACRYPTO_S_IDLE;
-		acrypto_notify(s);
-		acrypto_move(s);
-	}
-	list_for_each_entry_safe(s, tmp, &taken, backlog_node) {
-		list_del(&s->backlog_node);
-		s->dev = NULL;
-		acrypto_queue_put_dev(dev);
-		acrypto_relocate(s, dev);
-	}
-	rcu_read_unlock();
-	local_bh_enable();
+	for_each_possible_cpu(cpu)
+		flush_work(&per_cpu_ptr(&acrypto_deferred, cpu)->work);
 }

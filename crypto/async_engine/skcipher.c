@@ -8,6 +8,8 @@
  * path never allocates and dm-crypt may use these algorithms.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aes.h>
 #include <crypto/internal/skcipher.h>
 #include <crypto/xts.h>
@@ -18,7 +20,7 @@
 
 /* Per-transform context. */
 struct acrypto_skcipher_ctx {
-	struct acrypto_key key;
+	struct acrypto_key *key;
 };
 
 /* Per-request context: the session and, after it, the device's area. */
@@ -66,7 +68,7 @@ static int acrypto_skcipher_setkey(struct crypto_skcipher *tfm,
 	if (err)
 		return err;
 
-	return acrypto_key_set(&ctx->key, key, keylen,
+	return acrypto_key_set(ctx->key, key, keylen,
 			       crypto_skcipher_get_flags(tfm));
 }
 
@@ -94,7 +96,7 @@ static int acrypto_skcipher_crypt(struct skcipher_request *req, u8 op)
 		     req->cryptlen < def->min_len))
 		return -EINVAL;
 
-	acrypto_session_init(s, &ctx->key, acrypto_skcipher_done);
+	acrypto_session_init(s, ctx->key, acrypto_skcipher_done);
 	acrypto_session_add_hop(s, op, def->alg, def->mode);
 	acrypto_session_set_crypt(s, req->src, req->dst, req->cryptlen,
 				  req->iv);
@@ -120,7 +122,6 @@ static int acrypto_skcipher_init_tfm(struct crypto_skcipher *tfm)
 {
 	struct acrypto_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
 	struct acrypto_skcipher_def *def = acrypto_skcipher_def(tfm);
-	unsigned int priv_size = acrypto_priv_size();
 	int err;
 
 	/* Do not hand out new transforms of an algorithm on its way out. */
@@ -128,10 +129,14 @@ static int acrypto_skcipher_init_tfm(struct crypto_skcipher *tfm)
 	if (err)
 		return err;
 
-	acrypto_key_init(&ctx->key, def->alg, def->mode, priv_size);
+	ctx->key = acrypto_key_alloc(def->alg, def->mode);
+	if (IS_ERR(ctx->key)) {
+		acrypto_frontend_tfm_put(&def->fe);
+		return PTR_ERR(ctx->key);
+	}
 	crypto_skcipher_set_reqsize(tfm,
 				    sizeof(struct acrypto_skcipher_request_ctx) +
-				    priv_size);
+				    ctx->key->priv_size);
 	return 0;
 }
 
@@ -140,7 +145,7 @@ static void acrypto_skcipher_exit_tfm(struct crypto_skcipher *tfm)
 	struct acrypto_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
 	struct acrypto_skcipher_def *def = acrypto_skcipher_def(tfm);
 
-	acrypto_key_exit(&ctx->key);
+	acrypto_key_free(ctx->key);
 	acrypto_frontend_tfm_put(&def->fe);
 }
 

@@ -4,11 +4,11 @@
  *
  * A synchronous acrypto device that computes on the CPU that submits the
  * request, with the fastest synchronous implementation the kernel has for
- * each mode: the internal AES-NI algorithms (__cbc-aes-aesni,
- * __generic-gcm-aesni and friends) when present, else the generic
- * templates; the kernel's shash for hashes.  Asking only for synchronous
- * implementations (mask CRYPTO_ALG_ASYNC) keeps it from recursing into the
- * engine's own asynchronous algorithms.
+ * each mode (the engine's acrypto_sw helpers): the internal AES-NI
+ * algorithms (__cbc-aes-aesni, __generic-gcm-aesni and friends) when
+ * present, else the generic templates; the kernel's shash for hashes.
+ * Each key gets its own implementation at key_prepare, so a request finds
+ * it in the key's per-device state without a search.
  *
  * SIMD code may not run in every context.  Like the kernel's SIMD helper,
  * the device computes at once when crypto_simd_usable() and otherwise
@@ -18,37 +18,29 @@
 
 #include <asm/simd.h>
 #include <crypto/acrypto.h>
-#include <crypto/aead.h>
 #include <crypto/aes.h>
-#include <crypto/hash.h>
 #include <crypto/internal/simd.h>
 #include <crypto/sha2.h>
-#include <crypto/skcipher.h>
 #include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 
 static unsigned int qlen = 128;
 module_param(qlen, uint, 0444);
 MODULE_PARM_DESC(qlen, "Queue length advertised per capability, and most requests deferred to the workers at once (default 128)");
 
-enum soft_type {
-	SOFT_SKCIPHER,
-	SOFT_AEAD,
-	SOFT_AHASH,
-};
-
 /* One algorithm and mode the device serves. */
 struct soft_mode {
+	const char *name;
 	u16 alg;
 	u16 mode;
-	enum soft_type type;
-	const char *simd_name;	/* internal SIMD implementation, or NULL */
-	const char *sync_name;	/* any synchronous implementation */
+	u32 ops;
 	u16 min_keysize;
 	u16 max_keysize;
+	bool simd_able;		/* an internal SIMD implementation may exist */
 };
 
 #define SOFT_CIPHER_OPS	(BIT(ACRYPTO_OP_ENCRYPT) | BIT(ACRYPTO_OP_DECRYPT))
@@ -56,45 +48,34 @@ struct soft_mode {
 /* The front end hashes longer HMAC keys, as HMAC does (RFC 2104). */
 #define SOFT_HMAC_MAX_KEYSIZE	SHA256_BLOCK_SIZE
 
+#define SOFT_AES(_name, _mode, _min, _max)				\
+	{ _name, ACRYPTO_ALG_AES, ACRYPTO_MODE_##_mode, SOFT_CIPHER_OPS,	\
+	  _min, _max, true }
+#define SOFT_HASH(_name, _alg, _mode, _max)				\
+	{ _name, ACRYPTO_ALG_##_alg, ACRYPTO_MODE_##_mode, SOFT_HASH_OPS,	\
+	  0, _max, false }
+
 static const struct soft_mode soft_modes[] = {
-	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_ECB, SOFT_SKCIPHER,
-	  "__ecb(aes)", "ecb(aes)", AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE },
-	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_CBC, SOFT_SKCIPHER,
-	  "__cbc(aes)", "cbc(aes)", AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE },
-	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_CTR, SOFT_SKCIPHER,
-	  "__ctr(aes)", "ctr(aes)", AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE },
-	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_XTS, SOFT_SKCIPHER,
-	  "__xts(aes)", "xts(aes)", 2 * AES_MIN_KEY_SIZE, 2 * AES_MAX_KEY_SIZE },
-	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_GCM, SOFT_AEAD,
-	  "__gcm(aes)", "gcm(aes)", AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE },
-	{ ACRYPTO_ALG_AES, ACRYPTO_MODE_RFC4106, SOFT_AEAD,
-	  "__rfc4106(gcm(aes))", "rfc4106(gcm(aes))",
-	  AES_MIN_KEY_SIZE + 4, AES_MAX_KEY_SIZE + 4 },
-	{ ACRYPTO_ALG_SHA1, ACRYPTO_MODE_HASH, SOFT_AHASH,
-	  NULL, "sha1", 0, 0 },
-	{ ACRYPTO_ALG_SHA256, ACRYPTO_MODE_HASH, SOFT_AHASH,
-	  NULL, "sha256", 0, 0 },
-	{ ACRYPTO_ALG_SHA1, ACRYPTO_MODE_HMAC, SOFT_AHASH,
-	  NULL, "hmac(sha1)", 0, SOFT_HMAC_MAX_KEYSIZE },
-	{ ACRYPTO_ALG_SHA256, ACRYPTO_MODE_HMAC, SOFT_AHASH,
-	  NULL, "hmac(sha256)", 0, SOFT_HMAC_MAX_KEYSIZE },
+	SOFT_AES("ecb(aes)", ECB, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
+	SOFT_AES("cbc(aes)", CBC, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
+	SOFT_AES("ctr(aes)", CTR, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
+	SOFT_AES("xts(aes)", XTS, 2 * AES_MIN_KEY_SIZE, 2 * AES_MAX_KEY_SIZE),
+	SOFT_AES("gcm(aes)", GCM, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
+	SOFT_AES("rfc4106(gcm(aes))", RFC4106, AES_MIN_KEY_SIZE + 4,
+		 AES_MAX_KEY_SIZE + 4),
+	SOFT_HASH("sha1", SHA1, HASH, 0),
+	SOFT_HASH("sha256", SHA256, HASH, 0),
+	SOFT_HASH("hmac(sha1)", SHA1, HMAC, SOFT_HMAC_MAX_KEYSIZE),
+	SOFT_HASH("hmac(sha256)", SHA256, HMAC, SOFT_HMAC_MAX_KEYSIZE),
 };
 
 #define SOFT_NUM_MODES	ARRAY_SIZE(soft_modes)
-
-/* How the device computes one mode, found at load time. */
-struct soft_impl {
-	const struct soft_mode *mode;
-	bool simd;		/* the internal SIMD implementation is used */
-	unsigned int reqsize;	/* sub-request plus its context */
-	char driver[CRYPTO_MAX_ALG_NAME];
-};
 
 /* Per-request private area, in the acrypto session. */
 struct soft_request {
 	struct llist_node node;
 	struct acrypto_session *s;
-	/* skcipher_request, aead_request or ahash_request and its context */
+	/* the implementation's sub-request and its context */
 	u8 sub[] __aligned(CRYPTO_MINALIGN);
 };
 
@@ -105,9 +86,9 @@ struct soft_cpu {
 };
 
 struct soft_device {
-	struct soft_impl impl[SOFT_NUM_MODES];
 	struct acrypto_cap caps[SOFT_NUM_MODES];
 	struct soft_cpu __percpu *cpus;
+	unsigned int sub_reqsize;	/* largest sub-request probed */
 	spinlock_t lock;	/* deferral path only */
 	unsigned int deferred;	/* under @lock: requests with the workers */
 	bool blocked;		/* under @lock: we returned -ENOSPC */
@@ -120,159 +101,48 @@ static struct soft_device *soft_priv(struct acrypto_device *dev)
 	return acrypto_device_priv(dev);
 }
 
-static struct soft_impl *soft_find(struct acrypto_device *dev, u16 alg,
-				   u16 mode)
-{
-	struct soft_device *soft = soft_priv(dev);
-	unsigned int i;
-
-	for (i = 0; i < SOFT_NUM_MODES; i++)
-		if (soft->impl[i].mode->alg == alg &&
-		    soft->impl[i].mode->mode == mode)
-			return &soft->impl[i];
-	return NULL;
-}
-
-/* Allocate the implementation of @impl: a transform of the right type. */
-static void *soft_alloc_tfm(const struct soft_impl *impl)
-{
-	const struct soft_mode *m = impl->mode;
-	const char *name = impl->simd ? m->simd_name : m->sync_name;
-	u32 type = impl->simd ? CRYPTO_ALG_INTERNAL : 0;
-	u32 mask = type | CRYPTO_ALG_ASYNC;
-
-	switch (m->type) {
-	case SOFT_SKCIPHER:
-		return crypto_alloc_skcipher(name, type, mask);
-	case SOFT_AEAD:
-		return crypto_alloc_aead(name, type, mask);
-	case SOFT_AHASH:
-		return crypto_alloc_ahash(name, type, mask);
-	}
-	return ERR_PTR(-EINVAL);
-}
-
-static void soft_free_tfm(const struct soft_impl *impl, void *tfm)
-{
-	switch (impl->mode->type) {
-	case SOFT_SKCIPHER:
-		crypto_free_skcipher(tfm);
-		break;
-	case SOFT_AEAD:
-		crypto_free_aead(tfm);
-		break;
-	case SOFT_AHASH:
-		crypto_free_ahash(tfm);
-		break;
-	}
-}
-
 static int soft_key_prepare(struct acrypto_device *dev, struct acrypto_key *key)
 {
-	struct soft_impl *impl = soft_find(dev, key->alg, key->mode);
-	u32 flags = key->flags & CRYPTO_TFM_REQ_MASK;
-	void *tfm;
-	int err = 0;
+	struct acrypto_sw *sw;
+	int err;
 
-	if (!impl)
-		return -EOPNOTSUPP;
-	tfm = soft_alloc_tfm(impl);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-
-	switch (impl->mode->type) {
-	case SOFT_SKCIPHER:
-		crypto_skcipher_set_flags(tfm, flags);
-		err = crypto_skcipher_setkey(tfm, key->data, key->keylen);
-		break;
-	case SOFT_AEAD:
-		crypto_aead_set_flags(tfm, flags);
-		err = crypto_aead_setkey(tfm, key->data, key->keylen);
-		if (!err && key->authsize)
-			err = crypto_aead_setauthsize(tfm, key->authsize);
-		break;
-	case SOFT_AHASH:
-		if (impl->mode->mode == ACRYPTO_MODE_HMAC) {
-			crypto_ahash_set_flags(tfm, flags);
-			err = crypto_ahash_setkey(tfm, key->data, key->keylen);
-		}
-		break;
-	}
-	if (err) {
-		soft_free_tfm(impl, tfm);
-		return err;
-	}
-	key->devpriv[dev->index] = tfm;
+	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
+	if (!sw)
+		return -ENOMEM;
+	err = acrypto_sw_alloc(sw, key->alg, key->mode, true);
+	if (err)
+		goto err_free;
+	/* A better implementation registered since the probe may want more. */
+	err = -EOVERFLOW;
+	if (sw->reqsize > soft_priv(dev)->sub_reqsize)
+		goto err_free_sw;
+	err = acrypto_sw_setkey(sw, key);
+	if (err)
+		goto err_free_sw;
+	key->devpriv[dev->index] = sw;
 	return 0;
+
+err_free_sw:
+	acrypto_sw_free(sw);
+err_free:
+	kfree(sw);
+	return err;
 }
 
 static void soft_key_release(struct acrypto_device *dev,
 			     struct acrypto_key *key)
 {
-	soft_free_tfm(soft_find(dev, key->alg, key->mode),
-		      key->devpriv[dev->index]);
+	struct acrypto_sw *sw = key->devpriv[dev->index];
+
+	acrypto_sw_free(sw);
+	kfree(sw);
 }
 
-static int soft_skcipher(struct acrypto_session *s, void *tfm, void *sub)
-{
-	struct skcipher_request *req = sub;
-
-	skcipher_request_set_tfm(req, tfm);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, s->src, s->dst, s->len, s->iv);
-	if (acrypto_session_op(s) == ACRYPTO_OP_ENCRYPT)
-		return crypto_skcipher_encrypt(req);
-	return crypto_skcipher_decrypt(req);
-}
-
-static int soft_aead(struct acrypto_session *s, void *tfm, void *sub)
-{
-	struct aead_request *req = sub;
-
-	aead_request_set_tfm(req, tfm);
-	aead_request_set_callback(req, 0, NULL, NULL);
-	aead_request_set_crypt(req, s->src, s->dst, s->len, s->iv);
-	aead_request_set_ad(req, s->assoclen);
-	if (acrypto_session_op(s) == ACRYPTO_OP_ENCRYPT)
-		return crypto_aead_encrypt(req);
-	return crypto_aead_decrypt(req);
-}
-
-static int soft_ahash(struct acrypto_session *s, void *tfm, void *sub)
-{
-	struct ahash_request *req = sub;
-	int err;
-
-	ahash_request_set_tfm(req, tfm);
-	ahash_request_set_callback(req, 0, NULL, NULL);
-	err = crypto_ahash_import(req, s->hstate);
-	if (err)
-		return err;
-
-	if (acrypto_session_op(s) == ACRYPTO_OP_HASH_UPDATE) {
-		ahash_request_set_crypt(req, s->src, NULL, s->len);
-		return crypto_ahash_update(req) ?:
-		       crypto_ahash_export(req, s->hstate);
-	}
-	ahash_request_set_crypt(req, s->src, s->result, s->len);
-	return crypto_ahash_finup(req);
-}
-
-static int soft_crypt(struct acrypto_device *dev, struct acrypto_session *s,
-		      const struct soft_impl *impl)
+static int soft_crypt(struct acrypto_device *dev, struct acrypto_session *s)
 {
 	struct soft_request *r = acrypto_session_priv(s);
-	void *tfm = acrypto_session_devpriv(s, dev);
 
-	switch (impl->mode->type) {
-	case SOFT_SKCIPHER:
-		return soft_skcipher(s, tfm, r->sub);
-	case SOFT_AEAD:
-		return soft_aead(s, tfm, r->sub);
-	case SOFT_AHASH:
-		return soft_ahash(s, tfm, r->sub);
-	}
-	return -EINVAL;
+	return acrypto_sw_crypt(acrypto_session_devpriv(s, dev), s, r->sub);
 }
 
 /* Worker for requests that arrived where SIMD could not be used. */
@@ -289,9 +159,7 @@ static void soft_cpu_worker(struct work_struct *work)
 	batch = llist_reverse_order(llist_del_all(&sc->list));
 	llist_for_each_entry_safe(r, tmp, batch, node) {
 		struct acrypto_session *s = r->s;
-		const struct soft_impl *impl = soft_find(dev, s->key->alg,
-							 s->key->mode);
-		int err = soft_crypt(dev, s, impl);
+		int err = soft_crypt(dev, s);
 
 		local_bh_disable();
 		acrypto_session_complete(s, err);
@@ -337,20 +205,25 @@ static int soft_defer(struct acrypto_device *dev, struct acrypto_session *s)
 static int soft_process_sync(struct acrypto_device *dev,
 			     struct acrypto_session *s)
 {
-	const struct soft_impl *impl = soft_find(dev, s->key->alg,
-						 s->key->mode);
+	const struct acrypto_sw *sw = acrypto_session_devpriv(s, dev);
 
-	if (impl->simd && !crypto_simd_usable())
+	if (sw->simd && !crypto_simd_usable())
 		return ACRYPTO_PROCESS_DEFER;
-	return soft_crypt(dev, s, impl);
+	return soft_crypt(dev, s);
 }
 
-/* The same, with a worker for when SIMD cannot be used here. */
+/*
+ * Called when the engine queued the session: a backlog, or after
+ * ->process_sync() said it cannot compute here.  Defer when SIMD cannot
+ * be used, without trying to compute first.
+ */
 static int soft_process(struct acrypto_device *dev, struct acrypto_session *s)
 {
-	int err = soft_process_sync(dev, s);
+	const struct acrypto_sw *sw = acrypto_session_devpriv(s, dev);
 
-	return err == ACRYPTO_PROCESS_DEFER ? soft_defer(dev, s) : err;
+	if (sw->simd && !crypto_simd_usable())
+		return soft_defer(dev, s);
+	return soft_crypt(dev, s);
 }
 
 static const struct acrypto_device_ops soft_ops = {
@@ -360,60 +233,9 @@ static const struct acrypto_device_ops soft_ops = {
 	.key_release = soft_key_release,
 };
 
-/* Size of a sub-request of @tfm and its context. */
-static unsigned int soft_sub_reqsize(const struct soft_impl *impl, void *tfm)
-{
-	switch (impl->mode->type) {
-	case SOFT_SKCIPHER:
-		return sizeof(struct skcipher_request) +
-		       crypto_skcipher_reqsize(tfm);
-	case SOFT_AEAD:
-		return sizeof(struct aead_request) + crypto_aead_reqsize(tfm);
-	case SOFT_AHASH:
-		return sizeof(struct ahash_request) +
-		       crypto_ahash_reqsize(tfm);
-	}
-	return 0;
-}
-
-/* Find the implementation of one mode and the request size it needs. */
-static int soft_probe_impl(struct soft_impl *impl)
-{
-	void *tfm = ERR_PTR(-ENOENT);
-
-	if (impl->mode->simd_name) {
-		impl->simd = true;
-		tfm = soft_alloc_tfm(impl);
-	}
-	if (IS_ERR(tfm)) {
-		impl->simd = false;
-		tfm = soft_alloc_tfm(impl);
-	}
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-
-	impl->reqsize = soft_sub_reqsize(impl, tfm);
-	switch (impl->mode->type) {
-	case SOFT_SKCIPHER:
-		strscpy(impl->driver, crypto_skcipher_driver_name(tfm),
-			sizeof(impl->driver));
-		break;
-	case SOFT_AEAD:
-		strscpy(impl->driver, crypto_aead_driver_name(tfm),
-			sizeof(impl->driver));
-		break;
-	case SOFT_AHASH:
-		strscpy(impl->driver, crypto_ahash_driver_name(tfm),
-			sizeof(impl->driver));
-		break;
-	}
-	soft_free_tfm(impl, tfm);
-	return 0;
-}
-
 static int __init soft_init(void)
 {
-	unsigned int i, reqsize = 0, ncaps = 0, naccel = 0, nsimd_able = 0;
+	unsigned int i, ncaps = 0, naccel = 0, nsimd_able = 0;
 	struct acrypto_device *dev;
 	struct soft_device *soft;
 	int cpu, err;
@@ -430,28 +252,27 @@ static int __init soft_init(void)
 
 	for (i = 0; i < SOFT_NUM_MODES; i++) {
 		const struct soft_mode *m = &soft_modes[i];
-		struct soft_impl *impl = &soft->impl[i];
 		struct acrypto_cap *cap;
+		struct acrypto_sw sw;
 
-		impl->mode = m;
-		err = soft_probe_impl(impl);
+		err = acrypto_sw_alloc(&sw, m->alg, m->mode, true);
 		if (err) {
 			/* Serve what the kernel has; say what is missing. */
 			pr_warn("acrypto_soft: no implementation of %s: %d\n",
-				m->sync_name, err);
+				m->name, err);
 			continue;
 		}
-		pr_info("acrypto_soft: %s by %s\n", m->sync_name,
-			impl->driver);
-		reqsize = max(reqsize, impl->reqsize);
-		if (m->simd_name) {
+		pr_info("acrypto_soft: %s by %s\n", m->name,
+			acrypto_sw_driver_name(&sw));
+		soft->sub_reqsize = max(soft->sub_reqsize, sw.reqsize);
+		if (m->simd_able) {
 			nsimd_able++;
-			naccel += impl->simd;
+			naccel += sw.simd;
 		}
+		acrypto_sw_free(&sw);
 
 		cap = &soft->caps[ncaps++];
-		cap->ops = m->type == SOFT_AHASH ? SOFT_HASH_OPS :
-						   SOFT_CIPHER_OPS;
+		cap->ops = m->ops;
 		cap->alg = m->alg;
 		cap->mode = m->mode;
 		cap->min_keysize = m->min_keysize;
@@ -484,7 +305,7 @@ static int __init soft_init(void)
 	dev->caps = soft->caps;
 	dev->num_caps = ncaps;
 	dev->ops = &soft_ops;
-	dev->reqsize = sizeof(struct soft_request) + reqsize;
+	dev->reqsize = sizeof(struct soft_request) + soft->sub_reqsize;
 	dev->owner = THIS_MODULE;
 
 	err = acrypto_device_register(dev);

@@ -5,6 +5,8 @@
  * See Documentation/ABI/testing/sysfs-class-acrypto.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/sysfs.h>
@@ -43,6 +45,30 @@ static const char * const acrypto_mode_names[] = {
 	[ACRYPTO_MODE_HASH] = "hash",
 	[ACRYPTO_MODE_HMAC] = "hmac",
 };
+
+/**
+ * acrypto_alg_name() - the sysfs name of an algorithm
+ * @alg: enum acrypto_alg
+ *
+ * Return: e.g. "aes".
+ */
+const char *acrypto_alg_name(unsigned int alg)
+{
+	return alg < ARRAY_SIZE(acrypto_alg_names) ? acrypto_alg_names[alg] :
+						     "unknown";
+}
+
+/**
+ * acrypto_mode_name() - the sysfs name of a mode
+ * @mode: enum acrypto_mode
+ *
+ * Return: e.g. "cbc".
+ */
+const char *acrypto_mode_name(unsigned int mode)
+{
+	return mode < ARRAY_SIZE(acrypto_mode_names) ?
+	       acrypto_mode_names[mode] : "unknown";
+}
 
 static struct acrypto_device *to_acrypto_device(struct device *d)
 {
@@ -141,18 +167,42 @@ static ssize_t declined_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(declined);
 
+static ssize_t migrated_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, migrated));
+}
+static DEVICE_ATTR_RO(migrated);
+
+static ssize_t service_ns_show(struct device *d, struct device_attribute *attr,
+			       char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_acrypto_device(d)->service_ns));
+}
+static DEVICE_ATTR_RO(service_ns);
+
 static ssize_t broken_show(struct device *d, struct device_attribute *attr,
 			   char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  test_bit(ACRYPTO_DEV_BROKEN,
-				   &to_acrypto_device(d)->state));
+			  !!(READ_ONCE(to_acrypto_device(d)->state) &
+			     ACRYPTO_DEV_OFF_MASK));
 }
 
+/*
+ * 1 takes the device out of service until the administrator writes 0.  0
+ * clears the administrator's reason, and a stall or a failed known-answer
+ * test too, once the device passes its known-answer test, run here: the
+ * write fails with -EIO when it does not.  A reason the driver gave stays
+ * the driver's.
+ */
 static ssize_t broken_store(struct device *d, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
 	struct acrypto_device *dev = to_acrypto_device(d);
+	unsigned long state;
 	bool broken;
 	int err;
 
@@ -163,10 +213,54 @@ static ssize_t broken_store(struct device *d, struct device_attribute *attr,
 	    test_bit(ACRYPTO_DEV_DYING, &dev->state))
 		return -ENODEV;
 
-	acrypto_device_set_broken(dev, broken);
+	if (broken) {
+		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_ADMIN, true);
+		return count;
+	}
+	state = READ_ONCE(dev->state);
+	if (!(state & (BIT(ACRYPTO_DEV_OFF_STALLED) |
+		       BIT(ACRYPTO_DEV_OFF_FAILED)))) {
+		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_ADMIN, false);
+		return count;
+	}
+	clear_bit(ACRYPTO_DEV_OFF_ADMIN, &dev->state);
+	if (state & BIT(ACRYPTO_DEV_OFF_DRIVER)) {
+		acrypto_device_notify(dev);
+		return count;
+	}
+	err = acrypto_kat_run(dev);
+	if (err) {
+		dev_warn(&dev->dev, "stays out of service: known-answer test: %d\n",
+			 err);
+		return -EIO;
+	}
 	return count;
 }
 static DEVICE_ATTR_RW(broken);
+
+/* One word, the first that applies. */
+static ssize_t state_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	unsigned long state = READ_ONCE(to_acrypto_device(d)->state);
+	const char *word = "online";
+
+	if (!(state & BIT(ACRYPTO_DEV_REGISTERED)) ||
+	    (state & BIT(ACRYPTO_DEV_DYING)))
+		word = "dying";
+	else if (state & BIT(ACRYPTO_DEV_OFF_ADMIN))
+		word = "offline";
+	else if (state & BIT(ACRYPTO_DEV_OFF_DRIVER))
+		word = "not-ready";
+	else if (state & BIT(ACRYPTO_DEV_TESTING))
+		word = "testing";
+	else if (state & BIT(ACRYPTO_DEV_OFF_FAILED))
+		word = "failed";
+	else if (state & BIT(ACRYPTO_DEV_OFF_STALLED))
+		word = "stalled";
+	return sysfs_emit(buf, "%s\n", word);
+}
+static DEVICE_ATTR_RO(state);
 
 static ssize_t capabilities_show(struct device *d,
 				 struct device_attribute *attr, char *buf)
@@ -208,7 +302,10 @@ static struct attribute *acrypto_device_attrs[] = {
 	&dev_attr_sfinished.attr,
 	&dev_attr_errors.attr,
 	&dev_attr_declined.attr,
+	&dev_attr_migrated.attr,
+	&dev_attr_service_ns.attr,
 	&dev_attr_broken.attr,
+	&dev_attr_state.attr,
 	&dev_attr_capabilities.attr,
 	NULL,
 };
@@ -245,9 +342,17 @@ static ssize_t queue_len_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(queue_len);
 
+static ssize_t fallback_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", acrypto_fallback_count());
+}
+static DEVICE_ATTR_RO(fallback);
+
 static struct attribute *acrypto_sessions_attrs[] = {
 	&dev_attr_devices.attr,
 	&dev_attr_queue_len.attr,
+	&dev_attr_fallback.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(acrypto_sessions);

@@ -3,15 +3,20 @@
  * acrypto: the stall watchdog.
  *
  * A device that holds sessions and completes none of them for
- * stall_timeout_ms is marked broken: its waiting sessions move to other
- * devices at once, and so do the ones it accepted if its driver gives them
- * back (->cancel()).  The device returns to service when its driver or an
- * administrator clears /sys/class/acrypto/<dev>/broken.
+ * stall_timeout_ms is taken out of service (reason "stalled"): its waiting
+ * sessions move to other devices at once, and so do the ones it accepted
+ * if its driver gives them back (->cancel()).  A device out of service for
+ * a stall or a failed known-answer test is tested again every
+ * probe_interval_ms (backing off while it keeps failing, kat.c) and returns
+ * to service by itself once it answers right.  An administrator's or a
+ * driver's reason is theirs to clear.
  *
  * The clock is acrypto_device.progress, stamped at every completion and when
  * the device goes from idle to busy, so the fast path pays one store per
  * jiffy at most.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
 #include <linux/workqueue.h>
@@ -27,8 +32,8 @@ static unsigned long acrypto_watchdog_period(void)
 	unsigned int ms = READ_ONCE(acrypto_stall_timeout_ms);
 
 	if (!ms)
-		return HZ;
-	return clamp(msecs_to_jiffies(ms / 4), 1UL, (unsigned long)HZ);
+		return HZ / 4;
+	return clamp(msecs_to_jiffies(ms / 4), 1UL, (unsigned long)HZ / 4);
 }
 
 /* Holds sessions and completed none for @timeout. */
@@ -43,38 +48,43 @@ static bool acrypto_device_stalled(struct acrypto_device *dev,
 static void acrypto_watchdog_worker(struct work_struct *work)
 {
 	unsigned int ms = READ_ONCE(acrypto_stall_timeout_ms);
+	unsigned long timeout = msecs_to_jiffies(ms);
 	struct acrypto_device *dev;
 
-	if (ms) {
-		unsigned long timeout = msecs_to_jiffies(ms);
+	/*
+	 * Acting under RCU keeps each device and its driver alive:
+	 * unregistration waits for a grace period.  Nothing here sleeps.
+	 */
+	rcu_read_lock();
+	acrypto_for_each_device(dev) {
+		unsigned long state = READ_ONCE(dev->state);
 
-		/*
-		 * Acting under RCU keeps each device and its driver alive:
-		 * unregistration waits for a grace period.  Nothing here
-		 * sleeps.
-		 */
-		rcu_read_lock();
-		acrypto_for_each_device(dev) {
-			if (!acrypto_device_stalled(dev, timeout))
-				continue;
-			if (test_bit(ACRYPTO_DEV_BROKEN, &dev->state)) {
-				/*
-				 * Out of service already, yet holding sessions
-				 * it does not complete: some reached it while
-				 * it was being taken out (->process() ran
-				 * during the reclaim).  Ask for them again.
-				 */
-				acrypto_device_drain(dev, true);
-				continue;
-			}
-			dev_err(&dev->dev,
-				"stalled: %d sessions, none completed for %u ms\n",
-				atomic_read(&dev->inflight), ms);
-			set_bit(ACRYPTO_DEV_STALLED, &dev->state);
-			acrypto_device_set_broken(dev, true);
+		/* Out for a stall or a failed test only: test it again. */
+		if ((state & (BIT(ACRYPTO_DEV_OFF_STALLED) |
+			      BIT(ACRYPTO_DEV_OFF_FAILED))) &&
+		    !(state & (BIT(ACRYPTO_DEV_OFF_ADMIN) |
+			       BIT(ACRYPTO_DEV_OFF_DRIVER) |
+			       BIT(ACRYPTO_DEV_TESTING))))
+			acrypto_kat_probe_due(dev);
+
+		if (!ms || !acrypto_device_stalled(dev, timeout))
+			continue;
+		if (state & ACRYPTO_DEV_OFF_MASK) {
+			/*
+			 * Out of service already, yet holding sessions it does
+			 * not complete: some reached it while it was being
+			 * taken out (->process() ran during the reclaim).  Ask
+			 * for them again.
+			 */
+			acrypto_device_drain(dev, true);
+			continue;
 		}
-		rcu_read_unlock();
+		dev_err(&dev->dev,
+			"stalled: %d sessions, none completed for %u ms\n",
+			atomic_read(&dev->inflight), ms);
+		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_STALLED, true);
 	}
+	rcu_read_unlock();
 	schedule_delayed_work(&acrypto_watchdog_work,
 			      acrypto_watchdog_period());
 }

@@ -22,6 +22,7 @@
 #include <linux/crypto.h>
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
@@ -30,10 +31,23 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #define ACRYPTO_NAME_LEN	32
 #define ACRYPTO_MAX_DEVICES	32
 #define ACRYPTO_ROUTE_MAX	3
+
+/* Session priorities: higher runs first when sessions wait for a device. */
+#define ACRYPTO_PRIO_BULK	0
+#define ACRYPTO_PRIO_NORMAL	1
+#define ACRYPTO_PRIO_LATENCY	2
+#define ACRYPTO_NR_PRIO		3
+
+/*
+ * Request-size classes of the cost model: up to 64, 256, 1 KiB, 4 KiB,
+ * 16 KiB bytes, and longer.
+ */
+#define ACRYPTO_COST_CLASSES	6
 
 /**
  * enum acrypto_class - what kind of engine a device is
@@ -142,42 +156,79 @@ struct acrypto_cap {
 };
 
 /**
+ * struct acrypto_sw - the kernel's own synchronous implementation of a mode
+ * @type: which crypto API type @tfm is (engine private)
+ * @simd: @tfm is an internal SIMD implementation: use it only where
+ *	crypto_simd_usable()
+ * @tfm: a crypto_skcipher, crypto_aead or crypto_ahash, or NULL
+ * @reqsize: bytes its sub-request and that request's context need
+ *
+ * Used by the engine to serve a step no device can take (the fallback of
+ * every key) and by software devices; see acrypto_sw_alloc().
+ */
+struct acrypto_sw {
+	u8 type;
+	bool simd;
+	void *tfm;
+	unsigned int reqsize;
+};
+
+/**
  * struct acrypto_key - key material of one transform (tfm)
  * @alg: enum acrypto_alg the key is for
  * @mode: enum acrypto_mode the key is for
  * @set: a key was installed (an unkeyed hash installs an empty one)
+ * @prio: ACRYPTO_PRIO_* of this key's sessions that may wait: BULK when
+ *	the transform was created by a task without CAP_SYS_ADMIN (an
+ *	unprivileged AF_ALG user), NORMAL otherwise
  * @keylen: length of @data in bytes
  * @data: the key as given to setkey
  * @flags: crypto tfm flags at setkey time (CRYPTO_TFM_REQ_*)
  * @authsize: tag size of an AEAD mode, as set by the transform's user
  * @priv_size: bytes of per-request private area a session of this key
- *	offers to devices (see acrypto_session_priv())
+ *	offers to devices (see acrypto_session_priv()); at least what the
+ *	devices registered at allocation need, and what @fallback needs
  * @ready: bitmask of device indexes that prepared this key successfully;
  *	only those devices are given sessions that use it
+ * @waiting: sessions of this key waiting on device backlogs; the engine
+ *	bounds it (max_backlog) so that one transform cannot fill a device's
+ *	backlog for everyone
+ * @sole: engine private cache: the only usable device for this key, with
+ *	the device generation it was computed at
+ * @fallback: the kernel's own implementation, keyed like the devices;
+ *	serves the key's steps while no usable device can
  * @devpriv: per-device driver state, indexed by &acrypto_device.index,
  *	owned by the device between its key_prepare and key_release
  * @node: on the engine's key list, under the key list lock
+ * @free_node: on the list of keys waiting to be released (engine private)
  *
- * Lives in the context of a tfm of an acrypto algorithm.  It changes only
- * in setkey, init and exit of the tfm (process context, may sleep), never
- * while requests of that tfm are in flight.
+ * Allocated with acrypto_key_alloc() when a transform is created and freed
+ * with acrypto_key_free() when it goes away.  It changes only in setkey
+ * (process context, may sleep), never while requests of the transform are
+ * in flight.
  */
 struct acrypto_key {
 	u16 alg;
 	u16 mode;
 	bool set;
+	u8 prio;
 	unsigned int keylen;
 	u8 *data;
 	u32 flags;
 	unsigned int authsize;
 	unsigned int priv_size;
 	unsigned long ready;
+	atomic_t waiting;
+	unsigned long sole;
+	struct acrypto_sw fallback;
 	void *devpriv[ACRYPTO_MAX_DEVICES];
 	struct list_head node;
+	struct llist_node free_node;
 };
 
 struct acrypto_device;
 struct acrypto_session;
+struct acrypto_kat;
 
 /**
  * struct acrypto_hop - one step of a route
@@ -228,11 +279,6 @@ struct acrypto_route {
 	struct acrypto_hop hop[ACRYPTO_ROUTE_MAX];
 };
 
-/* Session priorities: higher runs first when sessions wait for a device. */
-#define ACRYPTO_PRIO_BULK	0
-#define ACRYPTO_PRIO_NORMAL	1
-#define ACRYPTO_PRIO_LATENCY	2
-
 /**
  * struct acrypto_session - one crypto operation travelling through the engine
  * @main_node: on the main_crypto_device queue shard of @cpu
@@ -244,8 +290,18 @@ struct acrypto_route {
  * @flags: ACRYPTO_SF_* (private to the engine)
  * @retries: times this step was retried after a device error
  * @tried: device indexes that failed this step (private to the engine)
- * @start_ns: when the current device accepted the session, for balancers
- *	that measure latency; 0 when not measured
+ * @start_ns: local_clock() when the current device accepted the session,
+ *	when the engine measures it for the cost model (or the balancer asked
+ *	for it, %ACRYPTO_LB_TIMING); 0 when not measured
+ * @queued: jiffies when the session was put on a backlog, for aging
+ * @ahead: sessions the device held when it accepted this one
+ * @cost_ns: expected service time of the step on @dev, counted in the
+ *	device's queued work while the session is linked
+ * @status: result of a completion the engine deferred out of the
+ *	submitter's call (private to the engine)
+ * @iv_saved: the step's IV as it was when an asynchronous device got it,
+ *	put back before a retry if the device may have written it (private
+ *	to the engine)
  * @priority: ACRYPTO_PRIO_*, set by the submitter
  * @bind: if set, only this device may process the session
  * @route: the steps and the devices they went to
@@ -284,6 +340,11 @@ struct acrypto_session {
 	u8 retries;
 	u32 tried;
 	u64 start_ns;
+	unsigned long queued;
+	u32 ahead;
+	u32 cost_ns;
+	int status;
+	u8 iv_saved[16];
 
 	u8 priority;
 	struct acrypto_device *bind;
@@ -338,9 +399,10 @@ struct acrypto_session {
  *	%ACRYPTO_PROCESS_DEFER when that is not possible at the moment (SIMD
  *	unusable in this context, say): the engine then queues the session and
  *	calls ->process().  A session done here never waits, so the engine
- *	skips putting it on the queues; it counts on the device and in the main
- *	queue's length while the device works on it.  Same context rules as
- *	->process().
+ *	does not put it on the queues; the whole call runs under
+ *	rcu_read_lock(), which is what keeps the device registered meanwhile.
+ *	The time the call takes is the device's service time in the cost
+ *	model.  Same context rules as ->process().
  * @cancel: optional; give back a session the device accepted and has not
  *	completed, when the engine takes sessions off a device that broke or
  *	stalled.  Return true if the device dropped @s and will never touch it
@@ -369,13 +431,65 @@ struct acrypto_device_ops {
 /* acrypto_device.flags */
 #define ACRYPTO_DEV_SYNC	BIT(0)	/* completes in ->process() */
 
-/* acrypto_device.state bits, private to the engine */
+/*
+ * acrypto_device.state bits, private to the engine.  A device is usable
+ * (given sessions) when it is registered, not dying, not being tested and
+ * out of service for no reason (ACRYPTO_DEV_OFF_*).
+ */
 enum {
 	ACRYPTO_DEV_REGISTERED,
-	ACRYPTO_DEV_BROKEN,
 	ACRYPTO_DEV_DYING,
 	ACRYPTO_DEV_DISPATCHING,
-	ACRYPTO_DEV_STALLED,
+	ACRYPTO_DEV_TESTING,	/* known-answer test before (re)entering service */
+	ACRYPTO_DEV_OFF_ADMIN,	/* the administrator wrote 1 to "broken" */
+	ACRYPTO_DEV_OFF_DRIVER,	/* the driver said so (acrypto_device_set_broken) */
+	ACRYPTO_DEV_OFF_STALLED,	/* the watchdog saw it stop completing */
+	ACRYPTO_DEV_OFF_FAILED,	/* it failed its known-answer test */
+};
+
+#define ACRYPTO_DEV_OFF_MASK	(BIT(ACRYPTO_DEV_OFF_ADMIN) |	\
+				 BIT(ACRYPTO_DEV_OFF_DRIVER) |	\
+				 BIT(ACRYPTO_DEV_OFF_STALLED) |	\
+				 BIT(ACRYPTO_DEV_OFF_FAILED))
+
+/**
+ * struct acrypto_cost_cell - measured service time of one request-size class
+ * @ns: moving average of the service time of a step, in nanoseconds; 0
+ *	before the first sample
+ * @len: moving average of the bytes of those steps
+ * @samples: samples taken so far
+ * @stamp: jiffies of the last sample
+ * @probe: jiffies when a balancer last sent a request to measure the cell
+ *
+ * Written by the engine with plain stores, on sampled completions only;
+ * two CPUs updating one cell at once may lose a sample, which a moving
+ * average does not notice.
+ */
+struct acrypto_cost_cell {
+	u32 ns;
+	u32 len;
+	u32 samples;
+	unsigned long stamp;
+	unsigned long probe;
+};
+
+/**
+ * struct acrypto_cost - the cost model of one capability of a device
+ * @cell: one per request-size class
+ * @fixed_ns: fitted cost of a step of zero bytes, in nanoseconds
+ * @ps_per_byte: fitted cost per byte, in picoseconds
+ * @fitted: @fixed_ns and @ps_per_byte come from two measured classes
+ *
+ * The service time of a step is what the device spends on it alone: for a
+ * synchronous device the submitting CPU's time in ->process_sync(), for an
+ * asynchronous one the time from acceptance to completion divided among
+ * the sessions the device held meanwhile.  See cost.c.
+ */
+struct acrypto_cost {
+	struct acrypto_cost_cell cell[ACRYPTO_COST_CLASSES];
+	u32 fixed_ns;
+	u32 ps_per_byte;
+	bool fitted;
 };
 
 /**
@@ -387,6 +501,7 @@ enum {
  * @sfinished: sessions whose result this device delivered to the caller
  * @errors: sessions the device completed with an error
  * @declined: steps the device declined (%-EOPNOTSUPP), done elsewhere
+ * @migrated: sessions the device took over from other devices' backlogs
  *
  * The counters are written only by their own CPU (this_cpu_inc()) and
  * summed by readers.
@@ -398,6 +513,7 @@ struct acrypto_dev_pcpu {
 	unsigned long sfinished;
 	unsigned long errors;
 	unsigned long declined;
+	unsigned long migrated;
 };
 
 /**
@@ -418,17 +534,28 @@ struct acrypto_dev_pcpu {
  * @index: small unique number while registered, for per-device arrays
  * @state: ACRYPTO_DEV_* state bits
  * @inflight: sessions on the device (accepted or waiting on @backlog)
+ * @queued_ns: expected service time of those sessions, summed
  * @progress: jiffies of the last completion, or of the moment the device
  *	went from idle to busy; the stall watchdog compares it with now
+ * @capidx: index + 1 of the capability for each algorithm and mode, 0 for
+ *	none; filled in at registration
+ * @cost: the cost model, one per capability
+ * @service_ns: moving average of the service time of all its steps, the
+ *	price of each session queued on it
  * @lock: protects @backlog, @backlog_len, @full and @unblock_seq
- * @backlog: sessions waiting for room on the device, by priority
+ * @backlog: sessions waiting for room on the device, one FIFO per priority
  * @backlog_len: entries on @backlog
  * @full: the device said it is full and has not unblocked since
  * @unblock_seq: bumped by acrypto_device_unblock()
+ * @kick_work: feeds the device from its backlog outside the submitter's
+ *	call, and when one feeding round hit its budget
  * @pcpu: per-CPU queues and counters
  * @wait: woken when @inflight drops to zero on a dying device
  * @broken_kn: sysfs node of the "broken" attribute, for notifications from
  *	any context
+ * @state_kn: the same for the "state" attribute
+ * @kat: the device's known-answer test, see kat.c
+ * @cost_group: sysfs group "cost" of the cost model
  * @priv: the driver's private area, see acrypto_device_priv()
  *
  * Allocate with acrypto_device_alloc(), register with
@@ -451,17 +578,25 @@ struct acrypto_device {
 	int index;
 	unsigned long state;
 	atomic_t inflight;
+	atomic64_t queued_ns;
 	unsigned long progress;
+	u8 capidx[__ACRYPTO_ALG_MAX][__ACRYPTO_MODE_MAX];
+	struct acrypto_cost *cost;
+	u32 service_ns;
 
 	spinlock_t lock ____cacheline_aligned_in_smp;
-	struct list_head backlog;
+	struct list_head backlog[ACRYPTO_NR_PRIO];
 	unsigned int backlog_len;
 	bool full;
 	unsigned int unblock_seq;
+	struct work_struct kick_work;
 
 	struct acrypto_dev_pcpu __percpu *pcpu;
 	wait_queue_head_t wait;
 	struct kernfs_node *broken_kn;
+	struct kernfs_node *state_kn;
+	struct acrypto_kat *kat;
+	struct attribute_group *cost_group;
 
 	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
 };
@@ -481,6 +616,19 @@ bool acrypto_device_can_serve(const struct acrypto_device *dev,
 unsigned int acrypto_device_load(const struct acrypto_device *dev,
 				 const struct acrypto_session *s);
 
+/* cost.c APIs, for balancers: */
+u64 acrypto_device_cost_ns(const struct acrypto_device *dev,
+			   const struct acrypto_session *s);
+u64 acrypto_device_step_cost_ns(const struct acrypto_device *dev,
+				unsigned int alg, unsigned int mode,
+				unsigned int len);
+u64 acrypto_device_expected_ns(const struct acrypto_device *dev,
+			       const struct acrypto_session *s);
+u64 acrypto_device_finish_ns(const struct acrypto_device *dev,
+			     const struct acrypto_session *s);
+bool acrypto_device_explore(struct acrypto_device *dev,
+			    const struct acrypto_session *s);
+
 /**
  * acrypto_device_priv() - the driver's private area of a device
  * @dev: device allocated by acrypto_device_alloc()
@@ -496,13 +644,15 @@ static inline void *acrypto_device_priv(struct acrypto_device *dev)
  * acrypto_device_usable() - whether a device may be given new sessions
  * @dev: the device
  *
- * Return: true if @dev is registered, not broken and not going away.
+ * Return: true if @dev is registered, in service (not out of service for
+ * any reason, not being tested) and not going away.
  */
 static inline bool acrypto_device_usable(const struct acrypto_device *dev)
 {
-	return test_bit(ACRYPTO_DEV_REGISTERED, &dev->state) &&
-	       !test_bit(ACRYPTO_DEV_BROKEN, &dev->state) &&
-	       !test_bit(ACRYPTO_DEV_DYING, &dev->state);
+	return (READ_ONCE(dev->state) &
+		(BIT(ACRYPTO_DEV_REGISTERED) | BIT(ACRYPTO_DEV_DYING) |
+		 BIT(ACRYPTO_DEV_TESTING) | ACRYPTO_DEV_OFF_MASK)) ==
+	       BIT(ACRYPTO_DEV_REGISTERED);
 }
 
 extern struct list_head acrypto_device_list;
@@ -517,14 +667,21 @@ extern struct list_head acrypto_device_list;
 #define acrypto_for_each_device(pos) \
 	list_for_each_entry_rcu(pos, &acrypto_device_list, node)
 
-/* key.c APIs: keys of in-kernel users of the session API */
-void acrypto_key_init(struct acrypto_key *key, u16 alg, u16 mode,
-		      unsigned int priv_size);
+/* key.c APIs: keys of the transforms and of in-kernel session users */
+struct acrypto_key *acrypto_key_alloc(u16 alg, u16 mode);
 int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 		    unsigned int keylen, u32 flags);
 int acrypto_key_set_authsize(struct acrypto_key *key, unsigned int authsize);
-void acrypto_key_exit(struct acrypto_key *key);
+void acrypto_key_free(struct acrypto_key *key);
 unsigned int acrypto_priv_size(void);
+
+/* sw.c APIs: the kernel's own synchronous implementations */
+int acrypto_sw_alloc(struct acrypto_sw *sw, u16 alg, u16 mode, bool simd);
+int acrypto_sw_setkey(struct acrypto_sw *sw, const struct acrypto_key *key);
+int acrypto_sw_crypt(struct acrypto_sw *sw, struct acrypto_session *s,
+		     void *sub);
+const char *acrypto_sw_driver_name(const struct acrypto_sw *sw);
+void acrypto_sw_free(struct acrypto_sw *sw);
 
 /* session.c APIs: */
 void acrypto_session_init(struct acrypto_session *s, struct acrypto_key *key,
@@ -708,7 +865,9 @@ static inline void *acrypto_session_devpriv(const struct acrypto_session *s,
  * @select: choose the device for the current step of @s among the devices
  *	for which acrypto_device_can_serve() is true, or return NULL when there
  *	is none.  Called under rcu_read_lock() in any context up to softirq;
- *	must not sleep.
+ *	must not sleep.  Not called when exactly one usable device can serve
+ *	the step (the engine's sole-device path).  The engine's cost model
+ *	(acrypto_device_expected_ns() and friends) is there to be used.
  * @complete: optional; told when a device completes a step it accepted,
  *	with @s->start_ns set when %ACRYPTO_LB_TIMING is in @flags.  Same
  *	context rules as @select.

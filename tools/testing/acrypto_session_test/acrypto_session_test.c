@@ -74,7 +74,7 @@ struct st_run {
 	atomic_t advanced;
 	int advance_err;
 	struct completion done;
-	struct acrypto_key key[2];
+	struct acrypto_key *key[2];
 	u8 keydata[2][AES_KEYSIZE_128];
 };
 
@@ -162,14 +162,14 @@ static void st_free_run(struct st_run *run)
 		return;
 	for (i = 0; i < run->n; i++)
 		kfree(run->req[i]);
-	acrypto_key_exit(&run->key[0]);
-	acrypto_key_exit(&run->key[1]);
+	acrypto_key_free(run->key[0]);
+	acrypto_key_free(run->key[1]);
 	kfree(run);
 }
 
 static struct st_run *st_new_run(unsigned int n)
 {
-	unsigned int i, priv = acrypto_priv_size();
+	unsigned int i, priv = 0;
 	struct st_run *run;
 	int err;
 
@@ -181,12 +181,18 @@ static struct st_run *st_new_run(unsigned int n)
 
 	for (i = 0; i < 2; i++) {
 		get_random_bytes(run->keydata[i], sizeof(run->keydata[i]));
-		acrypto_key_init(&run->key[i], ACRYPTO_ALG_AES,
-				 ACRYPTO_MODE_CBC, priv);
+		run->key[i] = acrypto_key_alloc(ACRYPTO_ALG_AES,
+						ACRYPTO_MODE_CBC);
+		if (IS_ERR(run->key[i])) {
+			err = PTR_ERR(run->key[i]);
+			run->key[i] = NULL;
+			goto err_free;
+		}
+		priv = max(priv, run->key[i]->priv_size);
 	}
-	err = acrypto_key_set(&run->key[0], run->keydata[0],
+	err = acrypto_key_set(run->key[0], run->keydata[0],
 			      AES_KEYSIZE_128, 0) ?:
-	      acrypto_key_set(&run->key[1], run->keydata[1],
+	      acrypto_key_set(run->key[1], run->keydata[1],
 			      AES_KEYSIZE_128, 0);
 	if (err) {
 		st_logf("setkey: %d\n", err);
@@ -222,7 +228,7 @@ err_free:
 static void st_prepare_encrypt(struct st_run *run, struct st_req *r,
 			       struct acrypto_device *dev, u8 prio, u32 flags)
 {
-	acrypto_session_init(&r->s, &run->key[0], st_done);
+	acrypto_session_init(&r->s, run->key[0], st_done);
 	acrypto_session_add_hop(&r->s, ACRYPTO_OP_ENCRYPT, ACRYPTO_ALG_AES,
 				ACRYPTO_MODE_CBC);
 	acrypto_session_set_crypt(&r->s, &r->sg_in, &r->sg_out, ST_LEN,
@@ -351,7 +357,7 @@ static int st_case_route(bool fail_advance)
 	r = run->req[0];
 	run->advance_err = fail_advance ? -EBADMSG : 0;
 
-	acrypto_session_init(&r->s, &run->key[0], st_done);
+	acrypto_session_init(&r->s, run->key[0], st_done);
 	r->s.advance = st_advance;
 	acrypto_session_add_hop(&r->s, ACRYPTO_OP_ENCRYPT, ACRYPTO_ALG_AES,
 				ACRYPTO_MODE_CBC);
@@ -364,7 +370,7 @@ static int st_case_route(bool fail_advance)
 				  r->iv[1]);
 	acrypto_session_add_hop(&r->s, ACRYPTO_OP_ENCRYPT, ACRYPTO_ALG_AES,
 				ACRYPTO_MODE_CBC);
-	acrypto_session_set_key(&r->s, &run->key[1]);
+	acrypto_session_set_key(&r->s, run->key[1]);
 	acrypto_session_set_crypt(&r->s, &r->sg_out, &r->sg_out, ST_LEN,
 				  r->iv[2]);
 

@@ -8,6 +8,9 @@
 #                        which has AES-CBC and nothing else
 #
 # A cipher device without MAC, like a crypto card with no hash engine.
+# The default balancer would give the cipher steps to whichever device
+# finishes them first (soft, for these small requests): failover_lb, whose
+# primary is the hardware-class device, makes the routes deterministic.
 # Then:
 #   - kcapi_aead -r: every authenc operation takes its CBC step to that
 #     device and its HMAC step to the soft device (encryption: cipher then
@@ -97,7 +100,11 @@ fi
 doc_done
 
 # The AEADs in route mode: authenc's cipher steps on the cipher device.
+modprobe failover_lb && echo -n failover_lb >/sys/class/crypto_lb/lbs ||
+	tap_diag "cannot make failover_lb current"
 "$HERE/kcapi_aead" -q -r "$TDN" ${KNOB:+-f "$KNOB"} || rc=1
+echo -n simple_lb >/sys/class/crypto_lb/lbs
+rmmod failover_lb
 
 # The hashes: all on soft, nothing on the cipher device.
 t0=$(ctr_snap "$TDN")

@@ -14,8 +14,9 @@
 #    current again;
 #  - writing 1 to soft/broken takes the device out of service: with no
 #    other device in service (others are marked broken too for the while),
-#    requests fail with ENODEV without reaching it; 0 brings it back; other
-#    strings fail with EINVAL.
+#    requests are served by the kernel's own implementation (right results,
+#    crypto_sessions/fallback counts them) without reaching it; its state
+#    reads "offline"; 0 brings it back; other strings fail with EINVAL.
 #
 # Usage: lb_sysfs.sh [DEVICE]     (default: soft)
 
@@ -28,7 +29,7 @@ LBS=$LB/lbs
 DEV=${1:-soft}
 BROKEN=/sys/class/acrypto/$DEV/broken
 
-tap_plan 34
+tap_plan 36
 
 acr_load || tap_bail "cannot load acrypto_soft"
 [ -r "$LBS" ] || tap_bail "$LBS missing"
@@ -191,13 +192,19 @@ counters() {
 	done
 }
 before=$(counters)
-enodev_all() {
+FALLBACK=/sys/class/acrypto/crypto_sessions/fallback
+fb_before=$(cat "$FALLBACK")
+check_eq "$DEV/state reads offline" offline "$(cat "/sys/class/acrypto/$DEV/state")"
+fallback_all() {
 	for m in $ACR_MODES; do
-		"$TOOL" crypt -e ENODEV -s crypt "acrypto-$m-aes" 64 || return 1
+		"$TOOL" crypt "acrypto-$m-aes" 64 || return 1
 	done
 }
-check "requests in all modes fail with ENODEV while $DEV is broken" enodev_all
-check_eq "refused requests never reached $DEV (sstarted, errors, sessions)" \
+check "requests in all modes are right while $DEV is broken (the kernel's implementation)" \
+	fallback_all
+check "crypto_sessions/fallback counted them" \
+	test "$(cat "$FALLBACK")" -ge "$((fb_before + 4))"
+check_eq "those requests never reached $DEV (sstarted, errors, sessions)" \
 	"$before" "$(counters)"
 others_broken 0
 
