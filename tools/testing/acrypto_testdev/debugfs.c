@@ -84,6 +84,22 @@ static int testdev_fail_errno_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(testdev_fail_errno_fops, testdev_fail_errno_get,
 			 testdev_fail_errno_set, "%llu\n");
 
+static int testdev_fail_written_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct testdev *)data)->fail_written);
+	return 0;
+}
+
+static int testdev_fail_written_set(void *data, u64 val)
+{
+	if (!testdev_in_range(val, 0, 1))
+		return -EINVAL;
+	WRITE_ONCE(((struct testdev *)data)->fail_written, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(testdev_fail_written_fops, testdev_fail_written_get,
+			 testdev_fail_written_set, "%llu\n");
+
 static int testdev_cancel_get(void *data, u64 *val)
 {
 	*val = READ_ONCE(((struct testdev *)data)->cancel);
@@ -165,6 +181,22 @@ static int testdev_fail_every_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(testdev_fail_every_fops, testdev_fail_every_get,
 			 testdev_fail_every_set, "%llu\n");
 
+static int testdev_wrong_output_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct testdev *)data)->wrong_output);
+	return 0;
+}
+
+static int testdev_wrong_output_set(void *data, u64 val)
+{
+	if (!testdev_in_range(val, 0, U32_MAX))
+		return -EINVAL;
+	testdev_set_wrong_output(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(testdev_wrong_output_fops, testdev_wrong_output_get,
+			 testdev_wrong_output_set, "%llu\n");
+
 static int testdev_stall_get(void *data, u64 *val)
 {
 	*val = READ_ONCE(((struct testdev *)data)->stalled);
@@ -227,6 +259,8 @@ static int testdev_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "accepted %llu\n", st.accepted);
 	seq_printf(m, "completed %llu\n", st.completed);
 	seq_printf(m, "failed %llu\n", st.failed);
+	seq_printf(m, "written %llu\n", st.written);
+	seq_printf(m, "corrupted %llu\n", st.corrupted);
 	seq_printf(m, "cancelled %llu\n", st.cancelled);
 	seq_printf(m, "refused %llu\n", st.refused);
 	seq_printf(m, "inflight %u\n", inflight);
@@ -247,6 +281,8 @@ static const struct {
 	{ "qlen", 0644, &testdev_qlen_fops, true },
 	{ "fail_every", 0644, &testdev_fail_every_fops, true },
 	{ "fail_errno", 0644, &testdev_fail_errno_fops, true },
+	{ "fail_written", 0644, &testdev_fail_written_fops, true },
+	{ "wrong_output", 0644, &testdev_wrong_output_fops, true },
 	{ "cancel", 0644, &testdev_cancel_fops, true },
 	{ "stall", 0644, &testdev_stall_fops, true },
 	{ "broken", 0644, &testdev_broken_fops, true },

@@ -5,13 +5,16 @@
  * Creates `instances` acrypto devices named testdev0, testdev1, ...  The
  * per-instance parameters are arrays: entry N configures testdevN, and
  * instances beyond the last entry given take the last entry, so a single
- * value applies to all.  Fault injection has no module parameter on purpose:
- * the crypto API self-tests run through the first devices that register, and
- * a failed self-test leaves the algorithm unusable.  Faults are debugfs
- * knobs, set once the algorithms are registered.
+ * value applies to all.  Fault injection is set through debugfs knobs once
+ * the algorithms are registered: the crypto API self-tests run through the
+ * first devices that register, and a failed self-test leaves the algorithm
+ * unusable.  The one exception is wrong_output, which starts an instance
+ * delivering corrupted results from its registration on, for the engine's
+ * own checks of new devices; load it after another device serves the
+ * algorithms.
  *
  * Never needed in production; built for the tests in
- * tools/testing/selftests/acrypto-lb/.
+ * tools/testing/selftests/ (acrypto-lb, acrypto-faults, ...).
  */
 
 #include <linux/module.h>
@@ -52,7 +55,12 @@ MODULE_PARM_DESC(class, "Per instance: software, accelerated or hardware (defaul
 static char *modes[TESTDEV_MAX_INSTANCES];
 static int n_modes;
 module_param_array(modes, charp, &n_modes, 0444);
-MODULE_PARM_DESC(modes, "Per instance: AES modes joined by '+' (ecb+cbc+ctr+xts), or all (default all)");
+MODULE_PARM_DESC(modes, "Per instance: capabilities joined by '+' (ecb cbc ctr xts gcm sha1 sha256 hmac-sha1 hmac-sha256), or all (default ecb+cbc+ctr+xts)");
+
+static unsigned int wrong_output[TESTDEV_MAX_INSTANCES];
+static int n_wrong_output;
+module_param_array(wrong_output, uint, &n_wrong_output, 0444);
+MODULE_PARM_DESC(wrong_output, "Per instance: corrupt every Nth result from registration on, 0 never (default 0)");
 
 static struct acrypto_device *testdev_devs[TESTDEV_MAX_INSTANCES];
 static unsigned int testdev_count;
@@ -61,13 +69,6 @@ static const char * const testdev_class_names[] = {
 	[ACRYPTO_CLASS_SOFTWARE] = "software",
 	[ACRYPTO_CLASS_ACCEL] = "accelerated",
 	[ACRYPTO_CLASS_HARDWARE] = "hardware",
-};
-
-static const char * const testdev_mode_names[] = {
-	[ACRYPTO_MODE_ECB] = "ecb",
-	[ACRYPTO_MODE_CBC] = "cbc",
-	[ACRYPTO_MODE_CTR] = "ctr",
-	[ACRYPTO_MODE_XTS] = "xts",
 };
 
 /* Index of the array entry that configures instance @i, or -1 for none. */
@@ -94,7 +95,7 @@ static int testdev_parse_modes(const char *s, unsigned long *mask)
 	int i;
 
 	if (sysfs_streq(s, "all")) {
-		*mask = TESTDEV_MODES;
+		*mask = TESTDEV_MODES_ALL;
 		return 0;
 	}
 	if (strscpy(buf, s, sizeof(buf)) < 0)
@@ -102,9 +103,8 @@ static int testdev_parse_modes(const char *s, unsigned long *mask)
 
 	*mask = 0;
 	while ((tok = strsep(&p, "+"))) {
-		i = match_string(testdev_mode_names,
-				 ARRAY_SIZE(testdev_mode_names), tok);
-		if (i < 0 || !(TESTDEV_MODES & BIT(i)))
+		i = testdev_impl_by_name(tok);
+		if (i < 0)
 			return -EINVAL;
 		*mask |= BIT(i);
 	}
@@ -123,6 +123,8 @@ static int testdev_config(unsigned int i, struct testdev_config *cfg)
 	cfg->ops_per_sec = k < 0 ? 0 : ops_per_sec[k];
 	k = testdev_param_index(i, n_qlen);
 	cfg->qlen = k < 0 ? 64 : qlen[k];
+	k = testdev_param_index(i, n_wrong_output);
+	cfg->wrong_output = k < 0 ? 0 : wrong_output[k];
 
 	if (cfg->latency_us > TESTDEV_MAX_LATENCY_US) {
 		pr_err("acrypto_testdev: latency_us of testdev%u above %u\n",
@@ -144,7 +146,7 @@ static int testdev_config(unsigned int i, struct testdev_config *cfg)
 	}
 
 	k = testdev_param_index(i, n_modes);
-	cfg->modes = TESTDEV_MODES;
+	cfg->modes = TESTDEV_MODES_DEFAULT;
 	if (k >= 0 && (testdev_parse_modes(modes[k], &cfg->modes) ||
 		       !cfg->modes)) {
 		pr_err("acrypto_testdev: modes of testdev%u: bad '%s'\n",
@@ -182,6 +184,9 @@ static int testdev_add(unsigned int i, const struct testdev_config *cfg,
 	}
 	testdev_devs[i] = adev;
 	testdev_debugfs_add(td);
+	if (cfg->wrong_output)
+		dev_info(&adev->dev, "wrong_output=%u: corrupting results since registration\n",
+			 cfg->wrong_output);
 	return 0;
 }
 

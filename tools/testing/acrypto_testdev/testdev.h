@@ -2,17 +2,19 @@
 /*
  * acrypto_testdev: an asynchronous acrypto device for tests.
  *
- * After Polyakov's slow provider: every instance computes correct results on
- * the CPU with the kernel's synchronous skciphers, but completes each request
- * only when its simulated service time has passed, from an hrtimer in softirq
- * context.  Knobs in debugfs set the speed of each instance and inject
- * faults.  See README.rst.
+ * After Polyakov's slow provider: every instance computes its results on the
+ * CPU with the kernel's synchronous skciphers, AEADs and hashes, but
+ * completes each request only when its simulated service time has passed,
+ * from an hrtimer in softirq context.  Knobs in debugfs set the speed of
+ * each instance and inject faults: clean failures, failures after writing
+ * garbage over the output, and wrong results delivered as successes.  See
+ * README.rst.
  */
 #ifndef _ACRYPTO_TESTDEV_H
 #define _ACRYPTO_TESTDEV_H
 
 #include <crypto/acrypto.h>
-#include <crypto/skcipher.h>
+#include <linux/bits.h>
 #include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
@@ -21,9 +23,39 @@
 #include <linux/workqueue.h>
 
 #define TESTDEV_MAX_INSTANCES	16
-/* The modes an instance can offer: AES in ECB, CBC, CTR and XTS. */
-#define TESTDEV_MODES		(BIT(ACRYPTO_MODE_ECB) | BIT(ACRYPTO_MODE_CBC) | \
-				 BIT(ACRYPTO_MODE_CTR) | BIT(ACRYPTO_MODE_XTS))
+
+/**
+ * enum testdev_impl_id - what an instance can offer, one capability each
+ * @TESTDEV_ECB: AES-ECB
+ * @TESTDEV_CBC: AES-CBC
+ * @TESTDEV_CTR: AES-CTR
+ * @TESTDEV_XTS: AES-XTS
+ * @TESTDEV_GCM: AES-GCM (AEAD)
+ * @TESTDEV_SHA1: SHA-1
+ * @TESTDEV_SHA256: SHA-256
+ * @TESTDEV_HMAC_SHA1: HMAC-SHA1
+ * @TESTDEV_HMAC_SHA256: HMAC-SHA256
+ * @TESTDEV_NUM_IMPLS: how many there are
+ *
+ * The bit numbers of the ``modes`` mask of &struct testdev_config.
+ */
+enum testdev_impl_id {
+	TESTDEV_ECB,
+	TESTDEV_CBC,
+	TESTDEV_CTR,
+	TESTDEV_XTS,
+	TESTDEV_GCM,
+	TESTDEV_SHA1,
+	TESTDEV_SHA256,
+	TESTDEV_HMAC_SHA1,
+	TESTDEV_HMAC_SHA256,
+	TESTDEV_NUM_IMPLS,
+};
+
+/* Every capability, and those of an instance without a modes parameter. */
+#define TESTDEV_MODES_ALL	GENMASK(TESTDEV_NUM_IMPLS - 1, 0)
+#define TESTDEV_MODES_DEFAULT	(BIT(TESTDEV_ECB) | BIT(TESTDEV_CBC) | \
+				 BIT(TESTDEV_CTR) | BIT(TESTDEV_XTS))
 #define TESTDEV_MAX_QLEN	65536
 #define TESTDEV_MAX_LATENCY_US	10000000U	/* 10 s */
 #define TESTDEV_MAX_DELAY_US	1000000U	/* 1 s */
@@ -36,8 +68,9 @@
  * @ops_per_sec: serial rate in requests per second, 0 for unlimited
  * @qlen: requests the instance holds at once before it says -ENOSPC
  * @class: enum acrypto_class
- * @modes: bitmask of BIT(enum acrypto_mode) the instance offers, within
- *	TESTDEV_MODES
+ * @modes: bitmask of BIT(enum testdev_impl_id) the instance offers
+ * @wrong_output: corrupt every Nth result from registration on (the
+ *	wrong_output knob), 0 for never
  */
 struct testdev_config {
 	u32 latency_us;
@@ -46,7 +79,14 @@ struct testdev_config {
 	u32 qlen;
 	enum acrypto_class class;
 	unsigned long modes;
+	u32 wrong_output;
 };
+
+struct testdev_impl;
+
+/* testdev_request.fault */
+#define TESTDEV_RF_WRITTEN	BIT(0)	/* garbage over the output, then @err */
+#define TESTDEV_RF_WRONG	BIT(1)	/* computed, then a bit of it flipped */
 
 /**
  * struct testdev_request - per-request private area, in the acrypto session
@@ -55,18 +95,25 @@ struct testdev_config {
  *	whichever comes first, and never touched by the other one afterwards
  * @hnode: in &testdev.held, by address, while on &testdev.pending
  * @s: the session this area belongs to
+ * @impl: how the step is computed, found from its algorithm and mode
  * @due_ns: CLOCK_MONOTONIC time at which the request completes
  * @err: error to complete with instead of computing (fault injection), or 0
- * @sub: request to the synchronous skcipher; must be last, its context
- *	follows
+ * @fault: TESTDEV_RF_* decided at acceptance from the fault knobs
+ * @sub: the request to the synchronous implementation (skcipher_request,
+ *	aead_request or ahash_request) and its context; must be last
+ *
+ * Fault decisions are taken when the request is accepted and carried out
+ * when it completes, so knob changes affect requests accepted afterwards.
  */
 struct testdev_request {
 	struct list_head node;
 	struct hlist_node hnode;
 	struct acrypto_session *s;
+	const struct testdev_impl *impl;
 	u64 due_ns;
 	int err;
-	struct skcipher_request sub;
+	u8 fault;
+	u8 sub[] __aligned(CRYPTO_MINALIGN);
 };
 
 /**
@@ -75,6 +122,11 @@ struct testdev_request {
  * @completed: requests completed (with a result or an injected error)
  * @failed: requests completed with an injected error (one given back by
  *	->cancel() before it completed does not count)
+ * @written: of @failed, those whose output was overwritten with garbage
+ *	first (acrypto_session_set_written() called)
+ * @corrupted: requests completed with success and a wrong result (the
+ *	wrong_output knob); a request whose computation failed, or that has
+ *	no output, is not corrupted
  * @cancelled: requests given back to the engine by ->cancel()
  * @refused: times ->process() said -ENOSPC
  * @max_inflight: most requests held at once
@@ -83,6 +135,8 @@ struct testdev_stats {
 	u64 accepted;
 	u64 completed;
 	u64 failed;
+	u64 written;
+	u64 corrupted;
 	u64 cancelled;
 	u64 refused;
 	u32 max_inflight;
@@ -99,6 +153,13 @@ struct testdev_stats {
  * @fail_every: knob: complete every Nth accepted request with @fail_errno
  *	instead of a result; 0 for never
  * @fail_errno: knob: the (positive) errno of injected failures
+ * @fail_written: knob: an injected failure first writes garbage over the
+ *	step's output (the destination, the hash state of an update, the
+ *	digest of a final) and says so with acrypto_session_set_written();
+ *	false: it fails without touching anything
+ * @wrong_output: knob: compute every Nth accepted request, flip a bit of
+ *	its output and complete it with success, like a silently broken
+ *	device; 0 for never
  * @cancel: knob: ->cancel() gives requests back (true) or refuses (false),
  *	like a device that cannot take back what it started
  * @break_ms: knob: after the instance reports itself broken, it reports
@@ -120,6 +181,7 @@ struct testdev_stats {
  * @busy_until_ns: when the simulated engine finishes what it accepted
  * @tail_due_ns: due time of the last request accepted
  * @seq: requests accepted since @fail_every was set
+ * @wrong_seq: requests accepted since @wrong_output was set
  * @break_countdown: accepted requests left before the instance reports
  *	itself broken; 0 for never
  * @stalled: the instance does not complete anything
@@ -138,7 +200,7 @@ struct testdev_stats {
  */
 struct testdev {
 	struct acrypto_device *adev;
-	struct acrypto_cap caps[__ACRYPTO_MODE_MAX];
+	struct acrypto_cap caps[TESTDEV_NUM_IMPLS];
 
 	u32 latency_us;
 	u64 bytes_per_sec;
@@ -146,6 +208,8 @@ struct testdev {
 	u32 qlen;
 	u32 fail_every;
 	u32 fail_errno;
+	bool fail_written;
+	u32 wrong_output;
 	bool cancel;
 	u32 break_ms;
 	u32 process_delay_us;
@@ -157,6 +221,7 @@ struct testdev {
 	u64 busy_until_ns;
 	u64 tail_due_ns;
 	u32 seq;
+	u32 wrong_seq;
 	u32 break_countdown;
 	bool stalled;
 	bool blocked;
@@ -177,6 +242,7 @@ static inline struct testdev *testdev_from(struct acrypto_device *adev)
 }
 
 /* device.c APIs: */
+int testdev_impl_by_name(const char *name);
 int testdev_impl_probe(unsigned long modes, unsigned int *reqsize);
 void testdev_impl_caps(struct testdev *td, unsigned long modes);
 void testdev_init(struct testdev *td, const struct testdev_config *cfg);
@@ -184,6 +250,7 @@ void testdev_uninit(struct testdev *td);
 void testdev_set_stalled(struct testdev *td, bool stalled);
 void testdev_set_qlen(struct testdev *td, u32 qlen);
 void testdev_set_fail_every(struct testdev *td, u32 n);
+void testdev_set_wrong_output(struct testdev *td, u32 n);
 void testdev_set_break_after(struct testdev *td, u32 count);
 void testdev_report_broken(struct testdev *td, bool broken);
 extern const struct acrypto_device_ops testdev_ops;

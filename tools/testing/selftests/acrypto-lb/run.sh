@@ -90,7 +90,7 @@ lb_abi() {
 # ---------------------------------------------------------------------------
 testdev() {
 	for bad in instances=0 instances=17 class=quantum modes=cbc+foo \
-		modes=gcm qlen=0 qlen=65537 latency_us=10000001; do
+		modes=rfc4106 qlen=0 qlen=65537 latency_us=10000001; do
 		check_fail "acrypto_testdev refuses $bad" \
 			modprobe acrypto_testdev "$bad"
 	done
