@@ -595,9 +595,10 @@ EXPORT_SYMBOL_GPL(acrypto_priv_size);
 
 int acrypto_device_init(void)
 {
-	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > BITS_PER_TYPE(u32));	/* tried */
-	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > BITS_PER_LONG);	/* ready */
-	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES >= BIT(ACRYPTO_SOLE_SHIFT));
+	/* Device indexes fit the masks tried (u32), ready and sole. */
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > 32);
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > BITS_PER_LONG);
+	BUILD_BUG_ON(BIT(ACRYPTO_SOLE_SHIFT) <= ACRYPTO_MAX_DEVICES);
 	return 0;
 }
 

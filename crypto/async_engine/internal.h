@@ -25,8 +25,8 @@ enum {
 
 /* acrypto_session.flags */
 #define ACRYPTO_SF_NOTIFY	BIT(0)	/* caller saw -EBUSY: owes -EINPROGRESS */
-#define ACRYPTO_SF_PROBE	BIT(1)	/* known-answer test: may reach a device
-					 * out of service (kat.c) */
+/* A known-answer test (kat.c): may reach a device out of service. */
+#define ACRYPTO_SF_PROBE	BIT(1)
 #define ACRYPTO_SF_WRITTEN	BIT(2)	/* the device may have written the output */
 #define ACRYPTO_SF_IV_SAVED	BIT(3)	/* iv_saved holds the step's IV */
 

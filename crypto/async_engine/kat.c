@@ -174,10 +174,10 @@ static const u8 acrypto_kat_hmac_sha256_jefe[] = {
 	0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
 };
 
-#define KAT_CIPHER(_mode, _key, _klen, _iv, _ivlen, _p, _c, _len)	\
+#define KAT_CIPHER(_mode, _key, _klen, _iv, _ivlen, _p, _c)		\
 	{ .alg = ACRYPTO_ALG_AES, .mode = ACRYPTO_MODE_##_mode,		\
 	  .key = _key, .klen = _klen, .iv = _iv, .ivlen = _ivlen,	\
-	  .ptext = _p, .plen = _len, .ctext = _c, .clen = _len }
+	  .ptext = _p, .plen = sizeof(_c), .ctext = _c, .clen = sizeof(_c) }
 
 #define KAT_HASH(_alg, _mode, _key, _klen, _msg, _mlen, _split, _dg)	\
 	{ .alg = ACRYPTO_ALG_##_alg, .mode = ACRYPTO_MODE_##_mode,	\
@@ -186,13 +186,13 @@ static const u8 acrypto_kat_hmac_sha256_jefe[] = {
 
 static const struct acrypto_kat_vec acrypto_kat_vecs[] = {
 	KAT_CIPHER(ECB, acrypto_kat_seq16, 16, NULL, 0,
-		   acrypto_kat_fips197_ptext, acrypto_kat_ecb_ctext, 16),
+		   acrypto_kat_fips197_ptext, acrypto_kat_ecb_ctext),
 	KAT_CIPHER(CBC, acrypto_kat_sp800_key, 16, acrypto_kat_seq16, 16,
-		   acrypto_kat_sp800_ptext, acrypto_kat_cbc_ctext, 32),
+		   acrypto_kat_sp800_ptext, acrypto_kat_cbc_ctext),
 	KAT_CIPHER(CTR, acrypto_kat_sp800_key, 16, acrypto_kat_ctr_iv, 16,
-		   acrypto_kat_sp800_ptext, acrypto_kat_ctr_ctext, 32),
+		   acrypto_kat_sp800_ptext, acrypto_kat_ctr_ctext),
 	KAT_CIPHER(XTS, acrypto_kat_xts_key, 32, acrypto_kat_xts_iv, 16,
-		   acrypto_kat_xts_ptext, acrypto_kat_xts_ctext, 32),
+		   acrypto_kat_xts_ptext, acrypto_kat_xts_ctext),
 	{ .alg = ACRYPTO_ALG_AES, .mode = ACRYPTO_MODE_GCM,
 	  .key = acrypto_kat_zero, .klen = 16,
 	  .iv = acrypto_kat_zero, .ivlen = 12,

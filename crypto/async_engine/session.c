@@ -67,7 +67,7 @@
 DEFINE_PER_CPU(unsigned int, acrypto_in_submit);
 
 /* Steps done by the kernel's own implementations, per CPU. */
-DEFINE_PER_CPU(unsigned long, acrypto_fallbacks);
+static DEFINE_PER_CPU(unsigned long, acrypto_fallbacks);
 
 /* Completions deferred out of a submitter's call, per CPU. */
 struct acrypto_deferred {

@@ -196,20 +196,21 @@ static ssize_t crossover_show(struct device *d, struct device_attribute *attr,
 }
 
 #define SIZE_LB_CROSSOVER(_name, _alg, _mode)				\
-	{ .attr = __ATTR(_name, 0444, crossover_show, NULL),		\
+	{ .attr = { .attr = { .name = _name, .mode = 0444 },		\
+		    .show = crossover_show },				\
 	  .alg = ACRYPTO_ALG_##_alg, .mode = ACRYPTO_MODE_##_mode }
 
 static struct size_lb_crossover_attr size_lb_crossovers[] = {
-	SIZE_LB_CROSSOVER(ecb-aes, AES, ECB),
-	SIZE_LB_CROSSOVER(cbc-aes, AES, CBC),
-	SIZE_LB_CROSSOVER(ctr-aes, AES, CTR),
-	SIZE_LB_CROSSOVER(xts-aes, AES, XTS),
-	SIZE_LB_CROSSOVER(gcm-aes, AES, GCM),
-	SIZE_LB_CROSSOVER(rfc4106-aes, AES, RFC4106),
-	SIZE_LB_CROSSOVER(hash-sha1, SHA1, HASH),
-	SIZE_LB_CROSSOVER(hash-sha256, SHA256, HASH),
-	SIZE_LB_CROSSOVER(hmac-sha1, SHA1, HMAC),
-	SIZE_LB_CROSSOVER(hmac-sha256, SHA256, HMAC),
+	SIZE_LB_CROSSOVER("ecb-aes", AES, ECB),
+	SIZE_LB_CROSSOVER("cbc-aes", AES, CBC),
+	SIZE_LB_CROSSOVER("ctr-aes", AES, CTR),
+	SIZE_LB_CROSSOVER("xts-aes", AES, XTS),
+	SIZE_LB_CROSSOVER("gcm-aes", AES, GCM),
+	SIZE_LB_CROSSOVER("rfc4106-aes", AES, RFC4106),
+	SIZE_LB_CROSSOVER("hash-sha1", SHA1, HASH),
+	SIZE_LB_CROSSOVER("hash-sha256", SHA256, HASH),
+	SIZE_LB_CROSSOVER("hmac-sha1", SHA1, HMAC),
+	SIZE_LB_CROSSOVER("hmac-sha256", SHA256, HMAC),
 };
 
 static struct attribute *size_lb_crossover_attrs[] = {
