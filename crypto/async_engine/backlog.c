@@ -58,6 +58,7 @@ static void acrypto_backlog_add(struct acrypto_device *dev,
 		atomic_inc(&acrypto_nr_backlogged);
 	atomic_inc(&s->key->waiting);
 	s->queued = jiffies;
+	s->qseq = dev->backlog_seq++;
 	s->state = ACRYPTO_S_BACKLOG;
 }
 
@@ -75,8 +76,8 @@ static void acrypto_backlog_del(struct acrypto_device *dev,
 
 /*
  * The session to feed next: the head of the highest priority, unless the
- * head of a lower priority has waited longer than max_wait_ms and longer
- * than that one.  Caller holds dev->lock.
+ * head of a lower priority has waited longer than max_wait_ms and arrived
+ * before that one.  Caller holds dev->lock.
  */
 static struct acrypto_session *acrypto_backlog_first(struct acrypto_device *dev)
 {
@@ -94,7 +95,7 @@ static struct acrypto_session *acrypto_backlog_first(struct acrypto_device *dev)
 		if (!pick)
 			pick = head;
 		else if (wait && time_after(jiffies, head->queued + wait) &&
-			 time_before(head->queued, pick->queued))
+			 (s32)(head->qseq - pick->qseq) < 0)
 			pick = head;
 	}
 	return pick;
@@ -213,10 +214,13 @@ static bool acrypto_backlog_push_head(struct acrypto_device *dev,
 	usable = acrypto_device_usable(dev) || acrypto_session_probing(s, dev);
 	if (usable) {
 		unsigned long queued = s->queued;
+		u32 qseq = s->qseq;
 
 		acrypto_backlog_add(dev, s);
 		list_move(&s->backlog_node, &dev->backlog[s->priority]);
-		s->queued = queued;	/* it keeps its age */
+		/* It keeps its age and its place. */
+		s->queued = queued;
+		s->qseq = qseq;
 		if (dev->unblock_seq == seq)
 			dev->full = true;
 	}

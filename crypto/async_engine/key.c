@@ -222,6 +222,9 @@ int acrypto_key_set(struct acrypto_key *key, const u8 *data,
 
 	err = acrypto_key_prepare_all(key);
 	fb = acrypto_key_set_fallback(key);
+	if (err && !fb)
+		pr_notice_ratelimited("no device takes a %u-byte key of algorithm %u mode %u: the kernel's implementation serves it\n",
+				      keylen, key->alg, key->mode);
 	if (fb != -ENODEV)
 		err = fb;
 	if (err)

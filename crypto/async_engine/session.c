@@ -613,6 +613,7 @@ static int acrypto_submit_sole(struct acrypto_session *s,
 				      acrypto_is_device_error(ret)))
 			return ret;
 		this_cpu_inc((*dev)->pcpu->sfinished);
+		this_cpu_inc((*dev)->pcpu->sole);
 		*dev = NULL;
 	}
 	return ret;

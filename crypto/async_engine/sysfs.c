@@ -175,6 +175,14 @@ static ssize_t migrated_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(migrated);
 
+static ssize_t sole_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	return acrypto_counter_show(d, buf,
+				    offsetof(struct acrypto_dev_pcpu, sole));
+}
+static DEVICE_ATTR_RO(sole);
+
 static ssize_t service_ns_show(struct device *d, struct device_attribute *attr,
 			       char *buf)
 {
@@ -303,6 +311,7 @@ static struct attribute *acrypto_device_attrs[] = {
 	&dev_attr_errors.attr,
 	&dev_attr_declined.attr,
 	&dev_attr_migrated.attr,
+	&dev_attr_sole.attr,
 	&dev_attr_service_ns.attr,
 	&dev_attr_broken.attr,
 	&dev_attr_state.attr,

@@ -294,6 +294,7 @@ struct acrypto_route {
  *	when the engine measures it for the cost model (or the balancer asked
  *	for it, %ACRYPTO_LB_TIMING); 0 when not measured
  * @queued: jiffies when the session was put on a backlog, for aging
+ * @qseq: order of arrival on that backlog (the device's @backlog_seq)
  * @ahead: sessions the device held when it accepted this one
  * @cost_ns: expected service time of the step on @dev, counted in the
  *	device's queued work while the session is linked
@@ -341,6 +342,7 @@ struct acrypto_session {
 	u32 tried;
 	u64 start_ns;
 	unsigned long queued;
+	u32 qseq;
 	u32 ahead;
 	u32 cost_ns;
 	int status;
@@ -502,6 +504,7 @@ struct acrypto_cost {
  * @errors: sessions the device completed with an error
  * @declined: steps the device declined (%-EOPNOTSUPP), done elsewhere
  * @migrated: sessions the device took over from other devices' backlogs
+ * @sole: steps done on the sole-device path: no balancer, no queue
  *
  * The counters are written only by their own CPU (this_cpu_inc()) and
  * summed by readers.
@@ -514,6 +517,7 @@ struct acrypto_dev_pcpu {
 	unsigned long errors;
 	unsigned long declined;
 	unsigned long migrated;
+	unsigned long sole;
 };
 
 /**
@@ -547,6 +551,7 @@ struct acrypto_dev_pcpu {
  * @backlog_len: entries on @backlog
  * @full: the device said it is full and has not unblocked since
  * @unblock_seq: bumped by acrypto_device_unblock()
+ * @backlog_seq: arrivals on @backlog, for their order across priorities
  * @kick_work: feeds the device from its backlog outside the submitter's
  *	call, and when one feeding round hit its budget
  * @pcpu: per-CPU queues and counters
@@ -589,6 +594,7 @@ struct acrypto_device {
 	unsigned int backlog_len;
 	bool full;
 	unsigned int unblock_seq;
+	u32 backlog_seq;
 	struct work_struct kick_work;
 
 	struct acrypto_dev_pcpu __percpu *pcpu;

@@ -31,6 +31,10 @@
  *                         -ENOSPC (no MAY_BACKLOG)
  *   backlog_check         after the resume: the -EBUSY one was told
  *                         -EINPROGRESS before its result, the others not
+ *   aging DEV             DEV with qlen 1: a normal session queued behind
+ *                         one latency session and before a flood of 200
+ *                         more; the log says when it finished (position,
+ *                         ms), which the script compares with max_wait_ms
  */
 
 #include <crypto/acrypto.h>
@@ -46,7 +50,9 @@
 #include <linux/string.h>
 
 #define ST_LEN		256	/* bytes per session */
-#define ST_MAX		32	/* sessions per case */
+#define ST_MAX		256	/* sessions per case, at most */
+#define ST_BIND		32	/* sessions of the bind case */
+#define ST_FLOOD	200	/* latency sessions flooding the aging case */
 #define ST_TIMEOUT	(20 * HZ)
 
 /* One session and its buffers. */
@@ -55,6 +61,8 @@ struct st_req {
 	int result;		/* final result, -EINPROGRESS until then */
 	int notified;		/* -EINPROGRESS callbacks received */
 	int order;		/* position among the completions */
+	unsigned long submitted_at;	/* jiffies */
+	unsigned int took_ms;	/* from submission to completion */
 	u8 in[ST_LEN];
 	u8 out[ST_LEN];
 	u8 ivorig[AES_BLOCK_SIZE];	/* never given to the engine */
@@ -142,6 +150,7 @@ static void st_done(struct acrypto_session *s, int err)
 	}
 	r->result = err;
 	r->order = atomic_inc_return(&run->seq);
+	r->took_ms = jiffies_to_msecs(jiffies - r->submitted_at);
 	if (atomic_dec_and_test(&run->pending))
 		complete(&run->done);
 }
@@ -246,6 +255,7 @@ static int st_submit(struct st_run *run, unsigned int i)
 	int ret;
 
 	atomic_inc(&run->pending);
+	r->submitted_at = jiffies;
 	ret = acrypto_session_submit(&r->s);
 	run->submitted[i] = ret;
 	if (ret != -EINPROGRESS && ret != -EBUSY)
@@ -302,7 +312,7 @@ static void st_finish_run(struct st_run *run)
 
 static int st_case_bind(struct acrypto_device *dev)
 {
-	struct st_run *run = st_new_run(ST_MAX);
+	struct st_run *run = st_new_run(ST_BIND);
 	unsigned int i;
 	int err;
 
@@ -513,6 +523,44 @@ static int st_case_backlog_check(void)
 	return err;
 }
 
+/*
+ * One latency session fills DEV (qlen 1), then a normal one waits behind
+ * it, then a flood of ST_FLOOD latency sessions: all on DEV's backlog.  The
+ * normal one must not wait for the whole flood: once it has waited
+ * max_wait_ms it goes first.  Reports its position among the completions
+ * and how long it took.
+ */
+static int st_case_aging(struct acrypto_device *dev)
+{
+	struct st_run *run = st_new_run(ST_FLOOD + 2);
+	unsigned long start, took;
+	struct st_req *normal;
+	unsigned int i;
+	int err;
+
+	if (IS_ERR(run))
+		return PTR_ERR(run);
+	start = jiffies;
+	for (i = 0; i < run->n; i++) {
+		st_prepare_encrypt(run, run->req[i], dev,
+				   i == 1 ? ACRYPTO_PRIO_NORMAL :
+					    ACRYPTO_PRIO_LATENCY,
+				   CRYPTO_TFM_REQ_MAY_BACKLOG);
+		st_submit(run, i);
+	}
+	err = st_wait(run);
+	took = jiffies - start;
+	for (i = 0; !err && i < run->n; i++)
+		err = st_check(run, i, 0);
+	normal = run->req[1];
+	if (!err)
+		st_logf("aging: normal session finished #%d of %u, %u ms after submission; flood %u ms\n",
+			normal->order, run->n, normal->took_ms,
+			jiffies_to_msecs(took));
+	st_finish_run(run);
+	return err;
+}
+
 static int st_run_case(char *cmd)
 {
 	char *name, *devname;
@@ -558,6 +606,8 @@ static int st_run_case(char *cmd)
 		return st_case_priority_start(dev);
 	if (!strcmp(name, "backlog_start"))
 		return st_case_backlog_start(dev);
+	if (!strcmp(name, "aging"))
+		return st_case_aging(dev);
 	st_logf("unknown case %s\n", name);
 	return -EINVAL;
 }

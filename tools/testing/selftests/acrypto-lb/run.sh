@@ -22,6 +22,13 @@
 #                when the primary is full; early move when it stalls
 #  adaptive      adaptive_lb: >= 75% of the work on a device 8x faster, some
 #                on the slow one; follows a change of speed
+#  sched         the default balancer by the engine's cost model: a stream
+#                of one request at a time goes to the faster device (the CPU
+#                against a slow device, and a fast against a slow device),
+#                a deep stream splits in proportion to measured speed, a
+#                device registered under load takes over waiting sessions
+#                (its migrated counter), the sole-device path is taken and
+#                left as devices come and go, the cost model in sysfs
 #  faults        under AIO load, every output checked, completed ==
 #                submitted: fail every Nth request (retried elsewhere; exact
 #                error count with one device), stall (watchdog, ->cancel),
@@ -314,6 +321,97 @@ adaptive() {
 }
 
 # ---------------------------------------------------------------------------
+sched() {
+	lb_select simple_lb
+
+	# The CPU is the faster device: soft against a test device that takes
+	# 3 ms a request.  One request at a time, 4 KiB: each goes where it
+	# finishes first.  The balancer measures the other device now and then
+	# (one request per size class every cost_stale_ms, 500 ms): at most 5%.
+	check "soft and a test device slower than the CPU" \
+		sh -c 'modprobe acrypto_soft && rmmod acrypto_testdev 2>/dev/null; modprobe acrypto_testdev latency_us=3000'
+	snap soft testdev0
+	run_load s_cpu "one at a time, 4 KiB, soft + slow testdev0" \
+		-n 400 -j 1 -b 0 -z 4096
+	soft=$(delta soft) td=$(delta testdev0)
+	check_cmp "the stream went to soft: $soft of 400 (testdev0 $td, >= 95%)" \
+		$((soft * 100)) -ge $(((soft + td) * 95))
+	check_cmp "soft's cost model measured cbc at 4 KiB" \
+		"$(cnt soft/cost cbc-aes_4096)" -gt 0
+	check_cmp "testdev0's too, slower than soft's" \
+		"$(cnt testdev0/cost cbc-aes_4096)" -gt "$(cnt soft/cost cbc-aes_4096)"
+	check_cmp "soft: service time per KiB fitted" \
+		"$(cnt soft/cost cbc-aes_ns_per_kib)" -gt 0
+
+	# A device faster than another: 300 us against 3 ms, no CPU device.
+	check "rmmod acrypto_soft" rmmod acrypto_soft
+	check "two test devices, 300 us and 3 ms" \
+		td_load instances=2 latency_us=300,3000 qlen=64
+	snap testdev0 testdev1
+	run_load s_fast "one at a time, 4 KiB, testdev0 10x faster" \
+		-n 300 -j 1 -b 0 -z 4096
+	fast=$(delta testdev0) slow=$(delta testdev1)
+	check_cmp "the stream went to testdev0: $fast of 300 (testdev1 $slow, >= 95%)" \
+		$((fast * 100)) -ge $(((fast + slow) * 95))
+
+	# A deep stream over two devices whose throughputs differ 2x (16 and
+	# 8 MB/s, serial): split in proportion to measured speed, 2:1, so
+	# testdev0 takes 67%; tolerance 55-80%.
+	check "two test devices, 16 and 8 MB/s" \
+		td_load instances=2 latency_us=50 bytes_per_sec=16000000,8000000 qlen=64
+	run_load s_warm "deep stream, warm-up" -n 300 -j 16 -z 4096
+	snap testdev0 testdev1
+	run_load s_deep "16 in flight, 4 KiB, 2000 requests" -n 2000 -j 16 -z 4096
+	fast=$(delta testdev0) slow=$(delta testdev1)
+	check_cmp "testdev0 (2x faster) took $fast of $((fast + slow)): >= 55%" \
+		$((fast * 100)) -ge $(((fast + slow) * 55))
+	check_cmp "testdev1 took $slow: testdev0 <= 80%" \
+		$((fast * 100)) -le $(((fast + slow) * 80))
+
+	# A device registered under load takes over waiting sessions: one slow
+	# test device with room for 2, 16 requests in flight, 14 waiting on its
+	# backlog; then soft registers.
+	check "one test device, 4 ms a request, qlen 2" \
+		td_load instances=1 latency_us=4000 qlen=2
+	load_start s_mig -n 1500 -j 16 -z 1024
+	wait_until 60 sh -c "[ \$(cat $ACR/testdev0/backlog) -ge 8 ]"
+	check_cmp "testdev0 has a backlog before soft comes" \
+		"$(cnt testdev0 backlog)" -ge 8
+	check "modprobe acrypto_soft under load" modprobe acrypto_soft
+	check_load s_mig "every output right across the registration"
+	check_cmp "soft took over waiting sessions: migrated $(cnt soft migrated)" \
+		"$(cnt soft migrated)" -gt 0
+	check_cmp "and did most of the rest of the work" \
+		"$(cnt soft sstarted)" -gt "$(cnt testdev0 sstarted)"
+	check_eq "nothing left waiting" "0 0" \
+		"$(cnt testdev0 backlog) $(cnt crypto_sessions queue_len)"
+
+	# The sole-device path: with soft the only device, requests skip the
+	# balancer and the queues (soft/sole counts them); a second device for
+	# the mode ends that, its removal brings it back; every output right.
+	check "rmmod acrypto_testdev" rmmod acrypto_testdev
+	s0=$(cnt soft sole)
+	run_load s_sole "soft alone: 300 requests" -n 300 -j 2 -b 0 -z 64,1024
+	check_eq "all 300 on the sole-device path" 300 $(($(cnt soft sole) - s0))
+	check "a test device for cbc too" modprobe acrypto_testdev modes=cbc
+	s0=$(cnt soft sole)
+	snap soft testdev0
+	run_load s_two "two devices: 300 requests" -n 300 -j 2 -b 0 -z 64,1024
+	check_eq "none on the sole-device path" 0 $(($(cnt soft sole) - s0))
+	check_eq "all through the balancer, on the two devices" 300 \
+		$(($(delta soft) + $(delta testdev0)))
+	load_start s_swap -n 3000 -j 4 -b 0 -z 64,1024
+	usleep 300000
+	check "rmmod acrypto_testdev under load" rmmod acrypto_testdev
+	check_load s_swap "every output right while the sole path comes back"
+	s0=$(cnt soft sole)
+	run_load s_back "soft alone again: 300 requests" -n 300 -j 2 -b 0 -z 64
+	check_eq "all 300 on the sole-device path again" 300 \
+		$(($(cnt soft sole) - s0))
+	check "rmmod acrypto_soft" rmmod acrypto_soft
+}
+
+# ---------------------------------------------------------------------------
 faults() {
 
 	# One device failing every 10th request: no other device to retry
@@ -513,7 +611,7 @@ nodevice() {
 }
 
 # ---------------------------------------------------------------------------
-RUN_GROUPS=${*:-lb_abi testdev rr size failover adaptive faults race switch nodevice}
+RUN_GROUPS=${*:-lb_abi testdev rr size failover adaptive sched faults race switch nodevice}
 
 # Results each group reports, its "main queue empty" check included; the
 # plan comes first so that a run cut short counts what it missed.
@@ -525,6 +623,7 @@ group_tests() {
 	size) echo 10 ;;
 	failover) echo 18 ;;
 	adaptive) echo 9 ;;
+	sched) echo 35 ;;
 	faults) echo 29 ;;
 	race) echo 4 ;;
 	switch) echo 8 ;;

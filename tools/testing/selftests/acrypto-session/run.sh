@@ -28,7 +28,7 @@ run() {
 
 counter() { cat "$ACR/$1/$2"; }
 
-tap_plan 17
+tap_plan 23
 
 check "load acrypto, soft, two test devices and the session tests" \
 	kmod_load aesni_intel acrypto_soft acrypto_session_test
@@ -78,6 +78,34 @@ echo 0 >"$TD/testdev0/stall"
 check "the EBUSY session is told EINPROGRESS first, then its result" \
 	run backlog_check
 echo "$old_backlog" >"$PARAM/max_backlog"
+echo 64 >"$TD/testdev0/qlen"
+
+# --- aging: a flood of latency sessions does not hold a normal one -----------
+# testdev0 takes one session at a time, 2 ms each: a normal session queued
+# behind one latency session and before 200 more would wait 400 ms without
+# aging.  With max_wait_ms it goes once it has waited that long: by about
+# max_wait_ms / 2 ms completions (50 at the default 100 ms).  Bound: by
+# completion #100 and within max_wait_ms + 150 ms (TCG timer slack).
+wait_ms=$(cat "$PARAM/max_wait_ms")
+echo 1 >"$TD/testdev0/qlen"
+echo 2000 >"$TD/testdev0/latency_us"
+check "a normal session behind a flood of 200 latency sessions, all right" \
+	run aging testdev0
+pos=$(sed -n 's/^aging: normal session finished #\([0-9]*\) .*/\1/p' "$ST/log")
+ms=$(sed -n 's/^aging: .* of [0-9]*, \([0-9]*\) ms after.*/\1/p' "$ST/log")
+tap_diag "$(cat "$ST/log")"
+check "aging: it finished by completion #100 (max_wait_ms $wait_ms, 2 ms each)" test \
+	"${pos:-999}" -le 100
+check "aging: within max_wait_ms + 150 ms" test "${ms:-99999}" -le $((wait_ms + 150))
+echo 0 >"$PARAM/max_wait_ms"
+check "the same with aging off (max_wait_ms 0)" run aging testdev0
+pos0=$(sed -n 's/^aging: normal session finished #\([0-9]*\) .*/\1/p' "$ST/log")
+tap_diag "$(cat "$ST/log")"
+check "without aging it waits for the whole flood (#${pos0:-?} of 202)" test \
+	"${pos0:-0}" -ge 200
+echo "$wait_ms" >"$PARAM/max_wait_ms"
+check "max_wait_ms restored" test "$(cat "$PARAM/max_wait_ms")" -eq "$wait_ms"
+echo 200 >"$TD/testdev0/latency_us"
 echo 64 >"$TD/testdev0/qlen"
 
 check_eq "main queue empty" 0 "$(cat "$ACR/crypto_sessions/queue_len")"
