@@ -554,8 +554,8 @@ static int st_case_aging(struct acrypto_device *dev)
 		err = st_check(run, i, 0);
 	normal = run->req[1];
 	if (!err)
-		st_logf("aging: normal session finished #%d of %u, %u ms after submission; %s %u ms\n",
-			normal->order, run->n, normal->took_ms, "flood",
+		st_logf("aging: normal finished #%d of %u after %u ms; flood %u ms\n",
+			normal->order, run->n, normal->took_ms,
 			jiffies_to_msecs(took));
 	st_finish_run(run);
 	return err;

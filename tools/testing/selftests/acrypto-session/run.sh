@@ -91,15 +91,15 @@ echo 1 >"$TD/testdev0/qlen"
 echo 2000 >"$TD/testdev0/latency_us"
 check "a normal session behind a flood of 200 latency sessions, all right" \
 	run aging testdev0
-pos=$(sed -n 's/^aging: normal session finished #\([0-9]*\) .*/\1/p' "$ST/log")
-ms=$(sed -n 's/^aging: .* of [0-9]*, \([0-9]*\) ms after.*/\1/p' "$ST/log")
+pos=$(sed -n 's/^aging: normal finished #\([0-9]*\) .*/\1/p' "$ST/log")
+ms=$(sed -n 's/^aging: .* after \([0-9]*\) ms;.*/\1/p' "$ST/log")
 tap_diag "$(cat "$ST/log")"
 check "aging: it finished by completion #100 (max_wait_ms $wait_ms, 2 ms each)" test \
 	"${pos:-999}" -le 100
 check "aging: within max_wait_ms + 150 ms" test "${ms:-99999}" -le $((wait_ms + 150))
 echo 0 >"$PARAM/max_wait_ms"
 check "the same with aging off (max_wait_ms 0)" run aging testdev0
-pos0=$(sed -n 's/^aging: normal session finished #\([0-9]*\) .*/\1/p' "$ST/log")
+pos0=$(sed -n 's/^aging: normal finished #\([0-9]*\) .*/\1/p' "$ST/log")
 tap_diag "$(cat "$ST/log")"
 check "without aging it waits for the whole flood (#${pos0:-?} of 202)" test \
 	"${pos0:-0}" -ge 200
