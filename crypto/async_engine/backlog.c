@@ -333,9 +333,12 @@ void acrypto_device_kick_worker(struct work_struct *work)
 {
 	struct acrypto_device *dev = container_of(work, struct acrypto_device,
 						  kick_work);
+	unsigned int budget = READ_ONCE(acrypto_kick_budget);
 
-	if (__acrypto_device_kick(dev, READ_ONCE(acrypto_kick_budget)))
+	if (__acrypto_device_kick(dev, budget))
 		queue_work(acrypto_wq, &dev->kick_work);
+	else
+		acrypto_backlog_steal(dev, budget);
 }
 
 /**
@@ -358,7 +361,7 @@ void acrypto_device_unblock(struct acrypto_device *dev)
 	kick = dev->backlog_len;
 	spin_unlock_bh(&dev->lock);
 
-	if (kick)
+	if (kick || this_cpu_read(acrypto_in_submit))
 		acrypto_device_kick(dev);
 	else
 		acrypto_backlog_steal(dev, READ_ONCE(acrypto_kick_budget));

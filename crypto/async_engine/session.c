@@ -667,12 +667,16 @@ EXPORT_SYMBOL_GPL(acrypto_session_submit);
 static void __acrypto_session_complete(struct acrypto_session *s, int err)
 {
 	struct acrypto_device *dev = s->dev;
+	u64 now;
 
 	acrypto_count_completion(dev, err);
-	if (s->start_ns && !err)
-		acrypto_cost_sample(dev, s,
-				    div_u64(local_clock() - s->start_ns,
-					    s->ahead + 1));
+	if (s->start_ns && !err) {
+		/* Another CPU's clock may be a little behind: skip those. */
+		now = local_clock();
+		if (now > s->start_ns)
+			acrypto_cost_sample(dev, s, div_u64(now - s->start_ns,
+							    s->ahead + 1));
+	}
 
 	if (acrypto_step_end(s, dev, &err))
 		acrypto_resubmit(s, err);
