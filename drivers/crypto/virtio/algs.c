@@ -6,8 +6,9 @@
  * The device lists the cipher algorithms it implements in cipher_algo_l and
  * cipher_algo_h (bit n set: algorithm n of VIRTIO_CRYPTO_CIPHER_*).  Each
  * AES mode the engine knows and the device advertises becomes one
- * capability, with the key sizes cut to max_cipher_key_len; nothing the
- * device does not advertise is registered, even where a device would
+ * capability, with the key sizes cut to max_cipher_key_len and the request
+ * length to what max_size leaves (IV, source and destination count); nothing
+ * the device does not advertise is registered, even where a device would
  * accept sessions for it.
  */
 
@@ -41,9 +42,22 @@ static bool vac_algo_advertised(u32 algo, u32 algo_l, u32 algo_h)
 	return algo < 64 && (algo_h & BIT(algo - 32));
 }
 
+/*
+ * Longest request of @mode in max_size: the IV and the source are read, the
+ * destination written, all of them count.  0 (no limit) when any length
+ * the engine can send fits.
+ */
+static u32 vac_max_len(const struct vac_device *vac, unsigned int mode)
+{
+	u64 ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
+	u64 len = (vac->max_size - ivlen) / 2;
+
+	return len >= U32_MAX ? 0 : len;
+}
+
 /**
  * vac_algs_init() - fill in the capabilities from the config space
- * @vac: device with @max_key_len read
+ * @vac: device with @max_key_len and @max_size read
  * @services: crypto_services mask
  * @algo_l: cipher_algo_l mask
  * @algo_h: cipher_algo_h mask
@@ -82,11 +96,13 @@ int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
 		cap->mode = vac_algs[i].mode;
 		cap->min_keysize = vac_algs[i].min_keysize;
 		cap->max_keysize = max;
+		cap->max_len = vac_max_len(vac, cap->mode);
 		cap->qlen = 1;
 		vac->algo[cap->mode] = vac_algs[i].algo;
 		vac->num_caps++;
-		dev_dbg(dev, "%s, keys of %u to %u bytes\n", vac_algs[i].name,
-			cap->min_keysize, cap->max_keysize);
+		dev_dbg(dev, "%s, keys of %u to %u bytes, requests up to %u bytes\n",
+			vac_algs[i].name, cap->min_keysize, cap->max_keysize,
+			cap->max_len);
 	}
 
 	if (!vac->num_caps) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio_acrypto: probe, configuration and removal.
+ * virtio_acrypto: probe, configuration, suspend and removal.
  *
  * Probe reads and checks the config space, sets up every data queue and the
  * control queue (which follows the last data queue the device offers), and
@@ -9,18 +9,40 @@
  * needs a handful of descriptors, and indirect tables would be allocated for
  * each one.
  *
+ * Registration runs the crypto API self-tests through the device, so it
+ * lasts as long as the device takes to answer, forever if it stops.  It is
+ * done by a work item (reg_work) with no lock of ours held; state_lock only
+ * guards the state machine of enum vac_reg.  Probe waits for it a bounded
+ * time (probe_wait_ms), so that modprobe usually returns with the device in
+ * service, and leaves a slower registration to finish in the background.
+ * Nothing else ever waits for a registration that may be stuck on the
+ * device: removal takes the device out of service and resets it first,
+ * which makes every request of the registration fail at once, and only then
+ * waits for the registration to end.
+ *
  * The device's status bit VIRTIO_CRYPTO_S_HW_READY is followed from a work
- * item: cleared, the engine is told the device is broken (it moves the
- * sessions waiting for it elsewhere); set again, the device is back in
- * service.  A device not ready at probe registers when it becomes ready.
+ * item (status_work): cleared, the engine is told the device is broken (it
+ * moves the sessions waiting for it elsewhere); set again, the device is
+ * back in service.  A device not ready at probe registers when it becomes
+ * ready.
+ *
+ * Suspend (freeze, also for hibernation) lets the device finish what it
+ * holds: requests on the rings, requests waiting for a device session and on
+ * the queues' backlogs all run, while new requests are refused with -ENOSPC
+ * and wait in the engine.  Then every device session is destroyed, the
+ * device reset and its virtqueues deleted.  Restore finds the virtqueues
+ * again, marks the device ready and unblocks the engine; each key creates a
+ * new device session with its next request.  A device that does not finish
+ * within drain_ms is reset anyway and what it held is taken back, as at
+ * removal.
  *
  * Removal (driver unbind, rmmod, hot-unplug) loses nothing: the device is
  * taken out of service, requests that have not reached it are failed with
  * -ENODEV (the engine runs them elsewhere), the device gets a few seconds
  * to finish what it holds, and if it does not (or is gone) it is reset and
- * everything it held fails the same way.  Unregistering then releases every
- * key, which destroys the device sessions, and the device is reset and its
- * queues deleted.
+ * everything it held fails the same way, marked as possibly written.
+ * Unregistering then releases every key, which destroys the device
+ * sessions, and the device is reset and its queues deleted.
  */
 
 #include <linux/idr.h>
@@ -101,62 +123,79 @@ static int vac_read_config(struct vac_device *vac, unsigned int *num_dq)
 	return vac_algs_init(vac, services, algo_l, algo_h);
 }
 
-/* Find the data queues and the control queue, the last one. */
-static int vac_init_vqs(struct vac_device *vac, unsigned int num_dq)
+/* The data queue states, for the life of the binding. */
+static int vac_alloc_dq(struct vac_device *vac, unsigned int num_dq)
+{
+	unsigned int i;
+
+	vac->dq = kcalloc(num_dq, sizeof(*vac->dq), GFP_KERNEL);
+	if (!vac->dq)
+		return -ENOMEM;
+	vac->num_dq = num_dq;
+	for (i = 0; i < num_dq; i++) {
+		snprintf(vac->dq[i].name, sizeof(vac->dq[i].name), "dataq.%u",
+			 i);
+		vac_dataq_init(&vac->dq[i], vac);
+	}
+	return 0;
+}
+
+/*
+ * Find the data queues and the control queue, the last one: at probe
+ * (@probe: the capabilities' queue lengths are set from the ring sizes) and
+ * at restore.
+ */
+static int vac_find_vqs(struct vac_device *vac, bool probe)
 {
 	struct virtio_device *vdev = vac->vdev;
-	unsigned int i, nvqs = num_dq + 1, qlen = 0;
+	unsigned int i, nvqs = vac->num_dq + 1, qlen = 0, max_desc = UINT_MAX;
 	vq_callback_t **callbacks;
 	struct virtqueue **vqs;
 	const char **names;
 	int err = -ENOMEM;
 
-	vac->dq = kcalloc(num_dq, sizeof(*vac->dq), GFP_KERNEL);
 	vqs = kcalloc(nvqs, sizeof(*vqs), GFP_KERNEL);
 	callbacks = kcalloc(nvqs, sizeof(*callbacks), GFP_KERNEL);
 	names = kcalloc(nvqs, sizeof(*names), GFP_KERNEL);
-	if (!vac->dq || !vqs || !callbacks || !names)
+	if (!vqs || !callbacks || !names)
 		goto out;
 
-	for (i = 0; i < num_dq; i++) {
-		snprintf(vac->dq[i].name, sizeof(vac->dq[i].name), "dataq.%u",
-			 i);
+	for (i = 0; i < vac->num_dq; i++) {
 		names[i] = vac->dq[i].name;
 		callbacks[i] = vac_dataq_done_cb;
 	}
-	names[num_dq] = "controlq";
-	callbacks[num_dq] = vac_ctrl_done_cb;
+	names[vac->num_dq] = "controlq";
+	callbacks[vac->num_dq] = vac_ctrl_done_cb;
 
 	err = virtio_find_vqs(vdev, nvqs, vqs, callbacks, names, NULL);
 	if (err)
 		goto out;
 
-	vac->num_dq = num_dq;
-	vac->max_desc = UINT_MAX;
-	for (i = 0; i < num_dq; i++) {
+	for (i = 0; i < vac->num_dq; i++) {
 		unsigned int size = virtqueue_get_vring_size(vqs[i]);
 
-		vac_dataq_init(&vac->dq[i], vac, vqs[i]);
-		vac->max_desc = min(vac->max_desc, size);
+		max_desc = min(max_desc, size);
 		qlen += size / VAC_DESC_PER_REQ;
 	}
-	vac->ctrl_vq = vqs[num_dq];
 
 	/* Header, one source and one destination entry, status. */
-	if (vac->max_desc < 4 || virtqueue_get_vring_size(vac->ctrl_vq) < 2) {
+	if (max_desc < 4 || virtqueue_get_vring_size(vqs[vac->num_dq]) < 2) {
 		dev_err(&vdev->dev, "virtqueues too small (%u, %u)\n",
-			vac->max_desc, virtqueue_get_vring_size(vac->ctrl_vq));
+			max_desc, virtqueue_get_vring_size(vqs[vac->num_dq]));
 		vdev->config->del_vqs(vdev);
 		err = -EINVAL;
 		goto out;
 	}
-	vac_algs_set_qlen(vac, qlen);
+
+	for (i = 0; i < vac->num_dq; i++)
+		vac->dq[i].vq = vqs[i];
+	vac->ctrl_vq = vqs[vac->num_dq];
+	vac->max_desc = max_desc;
+	/* The capabilities are the engine's while registered. */
+	if (probe)
+		vac_algs_set_qlen(vac, qlen);
 	err = 0;
 out:
-	if (err) {
-		kfree(vac->dq);
-		vac->dq = NULL;
-	}
 	kfree(names);
 	kfree(callbacks);
 	kfree(vqs);
@@ -174,63 +213,110 @@ static void vac_del_vqs(struct vac_device *vac)
 
 	vac->vdev->config->del_vqs(vac->vdev);
 	tasklet_kill(&vac->ctrl_done);
-	for (i = 0; i < vac->num_dq; i++)
+	vac->ctrl_vq = NULL;
+	for (i = 0; i < vac->num_dq; i++) {
 		tasklet_kill(&vac->dq[i].done);
-	kfree(vac->dq);
-	vac->dq = NULL;
+		vac->dq[i].vq = NULL;
+	}
 }
 
-/*
- * Follow the device status: register once ready, then mark the device
- * broken or usable as VIRTIO_CRYPTO_S_HW_READY comes and goes.  Caller
- * holds state_lock.
- */
-static int vac_update_status(struct vac_device *vac)
+/* The device's status: true when it is ready. */
+static bool vac_read_ready(struct vac_device *vac)
 {
-	struct device *dev = &vac->vdev->dev;
-	bool ready;
 	u32 status;
-	int err;
 
 	virtio_cread_le(vac->vdev, struct virtio_crypto_config, status,
 			&status);
 	if (status & ~VIRTIO_CRYPTO_S_HW_READY)
-		dev_err(dev, "unknown status bits %#x, treating the device as not ready\n",
+		dev_err(&vac->vdev->dev,
+			"unknown status bits %#x, treating the device as not ready\n",
 			status);
-	ready = status == VIRTIO_CRYPTO_S_HW_READY;
-
-	if (vac->removing)
-		return 0;
-
-	if (!vac->registered) {
-		if (!ready) {
-			dev_info(dev, "waiting for the device to become ready\n");
-			return 0;
-		}
-		err = acrypto_device_register(vac->adev);
-		if (err) {
-			dev_err(dev, "cannot register %s: %d\n",
-				vac->adev->name, err);
-			return err;
-		}
-		vac->registered = true;
-		dev_info(dev, "registered as acrypto device %s\n",
-			 vac->adev->name);
-		return 0;
-	}
-
-	if (ready != vac->not_ready)
-		return 0;
-	vac->not_ready = !ready;
-	dev_info(dev, "device %s\n", ready ? "ready again" : "not ready");
-	acrypto_device_set_broken(vac->adev, !ready);
-	return 0;
+	return status == VIRTIO_CRYPTO_S_HW_READY;
 }
 
-static void vac_config_worker(struct work_struct *work)
+/*
+ * Register with the engine: the registration work.  Holds no lock while the
+ * engine runs the self-tests through the device.
+ */
+static void vac_reg_worker(struct work_struct *work)
 {
 	struct vac_device *vac = container_of(work, struct vac_device,
-					      config_work);
+					      reg_work);
+	struct device *dev = &vac->vdev->dev;
+	int err;
+
+	mutex_lock(&vac->state_lock);
+	if (WARN_ON_ONCE(vac->reg != VAC_REG_BUSY) ||
+	    vac->removing || vac->suspended) {
+		/* Removal or a restore takes it from here. */
+		if (vac->reg == VAC_REG_BUSY)
+			vac->reg = VAC_REG_NONE;
+		wake_up_all(&vac->state_wait);
+		mutex_unlock(&vac->state_lock);
+		return;
+	}
+	mutex_unlock(&vac->state_lock);
+
+	err = acrypto_device_register(vac->adev);
+
+	mutex_lock(&vac->state_lock);
+	if (err) {
+		vac->reg = VAC_REG_FAILED;
+		dev_err(dev, "cannot register %s: %d\n", vac->adev->name, err);
+	} else {
+		vac->reg = VAC_REG_DONE;
+		dev_info(dev, "registered as acrypto device %s\n",
+			 vac->adev->name);
+		/* The status may have changed meanwhile. */
+		if (!vac->removing && !vac->suspended)
+			queue_work(system_long_wq, &vac->status_work);
+	}
+	vac->reg_err = err;
+	wake_up_all(&vac->state_wait);
+	mutex_unlock(&vac->state_lock);
+}
+
+/*
+ * Follow the device status: start the registration once ready, then mark
+ * the device broken or usable as VIRTIO_CRYPTO_S_HW_READY comes and goes.
+ * Caller holds state_lock.  Returns true when the registration was started.
+ */
+static bool vac_update_status(struct vac_device *vac)
+{
+	struct device *dev = &vac->vdev->dev;
+	bool ready;
+
+	lockdep_assert_held(&vac->state_lock);
+	if (vac->removing || vac->suspended)
+		return false;
+	ready = vac_read_ready(vac);
+
+	switch (vac->reg) {
+	case VAC_REG_NONE:
+		if (!ready) {
+			dev_info(dev, "waiting for the device to become ready\n");
+			return false;
+		}
+		vac->reg = VAC_REG_BUSY;
+		queue_work(system_long_wq, &vac->reg_work);
+		return true;
+	case VAC_REG_DONE:
+		if (ready != vac->not_ready)
+			return false;
+		vac->not_ready = !ready;
+		dev_info(dev, "device %s\n", ready ? "ready again" : "not ready");
+		acrypto_device_set_broken(vac->adev, !ready);
+		return false;
+	default:
+		/* Registering: the registration looks again when it ends. */
+		return false;
+	}
+}
+
+static void vac_status_worker(struct work_struct *work)
+{
+	struct vac_device *vac = container_of(work, struct vac_device,
+					      status_work);
 
 	mutex_lock(&vac->state_lock);
 	vac_update_status(vac);
@@ -241,29 +327,23 @@ static void vac_config_changed(struct virtio_device *vdev)
 {
 	struct vac_device *vac = vdev->priv;
 
-	schedule_work(&vac->config_work);
+	queue_work(system_long_wq, &vac->status_work);
 }
 
 /*
  * Reset the device and take back everything it held: requests and commands
- * fail with -ENODEV, waking their owners.  An interrupt the device raised
- * before the reset may still arrive (pending in the local APIC, say) and
- * schedule a tasklet; @reset, set under the queue locks, tells it that the
- * buffers on the used rings are gone.
+ * fail with -ENODEV, waking their owners; requests taken off the rings are
+ * marked written.  An interrupt the device raised before the reset may
+ * still arrive (pending in the local APIC, say) and schedule a tasklet;
+ * @reset, set under the queue locks, tells it that the buffers on the used
+ * rings are gone.
  */
 static void vac_reset(struct vac_device *vac)
 {
-	unsigned int i, reqs, cmds;
+	unsigned int reqs, cmds;
 
 	virtio_reset_device(vac->vdev);
-
-	spin_lock_bh(&vac->ctrl_lock);
-	WRITE_ONCE(vac->reset, true);
-	spin_unlock_bh(&vac->ctrl_lock);
-	for (i = 0; i < vac->num_dq; i++) {
-		spin_lock_bh(&vac->dq[i].lock);
-		spin_unlock_bh(&vac->dq[i].lock);
-	}
+	vac_ctrl_set_flag(vac, &vac->reset, true);
 
 	reqs = vac_dataq_reclaim(vac);
 	cmds = vac_ctrl_reclaim(vac);
@@ -273,9 +353,11 @@ static void vac_reset(struct vac_device *vac)
 			 reqs, cmds);
 }
 
+/* Nothing on the rings, on a backlog or waiting for a device session. */
 static bool vac_idle(struct vac_device *vac)
 {
-	return vac_dataq_idle(vac) && vac_ctrl_idle(vac);
+	return vac_dataq_idle(vac) && vac_ctrl_idle(vac) &&
+	       !atomic_read(&vac->waiting);
 }
 
 /* Give the device time to finish; false if it did not (or is gone). */
@@ -315,6 +397,7 @@ static int vac_probe(struct virtio_device *vdev)
 	struct acrypto_device *adev;
 	struct vac_device *vac;
 	unsigned int num_dq;
+	bool registering;
 	int err;
 
 	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1)) {
@@ -333,7 +416,9 @@ static int vac_probe(struct virtio_device *vdev)
 	vac->adev = adev;
 	vac->vdev = vdev;
 	mutex_init(&vac->state_lock);
-	INIT_WORK(&vac->config_work, vac_config_worker);
+	init_waitqueue_head(&vac->state_wait);
+	INIT_WORK(&vac->status_work, vac_status_worker);
+	INIT_WORK(&vac->reg_work, vac_reg_worker);
 	init_waitqueue_head(&vac->idle_wait);
 	vac_ctrl_init(vac);
 
@@ -348,37 +433,63 @@ static int vac_probe(struct virtio_device *vdev)
 	}
 
 	vdev->priv = vac;
-	err = vac_init_vqs(vac, num_dq);
+	err = vac_alloc_dq(vac, num_dq);
 	if (err)
 		goto err_free_id;
+	err = vac_find_vqs(vac, true);
+	if (err)
+		goto err_free_dq;
 
 	snprintf(adev->name, sizeof(adev->name), "virtio_crypto%d", vac->id);
 	adev->class = ACRYPTO_CLASS_HARDWARE;
 	adev->caps = vac->caps;
 	adev->num_caps = vac->num_caps;
 	adev->ops = &vac_ops;
-	BUILD_BUG_ON(sizeof(struct vac_request) > VAC_REQSIZE_MAX);
+	/* Room for the chains of an IPsec packet (see VAC_REQSIZE). */
+	BUILD_BUG_ON(VAC_REQ_SGS < 32);
 	BUILD_BUG_ON(offsetof(struct vac_request, iv) !=
 		     sizeof(struct virtio_crypto_op_data_req));
 	BUILD_BUG_ON(offsetof(struct vac_ctrl, key) !=
 		     sizeof(struct virtio_crypto_op_ctrl_req));
-	adev->reqsize = sizeof(struct vac_request);
+	adev->reqsize = VAC_REQSIZE;
 	adev->owner = THIS_MODULE;
 	adev->parent = &vdev->dev;
 
 	virtio_device_ready(vdev);
 
-	/* Registration runs the crypto API self-tests through the device. */
 	mutex_lock(&vac->state_lock);
-	err = vac_update_status(vac);
+	registering = vac_update_status(vac);
+	mutex_unlock(&vac->state_lock);
+	if (!registering)
+		return 0;
+
+	/*
+	 * Registration runs the crypto API self-tests through the device:
+	 * wait for it a while, not for a device that may never answer (the
+	 * driver core would hold off its removal as long).
+	 */
+	if (!wait_event_timeout(vac->state_wait,
+				READ_ONCE(vac->reg) != VAC_REG_BUSY,
+				msecs_to_jiffies(READ_ONCE(vac_probe_wait_ms)))) {
+		dev_info(&vdev->dev,
+			 "registration of %s continues in the background\n",
+			 adev->name);
+		return 0;
+	}
+	mutex_lock(&vac->state_lock);
+	err = vac->reg == VAC_REG_FAILED ? vac->reg_err : 0;
 	mutex_unlock(&vac->state_lock);
 	if (err)
 		goto err_reset;
 	return 0;
 
 err_reset:
+	flush_work(&vac->reg_work);
+	cancel_work_sync(&vac->status_work);
 	vac_reset(vac);
 	vac_del_vqs(vac);
+err_free_dq:
+	kfree(vac->dq);
 err_free_id:
 	ida_free(&vac_ida, vac->id);
 err_free_adev:
@@ -389,44 +500,142 @@ err_free_adev:
 static void vac_remove(struct virtio_device *vdev)
 {
 	struct vac_device *vac = vdev->priv;
-	bool registered;
+	bool live = vac->ctrl_vq;
+	enum vac_reg reg;
 
 	mutex_lock(&vac->state_lock);
 	vac->removing = true;
-	registered = vac->registered;
+	reg = vac->reg;
 	mutex_unlock(&vac->state_lock);
-	cancel_work_sync(&vac->config_work);
+	/* It never waits for the device; from now on it does nothing. */
+	cancel_work_sync(&vac->status_work);
 
 	dev_info(&vdev->dev,
-		 "removing %s with %u requests in flight, %d waiting for a session\n",
+		 "removing %s with %u requests in flight, %d waiting for a session%s\n",
 		 vac->adev->name, vac_dataq_inflight(vac),
-		 atomic_read(&vac->waiting));
+		 atomic_read(&vac->waiting),
+		 reg == VAC_REG_BUSY ? ", registration in progress" : "");
 
 	/*
 	 * No new sessions; the engine moves those waiting for the device,
-	 * the ones waiting for a device session included (->cancel()).
+	 * the ones waiting for a device session included (->cancel()).  A
+	 * registration in progress is not waited for: the device may be what
+	 * keeps it from ending.  Its requests fail below like any other.
 	 */
-	if (registered)
+	if (reg == VAC_REG_DONE)
 		acrypto_device_set_broken(vac->adev, true);
 
 	/* Fail what has not reached the device, then let it finish. */
 	vac_ctrl_stop(vac);
 	vac_dataq_stop(vac);
-	if (!vac_drain(vac))
+	if (live && !vac_drain(vac))
 		vac_reset(vac);
+	/* Requests the engine parked for us now fail at once, too. */
+	acrypto_device_unblock(vac->adev);
+
+	/*
+	 * The device holds nothing and takes nothing: a registration still
+	 * running ends as soon as its self-tests have failed here.
+	 */
+	flush_work(&vac->reg_work);
+	mutex_lock(&vac->state_lock);
+	reg = vac->reg;
+	mutex_unlock(&vac->state_lock);
 
 	/* Releases every key: destroys the device sessions. */
-	if (registered)
+	if (reg == VAC_REG_DONE)
 		acrypto_device_unregister(vac->adev);
 
-	if (!vac->reset) {
-		vac_drain(vac);
-		vac_reset(vac);
+	if (live) {
+		if (!vac->reset) {
+			vac_drain(vac);
+			vac_reset(vac);
+		}
+		vac_del_vqs(vac);
 	}
-	vac_del_vqs(vac);
+	kfree(vac->dq);
 	ida_free(&vac_ida, vac->id);
 	acrypto_device_free(vac->adev);
 }
+
+#ifdef CONFIG_PM_SLEEP
+/*
+ * Suspend: stop taking requests, let the device finish what it holds,
+ * destroy its sessions, reset it and delete its queues.  A registration in
+ * progress is not waited for: its requests wait in the engine like the
+ * others, and it ends after restore.
+ */
+static int vac_freeze(struct virtio_device *vdev)
+{
+	struct vac_device *vac = vdev->priv;
+	unsigned int held, destroyed = 0, stale;
+
+	mutex_lock(&vac->state_lock);
+	vac->suspended = true;
+	mutex_unlock(&vac->state_lock);
+	cancel_work_sync(&vac->status_work);
+
+	/* New requests wait in the engine (-ENOSPC) until restore. */
+	vac_ctrl_set_flag(vac, &vac->frozen, true);
+	held = vac_dataq_inflight(vac);
+
+	/*
+	 * What the device accepted runs to its end, the requests waiting for
+	 * a device session or on a backlog included; then the sessions go,
+	 * since the reset ends them (QEMU's backend would keep them).
+	 */
+	if (vac_drain(vac)) {
+		destroyed = vac_sessions_destroy(vac);
+		vac_drain(vac);
+	}
+	/* Takes back what a device that did not finish still holds. */
+	vac_reset(vac);
+	stale = vac_sessions_forget(vac);
+	vac_del_vqs(vac);
+
+	dev_info(&vdev->dev,
+		 "suspended: %u requests were in flight, %u device sessions destroyed%s\n",
+		 held, destroyed, stale ? ", some could not be" : "");
+	return 0;
+}
+
+/*
+ * Resume: find the queues again, mark the device ready, and let the engine
+ * send the requests it kept; keys create their device sessions anew.
+ */
+static int vac_restore(struct virtio_device *vdev)
+{
+	struct vac_device *vac = vdev->priv;
+	unsigned int i;
+	int err;
+
+	err = vac_find_vqs(vac, false);
+	if (err) {
+		/* Removal cleans up; until then requests wait in the engine. */
+		dev_err(&vdev->dev, "cannot set up the queues again: %d\n", err);
+		return err;
+	}
+	virtio_device_ready(vdev);
+
+	for (i = 0; i < vac->num_dq; i++) {
+		spin_lock_bh(&vac->dq[i].lock);
+		vac->dq[i].blocked = false;
+		spin_unlock_bh(&vac->dq[i].lock);
+	}
+	vac_ctrl_set_flag(vac, &vac->reset, false);
+	vac_ctrl_set_flag(vac, &vac->frozen, false);
+
+	mutex_lock(&vac->state_lock);
+	vac->suspended = false;
+	/* Readiness, and a registration that could not start. */
+	queue_work(system_long_wq, &vac->status_work);
+	mutex_unlock(&vac->state_lock);
+
+	acrypto_device_unblock(vac->adev);
+	dev_info(&vdev->dev, "resumed\n");
+	return 0;
+}
+#endif
 
 static const struct virtio_device_id vac_id_table[] = {
 	{ VIRTIO_ID_CRYPTO, VIRTIO_DEV_ANY_ID },
@@ -442,4 +651,8 @@ struct virtio_driver vac_driver = {
 	.probe = vac_probe,
 	.remove = vac_remove,
 	.config_changed = vac_config_changed,
+#ifdef CONFIG_PM_SLEEP
+	.freeze = vac_freeze,
+	.restore = vac_restore,
+#endif
 };

@@ -6,20 +6,40 @@
  * (struct vac_request): the virtio header and the IV share one descriptor,
  * the source and destination chains follow, the one-byte status ends the
  * device-writable part.  Chains longer than the request are cut with
- * scatterlist entries kept in the same area.  Indirect descriptors are not
- * negotiated (core.c), so queueing allocates nothing.
+ * scatterlist entries kept in the same area (VAC_REQ_SGS of them).
+ * Indirect descriptors are not negotiated (core.c), so queueing allocates
+ * nothing.
  *
  * Submission picks the data queue of the submitting CPU and kicks after
- * dropping the queue lock.  A full ring makes ->process() return -ENOSPC;
- * the completion tasklet calls acrypto_device_unblock() once descriptors are
- * free again.  Requests the device already accepted from the engine but
- * that waited for a device session (session.c) never bounce: when the ring
- * is full they wait on the queue's backlog, which the tasklet feeds first.
+ * dropping the queue lock.  A full ring, or a frozen device, makes
+ * ->process() return -ENOSPC; the completion tasklet (or restore) calls
+ * acrypto_device_unblock() once descriptors are free again.  Requests the
+ * device already accepted from the engine but that waited for a device
+ * session (session.c) never bounce: when the ring is full they wait on the
+ * queue's backlog, which the tasklet feeds first.
+ *
+ * What this device cannot do is declined with -EOPNOTSUPP: the engine gives
+ * the request to another device or to the kernel's own implementation,
+ * without counting an error.  That is a chain that needs more entries than
+ * VAC_REQ_SGS to be cut, a request longer than the device's max_size (the
+ * capability's max_len keeps those away already) or needing more
+ * descriptors than the ring has, and VIRTIO_CRYPTO_NOTSUPP from the device.
  *
  * Completion runs in a tasklet scheduled by the virtqueue callback, never in
  * the hard interrupt handler: it validates the used length and the status
  * before trusting the output, sets the output IV the mode defines (the
  * device does not return it), and completes outside the queue lock.
+ *
+ * The written rule: a request that reached a ring and comes back failed
+ * (a bad status, a wrong used length) or is taken back by a reset may have
+ * had its destination written by the device.  It is completed with
+ * acrypto_session_set_written(), so that the engine never retries it over
+ * a source the device may have overwritten (an in-place request then fails
+ * with -EIO).  Requests that never reached a ring (refused by ->process(),
+ * waiting for a device session, on a backlog) are not marked.  The device's
+ * refusals, VIRTIO_CRYPTO_INVSESS and VIRTIO_CRYPTO_NOTSUPP, say that it
+ * did not run the request (QEMU writes nothing then) and are not marked
+ * either.
  */
 
 #include <crypto/scatterwalk.h>
@@ -32,8 +52,8 @@
 /*
  * Point *@out at a chain covering exactly @len bytes of @sg: @sg itself when
  * it ends there, else a copy in @pool (*@avail entries free).  Returns the
- * number of entries, -EINVAL when @sg is shorter than @len, or -EAGAIN when
- * the copy does not fit (the request is left to another device).
+ * number of entries, -EINVAL when @sg is shorter than @len, or -EOPNOTSUPP
+ * when the copy does not fit (the request is declined).
  */
 static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
 		       struct scatterlist *pool, unsigned int *avail,
@@ -57,7 +77,7 @@ static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
 		return n;
 	}
 	if (unlikely(n > *avail))
-		return -EAGAIN;
+		return -EOPNOTSUPP;
 
 	sg_init_table(pool, n);
 	for (i = 0, p = sg; i < n; i++, p = sg_next(p))
@@ -86,9 +106,9 @@ static int vac_request_prepare(struct vac_device *vac,
 			       mode == ACRYPTO_MODE_ECB) &&
 			      len % AES_BLOCK_SIZE)))
 		return -EINVAL;
-	/* Too large for this device: let another one do it. */
+	/* Too large for this device (the engine knows, see vac_algs_init()). */
 	if (unlikely(ivlen + 2ULL * len > vac->max_size))
-		return -EAGAIN;
+		return -EOPNOTSUPP;
 
 	nsrc = vac_sg_trim(s->src, len, req->sg, &avail, &req->src);
 	if (unlikely(nsrc < 0))
@@ -105,10 +125,11 @@ static int vac_request_prepare(struct vac_device *vac,
 	}
 	req->nents = 2 + nsrc + ndst;
 	if (unlikely(req->nents > vac->max_desc))
-		return -EAGAIN;
+		return -EOPNOTSUPP;
 
 	req->s = s;
 	req->vac = vac;
+	req->written = false;
 	req->err = 0;
 	req->used_len = 0;
 	req->status = VAC_STATUS_NONE;
@@ -145,10 +166,12 @@ static int vac_request_prepare(struct vac_device *vac,
  * Context: any up to softirq; never sleeps.
  *
  * Return: -EINPROGRESS when the device (or the creation of the key's
- * device session) holds the request, -ENOSPC when the data queue is full,
- * -EAGAIN when this device cannot take the request or its key (the engine
- * tries another device), -ENODEV while the device goes away, -EINVAL for a
- * malformed request.
+ * device session) holds the request, -ENOSPC when the data queue is full or
+ * the device is frozen, -EOPNOTSUPP when this device declines the request
+ * or its key (chain too long, request too large, key refused by the
+ * device: the engine tries another device), -ENODEV while the device goes
+ * away, -EINVAL for a malformed request.  Nothing reached the device when
+ * it fails.
  */
 int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 {
@@ -188,13 +211,15 @@ static int vac_dataq_add(struct vac_dataq *dq, struct vac_request *req)
  * @id: device session id for its key and direction
  * @direct: true when called from ->process(), which may still refuse the
  *	request with -ENOSPC; false for a request the engine already handed
- *	over, which then waits on the queue's backlog when the ring is full
+ *	over, which then waits on the queue's backlog when the ring is full,
+ *	and still goes to the ring while a freeze lets the device finish
  *
  * Context: any up to softirq.
  *
  * Return: -EINPROGRESS when the device owns the request; -ENOSPC (only if
- * @direct) when the queue is full; -ENODEV when the device is going away or
- * another error of the virtqueue: then the caller still owns @req.
+ * @direct) when the queue is full or the device frozen; -ENODEV when the
+ * device is going away or was reset, or another error of the virtqueue:
+ * then the caller still owns @req, which never reached the ring.
  */
 int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
 		    bool direct)
@@ -208,6 +233,11 @@ int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
 
 	spin_lock_bh(&dq->lock);
 	if (unlikely(READ_ONCE(vac->dying))) {
+		err = -ENODEV;
+	} else if (unlikely(READ_ONCE(vac->frozen) && direct)) {
+		/* Parked by the engine until restore unblocks it. */
+		err = -ENOSPC;
+	} else if (unlikely(READ_ONCE(vac->reset))) {
 		err = -ENODEV;
 	} else if (unlikely(!list_empty(&dq->backlog))) {
 		/* Requests the device accepted earlier go first. */
@@ -273,7 +303,10 @@ static void vac_request_output_iv(struct vac_request *req)
 	}
 }
 
-/* What the device wrote back, as an errno. */
+/*
+ * What the device wrote back, as an errno.  Sets @req->written when the
+ * device may have written the destination of a failed request.
+ */
 static int vac_request_result(struct vac_request *req)
 {
 	struct vac_device *vac = req->vac;
@@ -285,6 +318,7 @@ static int vac_request_result(struct vac_request *req)
 		dev_err_ratelimited(&vac->vdev->dev,
 				    "request of %u bytes: device wrote %u bytes (status %u)\n",
 				    s->len, req->used_len, req->status);
+		req->written = true;
 		return -EIO;
 	}
 
@@ -292,17 +326,23 @@ static int vac_request_result(struct vac_request *req)
 	case VIRTIO_CRYPTO_OK:
 		return 0;
 	case VIRTIO_CRYPTO_BADMSG:
+		req->written = true;
 		return -EBADMSG;
 	case VIRTIO_CRYPTO_INVSESS:
-		/* The device lost the session: make a new one next time. */
+		/*
+		 * The device lost the session: make a new one next time, and
+		 * let another device run this request (it was not run here).
+		 */
 		vac_session_invalid(vac, req);
 		return -EAGAIN;
 	case VIRTIO_CRYPTO_NOTSUPP:
-		return -EAGAIN;
+		/* Not run either: declined. */
+		return -EOPNOTSUPP;
 	default:
 		dev_err_ratelimited(&vac->vdev->dev,
 				    "request of %u bytes failed: status %u\n",
 				    s->len, req->status);
+		req->written = true;
 		return -EIO;
 	}
 }
@@ -314,15 +354,26 @@ static void vac_request_complete(struct vac_request *req)
 
 	if (likely(!err))
 		err = vac_request_result(req);
-	if (likely(!err))
+	if (likely(!err)) {
 		vac_request_output_iv(req);
+	} else if (req->written) {
+		/*
+		 * The engine reads -EOPNOTSUPP as "nothing done here": a device
+		 * that may have written the output has failed instead.
+		 */
+		if (err == -EOPNOTSUPP)
+			err = -EIO;
+		acrypto_session_set_written(req->s);
+	}
 	acrypto_session_complete(req->s, err);
 }
 
 /**
- * vac_request_fail() - finish a request the device never got
+ * vac_request_fail() - finish a request without an answer of the device
  * @req: a request the engine handed over
  * @err: its result; a device error sends it to another device
+ *
+ * @req->written says whether it had reached a ring (and was taken back).
  *
  * Context: BH disabled, no queue lock held.
  */
@@ -345,8 +396,8 @@ static bool vac_dataq_feed(struct vac_dataq *dq, struct list_head *failed)
 
 	while ((req = list_first_entry_or_null(&dq->backlog,
 					       struct vac_request, node))) {
-		err = READ_ONCE(dq->vac->dying) ? -ENODEV :
-						  vac_dataq_add(dq, req);
+		err = READ_ONCE(dq->vac->dying) || READ_ONCE(dq->vac->reset) ?
+		      -ENODEV : vac_dataq_add(dq, req);
 		if (err == -ENOSPC)
 			break;
 		list_del(&req->node);
@@ -366,7 +417,7 @@ static void vac_dataq_done(struct tasklet_struct *t)
 {
 	struct vac_dataq *dq = from_tasklet(dq, t, done);
 	struct vac_device *vac = dq->vac;
-	bool notify, unblock = false, idle;
+	bool notify, unblock = false, wake;
 	struct vac_request *req, *tmp;
 	unsigned int len;
 	LIST_HEAD(done);
@@ -377,6 +428,11 @@ static void vac_dataq_done(struct tasklet_struct *t)
 	 * make us read its stale used ring.
 	 */
 	if (unlikely(READ_ONCE(vac->reset))) {
+		spin_unlock(&dq->lock);
+		return;
+	}
+	/* Fault injection: a device that stops answering (fault.c). */
+	if (unlikely(vac_fault_hold())) {
 		spin_unlock(&dq->lock);
 		return;
 	}
@@ -396,7 +452,7 @@ static void vac_dataq_done(struct tasklet_struct *t)
 		dq->blocked = false;
 		unblock = true;
 	}
-	idle = !dq->inflight && READ_ONCE(vac->dying);
+	wake = vac_quiescing(vac);
 	spin_unlock(&dq->lock);
 
 	if (notify)
@@ -405,7 +461,7 @@ static void vac_dataq_done(struct tasklet_struct *t)
 		vac_request_complete(req);
 	if (unblock)
 		acrypto_device_unblock(vac->adev);
-	if (unlikely(idle))
+	if (unlikely(wake))
 		wake_up(&vac->idle_wait);
 }
 
@@ -426,16 +482,15 @@ void vac_dataq_done_cb(struct virtqueue *vq)
  * vac_dataq_init() - set up the state of a data queue
  * @dq: the queue
  * @vac: its device
- * @vq: its virtqueue
+ *
+ * The virtqueue is set later, by probe and again by restore.
  */
-void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac,
-		    struct virtqueue *vq)
+void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac)
 {
 	spin_lock_init(&dq->lock);
 	INIT_LIST_HEAD(&dq->backlog);
 	tasklet_setup(&dq->done, vac_dataq_done);
 	dq->vac = vac;
-	dq->vq = vq;
 }
 
 /* Fail every request on @list with @err. */
@@ -477,7 +532,9 @@ void vac_dataq_stop(struct vac_device *vac)
  * vac_dataq_reclaim() - take back every request from a reset device
  * @vac: a device that was reset, with its tasklets stopped
  *
- * The requests complete with -ENODEV, which sends them to another device.
+ * The requests complete with -ENODEV, which sends them to another device;
+ * those taken off a ring are marked written (the device may have run them
+ * before the reset), which the engine honours for in-place requests.
  *
  * Context: process context.
  *
@@ -494,6 +551,7 @@ unsigned int vac_dataq_reclaim(struct vac_device *vac)
 
 		spin_lock_bh(&dq->lock);
 		while ((req = virtqueue_detach_unused_buf(dq->vq))) {
+			req->written = true;
 			list_add_tail(&req->node, &failed);
 			n++;
 		}

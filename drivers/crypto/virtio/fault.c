@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio_acrypto: a fault hook that models a device writing back bad values.
+ * virtio_acrypto: fault hooks that model a device writing back bad values
+ * or not answering at all.
  *
  * QEMU's device always writes a status from the specification and the whole
  * output, so the checks in vac_request_result() never see anything else.
@@ -12,6 +13,19 @@
  * if fail_writeback_short is set, a used length one byte short.  Only what
  * the device reported is altered, before the driver looks at it, exactly as
  * a broken device would have written it.
+ *
+ * The device did run that request and wrote its destination, so the
+ * request is marked written (see the written rule in dataq.c), whatever
+ * status it then gets.  With fail_writeback_unwritten set it is not: that
+ * models a device that refused the request without touching its buffers,
+ * which is only true of requests whose destination is not their source
+ * (QEMU did write it): use it with out-of-place requests only.
+ *
+ * hold_completions models a device that stops answering: while it is set
+ * the completion tasklets of the data queues and of the control queue leave
+ * the used rings alone, so that requests and session commands stay with the
+ * device until a removal or a freeze takes them back (or, once it is
+ * cleared, until the next interrupt).
  */
 
 #include <linux/debugfs.h>
@@ -22,6 +36,8 @@
 static DECLARE_FAULT_ATTR(vac_fail_writeback);
 static u8 vac_fail_status = 0xff;	/* outside the specification */
 static bool vac_fail_short;
+static bool vac_fail_unwritten;
+static bool vac_hold;
 static struct dentry *vac_fault_dir;
 
 /**
@@ -38,6 +54,23 @@ void vac_fault_writeback(struct vac_request *req)
 		req->used_len = req->used_len ? req->used_len - 1 : 0;
 	else
 		req->status = READ_ONCE(vac_fail_status);
+	/* The device ran it: its destination is written. */
+	if (!READ_ONCE(vac_fail_unwritten))
+		req->written = true;
+}
+
+/**
+ * vac_fault_hold() - whether the device is to look as if it stopped
+ *	answering
+ *
+ * Context: any.
+ *
+ * Return: true while /sys/kernel/debug/virtio_acrypto/hold_completions is
+ * set.
+ */
+bool vac_fault_hold(void)
+{
+	return READ_ONCE(vac_hold);
 }
 
 void vac_fault_init(void)
@@ -55,6 +88,9 @@ void vac_fault_init(void)
 			  &vac_fail_status);
 	debugfs_create_bool("fail_writeback_short", 0600, dir,
 			    &vac_fail_short);
+	debugfs_create_bool("fail_writeback_unwritten", 0600, dir,
+			    &vac_fail_unwritten);
+	debugfs_create_bool("hold_completions", 0600, dir, &vac_hold);
 	vac_fault_dir = dir;
 }
 

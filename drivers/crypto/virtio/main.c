@@ -24,7 +24,12 @@ struct workqueue_struct *vac_wq;
 unsigned int vac_drain_ms = 5000;
 module_param_named(drain_ms, vac_drain_ms, uint, 0644);
 MODULE_PARM_DESC(drain_ms,
-		 "How long removal lets a device complete the requests it holds before resetting it and sending them to other devices (default 5000)");
+		 "How long removal or suspend lets a device complete the requests it holds before resetting it and sending them to other devices (default 5000)");
+
+unsigned int vac_probe_wait_ms = 10000;
+module_param_named(probe_wait_ms, vac_probe_wait_ms, uint, 0644);
+MODULE_PARM_DESC(probe_wait_ms,
+		 "How long probe waits for a device's registration (the crypto API self-tests run through it) before leaving it to finish in the background (default 10000)");
 
 static int __init vac_init(void)
 {

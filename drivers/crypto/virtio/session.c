@@ -17,15 +17,23 @@
  * key_release, and several commands are in flight at once.
  *
  * When the device refuses a session (QEMU's builtin backend holds 256),
- * the waiting requests complete with -EAGAIN, a device error: the engine
- * runs them on another device.  The refusal is remembered, so later
- * requests of that key go elsewhere at once, until a destroyed session
- * makes room (vac_device.sess_freed moved) and one more create is worth
- * trying.
+ * the waiting requests are declined (-EOPNOTSUPP): a full session table is
+ * no failure of the device, and the engine runs them on another device (or
+ * the kernel's own implementation) without counting an error.  The refusal
+ * is remembered, so later requests of that key are declined at once, until
+ * a destroyed session makes room (vac_device.sess_freed moved) and one more
+ * create is worth trying.
+ *
+ * A device reset returns the device to its initial state, without
+ * sessions, but QEMU's builtin backend keeps them: before a freeze resets
+ * the device, vac_sessions_destroy() destroys them all, and after the
+ * reset vac_sessions_forget() sets every key back to "no session", so that
+ * the next request of each key creates a new one on the restored device.
  *
  * Lifetime: struct vac_key has one reference for the engine (until
  * key_release) and one per command queued or in flight, so a destroy
- * command can outlive the key and free it when the device answers.
+ * command can outlive the key and free it when the device answers.  It is
+ * on its device's key list for as long as it exists.
  */
 
 #include <linux/slab.h>
@@ -36,8 +44,14 @@
 
 static void vac_key_put(struct vac_key *vk)
 {
-	if (refcount_dec_and_test(&vk->refs))
-		kfree_sensitive(vk);
+	struct vac_device *vac = vk->vac;
+
+	if (!refcount_dec_and_test(&vk->refs))
+		return;
+	spin_lock_bh(&vac->keys_lock);
+	list_del(&vk->node);
+	spin_unlock_bh(&vac->keys_lock);
+	kfree_sensitive(vk);
 }
 
 /**
@@ -82,21 +96,34 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 		INIT_LIST_HEAD(&sess->node);
 	}
 
+	spin_lock_bh(&vac->keys_lock);
+	list_add_tail(&vk->node, &vac->keys);
+	spin_unlock_bh(&vac->keys_lock);
 	key->devpriv[adev->index] = vk;
 	return 0;
 }
 
 /*
  * Queue a command for @sess.  Caller holds the key's lock.  Returns -ENODEV
- * when the device cannot take it any more.
+ * when the device cannot take it any more, -ENOSPC for a create while the
+ * device is frozen.
  */
 static int vac_ctrl_queue(struct vac_device *vac, struct vac_session *sess,
 			  u8 cmd_op)
 {
+	int err = 0;
+
+	lockdep_assert_held(&sess->vk->lock);
 	spin_lock(&vac->ctrl_lock);
-	if (vac->reset || (cmd_op == VAC_CMD_CREATE && vac->dying)) {
+	if (cmd_op == VAC_CMD_CREATE && vac->dying)
+		err = -ENODEV;
+	else if (cmd_op == VAC_CMD_CREATE && vac->frozen)
+		err = -ENOSPC;
+	else if (vac->reset)
+		err = -ENODEV;
+	if (err) {
 		spin_unlock(&vac->ctrl_lock);
-		return -ENODEV;
+		return err;
 	}
 	refcount_inc(&sess->vk->refs);
 	sess->cmd_op = cmd_op;
@@ -151,8 +178,9 @@ void vac_key_release(struct acrypto_device *adev, struct acrypto_key *key)
  * Context: any up to softirq, from ->process().
  *
  * Return: whatever vac_dataq_queue() returns if the session became ready;
- * -EINPROGRESS when @req waits for the session to be created; -EAGAIN when
- * the device refused the key, -ENODEV when it is going away.
+ * -EINPROGRESS when @req waits for the session to be created; -EOPNOTSUPP
+ * when the device refused the key (declined), -ENOSPC while it is frozen,
+ * -ENODEV when it is going away.
  */
 int vac_session_wait(struct vac_device *vac, struct vac_session *sess,
 		     struct vac_request *req)
@@ -169,7 +197,7 @@ int vac_session_wait(struct vac_device *vac, struct vac_session *sess,
 		/* Refused: try again only if a session was destroyed since. */
 		if (sess->fail_gen == VAC_GEN_NEVER ||
 		    sess->fail_gen == (unsigned int)atomic_read(&vac->sess_freed)) {
-			ret = -EAGAIN;
+			ret = -EOPNOTSUPP;
 			break;
 		}
 		fallthrough;
@@ -253,7 +281,78 @@ bool vac_session_cancel(struct vac_device *vac, struct acrypto_session *s)
 		}
 	}
 	spin_unlock(&vk->lock);
+	/* Perhaps the last thing a removal or a freeze waited for. */
+	if (found && vac_quiescing(vac))
+		wake_up(&vac->idle_wait);
 	return found;
+}
+
+/**
+ * vac_sessions_destroy() - destroy every device session of the device
+ * @vac: a frozen device whose data queues are idle
+ *
+ * Queues a destroy command for every session that is ready; the caller
+ * waits for the control queue to drain.  Keys keep their state: their next
+ * request after restore creates a session again.
+ *
+ * Context: process context.
+ *
+ * Return: the number of destroy commands queued.
+ */
+unsigned int vac_sessions_destroy(struct vac_device *vac)
+{
+	unsigned int op, n = 0;
+	struct vac_key *vk;
+
+	spin_lock_bh(&vac->keys_lock);
+	list_for_each_entry(vk, &vac->keys, node) {
+		spin_lock(&vk->lock);
+		for (op = 0; op < VAC_NUM_DIRS; op++) {
+			struct vac_session *sess = &vk->sess[op];
+
+			if (sess->state != VAC_SESS_READY)
+				continue;
+			sess->state = VAC_SESS_NONE;
+			if (!vac_ctrl_queue(vac, sess, VAC_CMD_DESTROY))
+				n++;
+		}
+		spin_unlock(&vk->lock);
+	}
+	spin_unlock_bh(&vac->keys_lock);
+	return n;
+}
+
+/**
+ * vac_sessions_forget() - the device was reset: no key has a session
+ * @vac: a device that was reset, its control commands taken back
+ *
+ * Context: process context.
+ *
+ * Return: the number of sessions that were still ready (a device that
+ * keeps its sessions across a reset, as QEMU's builtin backend does, keeps
+ * these for good).
+ */
+unsigned int vac_sessions_forget(struct vac_device *vac)
+{
+	unsigned int op, n = 0;
+	struct vac_key *vk;
+
+	spin_lock_bh(&vac->keys_lock);
+	list_for_each_entry(vk, &vac->keys, node) {
+		spin_lock(&vk->lock);
+		for (op = 0; op < VAC_NUM_DIRS; op++) {
+			struct vac_session *sess = &vk->sess[op];
+
+			/* vac_ctrl_reclaim() finished every create. */
+			WARN_ON_ONCE(sess->state == VAC_SESS_CREATING);
+			if (sess->state == VAC_SESS_READY)
+				n++;
+			sess->state = VAC_SESS_NONE;
+		}
+		spin_unlock(&vk->lock);
+	}
+	spin_unlock_bh(&vac->keys_lock);
+	return n;
 }
 
 /* Fill in the command of @sess and put it on the ring.  Holds ctrl_lock. */
@@ -333,13 +432,13 @@ static int vac_create_result(struct vac_device *vac, struct vac_session *sess,
 		dev_info_ratelimited(&vac->vdev->dev,
 				     "device refused a session (status %u), its requests go to other devices\n",
 				     status);
-		return -EAGAIN;
+		return -EOPNOTSUPP;
 	default:
 		dev_warn_ratelimited(&vac->vdev->dev,
 				     "device rejected a session: status %u\n",
 				     status);
 		*retry = false;
-		return -EAGAIN;
+		return -EOPNOTSUPP;
 	}
 }
 
@@ -376,9 +475,10 @@ static void vac_create_done(struct vac_device *vac, struct vac_session *sess)
 		int ret = err;
 
 		list_del(&req->node);
-		atomic_dec(&vac->waiting);
 		if (!ret)
 			ret = vac_dataq_queue(vac, req, id, false);
+		/* Counted until on a queue: removal and freeze wait for it. */
+		atomic_dec(&vac->waiting);
 		if (ret != -EINPROGRESS)
 			vac_request_fail(req, ret);
 	}
@@ -467,13 +567,18 @@ static void vac_ctrl_done(struct tasklet_struct *t)
 {
 	struct vac_device *vac = from_tasklet(vac, t, ctrl_done);
 	struct vac_session *sess, *tmp;
-	bool requeue, idle;
+	bool requeue, wake;
 	unsigned int len;
 	LIST_HEAD(done);
 
 	spin_lock(&vac->ctrl_lock);
 	/* As for the data queues: nothing to read once the device was reset. */
 	if (unlikely(vac->reset)) {
+		spin_unlock(&vac->ctrl_lock);
+		return;
+	}
+	/* Fault injection: a device that stops answering (fault.c). */
+	if (unlikely(vac_fault_hold())) {
 		spin_unlock(&vac->ctrl_lock);
 		return;
 	}
@@ -489,7 +594,7 @@ static void vac_ctrl_done(struct tasklet_struct *t)
 	} while (!virtqueue_enable_cb(vac->ctrl_vq));
 	/* Commands that waited for room on the ring. */
 	requeue = !list_empty(&vac->ctrl_pending);
-	idle = !vac->ctrl_inflight && !requeue && vac->dying;
+	wake = vac_quiescing(vac);
 	spin_unlock(&vac->ctrl_lock);
 
 	if (requeue)
@@ -498,7 +603,7 @@ static void vac_ctrl_done(struct tasklet_struct *t)
 		list_del_init(&sess->node);
 		vac_ctrl_complete(vac, sess);
 	}
-	if (unlikely(idle))
+	if (unlikely(wake))
 		wake_up(&vac->idle_wait);
 }
 
@@ -516,11 +621,13 @@ void vac_ctrl_done_cb(struct virtqueue *vq)
 }
 
 /**
- * vac_ctrl_init() - set up the control queue state of a device
+ * vac_ctrl_init() - set up the control queue and key state of a device
  * @vac: the device
  */
 void vac_ctrl_init(struct vac_device *vac)
 {
+	spin_lock_init(&vac->keys_lock);
+	INIT_LIST_HEAD(&vac->keys);
 	spin_lock_init(&vac->ctrl_lock);
 	INIT_LIST_HEAD(&vac->ctrl_pending);
 	INIT_WORK(&vac->ctrl_work, vac_ctrl_worker);
@@ -530,26 +637,42 @@ void vac_ctrl_init(struct vac_device *vac)
 }
 
 /**
- * vac_ctrl_stop() - create no more device sessions
- * @vac: a device being removed
+ * vac_ctrl_set_flag() - change vac_device.dying, .frozen or .reset
+ * @vac: the device
+ * @flag: one of those three
+ * @value: its new value
  *
- * Sets @dying: creates not sent yet fail their requests with -ENODEV (the
- * engine moves them), destroys still go out.  Every data queue lock is
- * taken once afterwards, so the data path sees @dying too.
+ * The flag is written under ctrl_lock, then every data queue lock is taken
+ * and released: whoever takes one of these locks afterwards sees the new
+ * value, and whoever held one before has finished with the old one.
  *
  * Context: process context.
  */
-void vac_ctrl_stop(struct vac_device *vac)
+void vac_ctrl_set_flag(struct vac_device *vac, bool *flag, bool value)
 {
 	unsigned int i;
 
 	spin_lock_bh(&vac->ctrl_lock);
-	WRITE_ONCE(vac->dying, true);
+	WRITE_ONCE(*flag, value);
 	spin_unlock_bh(&vac->ctrl_lock);
 	for (i = 0; i < vac->num_dq; i++) {
 		spin_lock_bh(&vac->dq[i].lock);
 		spin_unlock_bh(&vac->dq[i].lock);
 	}
+}
+
+/**
+ * vac_ctrl_stop() - create no more device sessions
+ * @vac: a device being removed
+ *
+ * Sets @dying: creates not sent yet fail their requests with -ENODEV (the
+ * engine moves them), destroys still go out; the data path sees it too.
+ *
+ * Context: process context.
+ */
+void vac_ctrl_stop(struct vac_device *vac)
+{
+	vac_ctrl_set_flag(vac, &vac->dying, true);
 	flush_work(&vac->ctrl_work);
 }
 

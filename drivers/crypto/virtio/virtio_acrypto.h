@@ -12,9 +12,10 @@
  *  - struct vac_request, one per request, in the engine's per-request
  *    private area: nothing is allocated on the data path.
  *
- * Lock order: vac_key.lock, then vac_device.ctrl_lock; vac_dataq.lock is
- * never held together with either.  Every lock is BH-safe: completions run
- * in tasklets.
+ * Lock order: vac_device.state_lock (a mutex, process context only), then
+ * vac_device.keys_lock, then vac_key.lock, then vac_device.ctrl_lock;
+ * vac_dataq.lock is never held together with any of the spin locks.  Every
+ * spin lock is BH-safe: completions run in tasklets.
  */
 #ifndef _VIRTIO_ACRYPTO_H
 #define _VIRTIO_ACRYPTO_H
@@ -39,12 +40,13 @@
 #define VAC_MAX_KEY_LEN		(2 * AES_MAX_KEY_SIZE)
 
 /*
- * Scatterlist entries a request keeps for truncating the caller's src/dst
- * chains to the request length.  Sized so that struct vac_request fits the
- * 512 bytes every acrypto transform offers a device.
+ * Per-request private area we ask of the engine, the most it allows: the
+ * fixed part of struct vac_request and, in the rest, scatterlist entries
+ * for cutting the caller's src/dst chains to the request length (VAC_REQ_SGS,
+ * 56 on x86-64): enough for an IPsec packet of 64 KiB reassembled from
+ * fragments of a 1500-byte MTU, which the device then serves itself.
  */
-#define VAC_REQ_SGS		8
-#define VAC_REQSIZE_MAX		512
+#define VAC_REQSIZE		2048
 
 /* Data descriptors of a typical request, for the queue length we report. */
 #define VAC_DESC_PER_REQ	4
@@ -55,13 +57,15 @@
 /**
  * struct vac_dataq - one data virtqueue
  * @lock: protects every field below and the virtqueue
- * @vq: the virtqueue
+ * @vq: the virtqueue; replaced by restore after a freeze, never used while
+ *	vac_device.reset is set
  * @backlog: requests accepted from the engine that did not fit the ring
  *	(they were waiting for a device session); fed by the completion
  *	tasklet as descriptors free up
  * @inflight: requests on the ring
  * @blocked: ->process() returned -ENOSPC for this queue; the engine is
- *	unblocked once the backlog is empty and descriptors are free
+ *	unblocked once the backlog is empty and descriptors are free, or by
+ *	restore after a freeze
  * @done: completion tasklet, scheduled by the virtqueue callback
  * @vac: the device
  * @name: name of the virtqueue, which keeps a pointer to it
@@ -78,6 +82,22 @@ struct vac_dataq {
 } ____cacheline_aligned_in_smp;
 
 /**
+ * enum vac_reg - registration with the engine, vac_device.reg
+ * @VAC_REG_NONE: not registered (the device is not ready yet)
+ * @VAC_REG_BUSY: the registration work is queued or runs
+ *	acrypto_device_register(), outside state_lock: that runs the crypto
+ *	API self-tests through the device and takes as long as the device
+ * @VAC_REG_DONE: registered; removal unregisters
+ * @VAC_REG_FAILED: acrypto_device_register() failed; not tried again
+ */
+enum vac_reg {
+	VAC_REG_NONE,
+	VAC_REG_BUSY,
+	VAC_REG_DONE,
+	VAC_REG_FAILED,
+};
+
+/**
  * struct vac_device - a bound virtio-crypto device
  * @vdev: the virtio device
  * @adev: the acrypto device whose private area holds this structure
@@ -90,33 +110,53 @@ struct vac_dataq {
  * @caps: capabilities registered with the engine
  * @num_caps: entries in @caps
  * @num_dq: data queues
- * @dq: the data queues
+ * @dq: the data queues, from probe to removal (their virtqueues are
+ *	deleted and found again around a freeze)
  * @max_desc: descriptors of the smallest data queue: a request needing more
  *	could never be queued
  * @ctrl_lock: protects @ctrl_vq, @ctrl_pending and @ctrl_inflight, and the
- *	writes of @dying and @reset; each of these flags is set once, after
- *	which every data queue lock is taken and released, so that holding
- *	any of these locks is enough to read them
+ *	writes of @dying, @frozen and @reset; each write of these flags is
+ *	followed by taking and releasing every data queue lock, so that
+ *	holding any of these locks is enough to read them
  * @ctrl_vq: the control virtqueue
  * @ctrl_pending: device sessions with a control command to send, in order
  * @ctrl_inflight: control commands on the ring
  * @dying: the device is being removed: no new device session is created
- *	and no request reaches the rings
- * @reset: the device was reset during removal; the queues are dead and
- *	their buffers taken back: the tasklets must not read the used rings
+ *	and no request reaches the rings; set once
+ * @frozen: the device is suspended (between freeze and restore): new
+ *	requests are refused with -ENOSPC, which parks them in the engine
+ *	until restore unblocks it; what the driver had accepted still runs
+ * @reset: the device was reset (removal, or freeze until restore): the
+ *	queues are dead and their buffers taken back: nothing may touch a
+ *	virtqueue
  * @ctrl_work: sends the commands on @ctrl_pending (process context)
  * @ctrl_done: control queue completion tasklet
  * @sess_freed: device sessions destroyed so far; a key refused for want
  *	of room tries again once this moved
- * @waiting: requests waiting for a device session to be created (for the
- *	log at removal)
- * @idle_wait: woken when the queues drain during removal
- * @state_lock: serialises registration, the ready state and removal
- * @registered: registered with the engine, under @state_lock
+ * @waiting: requests waiting for a device session to be created; counted
+ *	as held by the device until they reach a data queue
+ * @idle_wait: woken when the queues drain during removal or freeze
+ * @keys_lock: protects @keys
+ * @keys: every struct vac_key of this device, from key_prepare until the
+ *	key's last reference is gone; freeze walks it to destroy the device
+ *	sessions
+ * @state_lock: protects @reg, @reg_err, @not_ready, @removing and
+ *	@suspended; never held across acrypto_device_register() or anything
+ *	else that waits for the device
+ * @reg: enum vac_reg; read without the lock by probe's wait only
+ * @reg_err: what acrypto_device_register() returned
  * @not_ready: the device cleared VIRTIO_CRYPTO_S_HW_READY and the engine
- *	was told it is broken, under @state_lock
- * @removing: removal started, under @state_lock
- * @config_work: reacts to config space changes (process context)
+ *	was told it is broken
+ * @removing: removal started: the status work does nothing more
+ * @suspended: between freeze and restore: the status work leaves a
+ *	registration that has not started for restore to start
+ * @state_wait: woken when a registration ends (probe waits for it)
+ * @status_work: follows the config space status: starts the registration
+ *	once the device is ready, then marks it broken or usable as
+ *	VIRTIO_CRYPTO_S_HW_READY comes and goes (process context, never
+ *	waits for the device)
+ * @reg_work: registers the device with the engine (process context, holds
+ *	no lock of ours while the engine tests the device)
  */
 struct vac_device {
 	struct virtio_device *vdev;
@@ -138,6 +178,7 @@ struct vac_device {
 	struct list_head ctrl_pending;
 	unsigned int ctrl_inflight;
 	bool dying;
+	bool frozen;
 	bool reset;
 	struct work_struct ctrl_work;
 	struct tasklet_struct ctrl_done;
@@ -145,11 +186,18 @@ struct vac_device {
 	atomic_t waiting;
 	wait_queue_head_t idle_wait;
 
+	spinlock_t keys_lock;		/* @keys, BH-safe */
+	struct list_head keys;
+
 	struct mutex state_lock;	/* registration and readiness */
-	bool registered;
+	enum vac_reg reg;
+	int reg_err;
 	bool not_ready;
 	bool removing;
-	struct work_struct config_work;
+	bool suspended;
+	wait_queue_head_t state_wait;
+	struct work_struct status_work;
+	struct work_struct reg_work;
 };
 
 /* Device session states, vac_session.state. */
@@ -233,6 +281,7 @@ struct vac_session {
  * @refs: one for the engine until key_release, one per control command
  *	queued or in flight; the last put frees the structure
  * @released: key_release ran: sessions created from now on are destroyed
+ * @node: on vac_device.keys, under vac_device.keys_lock
  * @mode: enum acrypto_mode of the key
  * @keylen: bytes in @key
  * @vac: the device
@@ -243,6 +292,7 @@ struct vac_key {
 	spinlock_t lock;		/* sessions of the key, BH-safe */
 	refcount_t refs;
 	bool released;
+	struct list_head node;
 	u16 mode;
 	unsigned int keylen;
 	struct vac_device *vac;
@@ -255,6 +305,9 @@ struct vac_key {
  * @iv: the request's IV, device-readable, directly after @hdr (one
  *	descriptor); also the input counter for the output IV of CTR
  * @status: VIRTIO_CRYPTO_* written by the device
+ * @written: the request reached a ring and came back failed (or was taken
+ *	back by a reset): the device may have written its destination, and
+ *	the engine is told so (acrypto_session_set_written()) with the error
  * @err: error found before or instead of the device's answer
  * @used_len: bytes the device reported written
  * @nents: descriptors the request needs
@@ -266,12 +319,14 @@ struct vac_key {
  * @dst: destination chain handed to the device, truncated to the length
  * @hdr_sg: @hdr and @iv
  * @status_sg: @status
- * @sg: room for truncated copies of the caller's chains
+ * @sg: room for truncated copies of the caller's chains, VAC_REQ_SGS
+ *	entries: the rest of the VAC_REQSIZE bytes
  */
 struct vac_request {
 	struct virtio_crypto_op_data_req hdr;
 	u8 iv[AES_BLOCK_SIZE];
 	u8 status;
+	bool written;
 	int err;
 	unsigned int used_len;
 	unsigned int nents;
@@ -283,17 +338,32 @@ struct vac_request {
 	struct scatterlist *dst;
 	struct scatterlist hdr_sg;
 	struct scatterlist status_sg;
-	struct scatterlist sg[VAC_REQ_SGS];
+	struct scatterlist sg[];
 };
+
+/* Scatterlist entries in vac_request.sg. */
+#define VAC_REQ_SGS	((VAC_REQSIZE - sizeof(struct vac_request)) / \
+			 sizeof(struct scatterlist))
 
 static inline struct vac_device *vac_from_adev(struct acrypto_device *adev)
 {
 	return acrypto_device_priv(adev);
 }
 
+/*
+ * Removal or freeze is waiting for the device to finish what it holds:
+ * whoever completes something wakes vac_device.idle_wait.  Holding
+ * ctrl_lock or a data queue lock makes the answer exact.
+ */
+static inline bool vac_quiescing(struct vac_device *vac)
+{
+	return READ_ONCE(vac->dying) || READ_ONCE(vac->frozen);
+}
+
 /* main.c APIs: */
 extern struct workqueue_struct *vac_wq;
 extern unsigned int vac_drain_ms;
+extern unsigned int vac_probe_wait_ms;
 
 /* core.c APIs: */
 extern struct virtio_driver vac_driver;
@@ -310,8 +380,11 @@ int vac_session_wait(struct vac_device *vac, struct vac_session *sess,
 		     struct vac_request *req);
 void vac_session_invalid(struct vac_device *vac, struct vac_request *req);
 bool vac_session_cancel(struct vac_device *vac, struct acrypto_session *s);
+unsigned int vac_sessions_destroy(struct vac_device *vac);
+unsigned int vac_sessions_forget(struct vac_device *vac);
 void vac_ctrl_init(struct vac_device *vac);
 void vac_ctrl_done_cb(struct virtqueue *vq);
+void vac_ctrl_set_flag(struct vac_device *vac, bool *flag, bool value);
 void vac_ctrl_stop(struct vac_device *vac);
 unsigned int vac_ctrl_reclaim(struct vac_device *vac);
 bool vac_ctrl_idle(struct vac_device *vac);
@@ -321,8 +394,7 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s);
 int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
 		    bool direct);
 void vac_request_fail(struct vac_request *req, int err);
-void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac,
-		    struct virtqueue *vq);
+void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac);
 void vac_dataq_done_cb(struct virtqueue *vq);
 void vac_dataq_stop(struct vac_device *vac);
 unsigned int vac_dataq_reclaim(struct vac_device *vac);
@@ -333,10 +405,12 @@ bool vac_dataq_idle(struct vac_device *vac);
 /* fault.c APIs, with CONFIG_FAULT_INJECTION_DEBUG_FS: */
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 void vac_fault_writeback(struct vac_request *req);
+bool vac_fault_hold(void);
 void vac_fault_init(void);
 void vac_fault_exit(void);
 #else
 static inline void vac_fault_writeback(struct vac_request *req) { }
+static inline bool vac_fault_hold(void) { return false; }
 static inline void vac_fault_init(void) { }
 static inline void vac_fault_exit(void) { }
 #endif

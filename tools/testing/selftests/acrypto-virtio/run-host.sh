@@ -15,10 +15,14 @@
 #   --timeout-scale N  multiply the time limits (slow kernels)
 #   --guest-dir DIR    the tests in the image
 #                      (default /acrypto/tests/acrypto-virtio)
-#   --config NAME      one, two or unplug (repeatable; default all three):
+#   --config NAME      one, two, unplug, solo or stuck (repeatable;
+#                      default all five):
 #                      one   1 device:  probe kat roundtrip manykeys remove
+#                            written
 #                      two   2 devices: probe spread
 #                      unplug 2 devices, q35, QMP device_del of vc1
+#                      solo  1 device, no software device: ipsec freeze
+#                      stuck 2 devices, q35, QMP device_del of vc1: stuck
 #   --keep DIR         keep the console logs in DIR
 #
 # Exit status: 0 if every configuration passed.
@@ -32,7 +36,7 @@ INITRD='' KERNEL='' SCALE=1 GUEST_DIR=/acrypto/tests/acrypto-virtio KEEP=''
 CONFIGS=()
 
 usage() {
-	sed -n '6,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '6,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -48,7 +52,7 @@ while [ $# -gt 0 ]; do
 	*) echo "run-host.sh: unknown option '$1'" >&2; usage ;;
 	esac
 done
-[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(one two unplug)
+[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(one two unplug solo stuck)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/acrypto-virtio.XXXXXX")
 VM_PID=''
@@ -147,6 +151,8 @@ for config in "${CONFIGS[@]}"; do
 	one) run_config one --virtio-crypto 1 || rc=$? ;;
 	two) run_config two --virtio-crypto 2 || rc=$? ;;
 	unplug) run_config unplug --virtio-crypto 2 --q35 || rc=$? ;;
+	solo) run_config solo --virtio-crypto 1 || rc=$? ;;
+	stuck) run_config stuck --virtio-crypto 2 --q35 || rc=$? ;;
 	*)
 		echo "run-host.sh: unknown configuration '$config'" >&2
 		exit 2

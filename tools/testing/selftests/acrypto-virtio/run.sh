@@ -6,8 +6,11 @@
 # Usage: run.sh [-t SECONDS] CONFIG
 #
 #   one      one virtio-crypto device: probe kat roundtrip manykeys remove
+#            written
 #   two      two devices: probe 2, spread
 #   unplug   two devices on a q35 machine, host sends device_del: unplug
+#   solo     one device, no software device: ipsec freeze
+#   stuck    two devices on a q35 machine, host sends device_del: stuck
 #
 # -t: time limit per test (default 600).  Output: each test's TAP document,
 # then one more with a result per test (its exit status).
@@ -20,11 +23,13 @@ if [ "${1:-}" = -t ]; then
 fi
 
 case ${1:-} in
-one) TESTS="probe.sh kat.sh roundtrip.sh manykeys.sh remove.sh" ;;
+one) TESTS="probe.sh kat.sh roundtrip.sh manykeys.sh remove.sh written.sh" ;;
 two) TESTS="probe.sh,2 spread.sh" ;;
 unplug) TESTS="unplug.sh" ;;
+solo) TESTS="ipsec.sh freeze.sh" ;;
+stuck) TESTS="stuck.sh" ;;
 *)
-	echo "usage: $0 [-t SECONDS] one|two|unplug" >&2
+	echo "usage: $0 [-t SECONDS] one|two|unplug|solo|stuck" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vac_test - in-kernel requests for the acrypto-virtio selftests: what
+ * AF_ALG cannot do.
+ *
+ *  - One request whose source and destination are the same scatterlist
+ *    (in place, as dm-crypt reads and IPsec do), or two different buffers,
+ *    through the engine's cbc(aes) by driver name, checked against AES-CBC
+ *    computed here with the AES library.  With SEGS, each buffer is a chain
+ *    of SEGS entries plus one entry past the request's end (as IPsec's
+ *    chains run on over the ICV), which a driver must cut:
+ *
+ *	echo "inplace|outofplace enc|dec LEN [SEGS]" \
+ *		>/sys/kernel/debug/vac_test/one
+ *	cat /sys/kernel/debug/vac_test/one
+ *	-> "err=0 match=1" (or err=-5 match=0 ...)
+ *
+ *  - A stream from kernel threads, which the freezer leaves running, so
+ *    that requests keep coming while a device is suspended: THREADS
+ *    threads each send requests of random sizes up to MAXLEN bytes, in
+ *    place or not, both directions, one at a time, with a new random key
+ *    every KEYEVERY requests, every output (and output IV) checked:
+ *
+ *	echo "start THREADS MAXLEN KEYEVERY" >/sys/kernel/debug/vac_test/stream
+ *	cat /sys/kernel/debug/vac_test/stream
+ *	-> "running=1 done=N errors=N mismatches=N keys=N max_ms=N last_err=E"
+ *	echo stop >/sys/kernel/debug/vac_test/stream
+ *
+ * Every request may sleep and be backlogged (CRYPTO_TFM_REQ_MAY_BACKLOG),
+ * as dm-crypt's are.
+ */
+
+#include <crypto/aes.h>
+#include <crypto/skcipher.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#define VT_ALG		"acrypto-cbc-aes"
+#define VT_MAX_LEN	65536
+#define VT_MAX_THREADS	8
+#define VT_MAX_SEGS	256
+
+/* The last result of "one", under vt_lock. */
+static char vt_one_result[64] = "none";
+static DEFINE_MUTEX(vt_lock);
+static struct dentry *vt_dir;
+
+/* The stream, under vt_lock (the counters are atomics). */
+static struct task_struct *vt_threads[VT_MAX_THREADS];
+static unsigned int vt_nthreads, vt_maxlen, vt_keyevery;
+static atomic_long_t vt_done, vt_errors, vt_mismatches, vt_keys;
+static atomic_t vt_max_ms, vt_last_err;
+
+/* AES-CBC with the library: the reference. */
+static void vt_cbc(const u8 *key, unsigned int keylen, const u8 *iv_in,
+		   const u8 *in, u8 *out, unsigned int len, bool enc,
+		   u8 *iv_out)
+{
+	struct crypto_aes_ctx ctx;
+	u8 iv[AES_BLOCK_SIZE], blk[AES_BLOCK_SIZE];
+	unsigned int i, j;
+
+	aes_expandkey(&ctx, key, keylen);
+	memcpy(iv, iv_in, AES_BLOCK_SIZE);
+	for (i = 0; i < len; i += AES_BLOCK_SIZE) {
+		if (enc) {
+			for (j = 0; j < AES_BLOCK_SIZE; j++)
+				blk[j] = in[i + j] ^ iv[j];
+			aes_encrypt(&ctx, out + i, blk);
+			memcpy(iv, out + i, AES_BLOCK_SIZE);
+		} else {
+			memcpy(blk, in + i, AES_BLOCK_SIZE);
+			aes_decrypt(&ctx, out + i, blk);
+			for (j = 0; j < AES_BLOCK_SIZE; j++)
+				out[i + j] ^= iv[j];
+			memcpy(iv, blk, AES_BLOCK_SIZE);
+		}
+	}
+	memcpy(iv_out, iv, AES_BLOCK_SIZE);
+	memzero_explicit(&ctx, sizeof(ctx));
+}
+
+/* Buffers of one request; @buf and @out have a block to spare at the end. */
+struct vt_bufs {
+	u8 key[AES_MAX_KEY_SIZE];
+	unsigned int keylen;
+	u8 iv[AES_BLOCK_SIZE];
+	u8 *in;		/* what the request reads */
+	u8 *buf;	/* the request's source, and destination in place */
+	u8 *out;	/* its destination out of place */
+	u8 *ref;	/* the expected output */
+	unsigned int segs;	/* 0: one entry each; else chains, see above */
+	struct scatterlist *src_sg;
+	struct scatterlist *dst_sg;
+};
+
+static int vt_bufs_alloc(struct vt_bufs *b, unsigned int maxlen,
+			 unsigned int segs)
+{
+	b->in = kmalloc(maxlen, GFP_KERNEL);
+	b->buf = kmalloc(maxlen + AES_BLOCK_SIZE, GFP_KERNEL);
+	b->out = kmalloc(maxlen + AES_BLOCK_SIZE, GFP_KERNEL);
+	b->ref = kmalloc(maxlen, GFP_KERNEL);
+	b->segs = segs;
+	b->src_sg = kcalloc(segs + 1, sizeof(*b->src_sg), GFP_KERNEL);
+	b->dst_sg = kcalloc(segs + 1, sizeof(*b->dst_sg), GFP_KERNEL);
+	if (b->in && b->buf && b->out && b->ref && b->src_sg && b->dst_sg)
+		return 0;
+	kfree(b->in);
+	kfree(b->buf);
+	kfree(b->out);
+	kfree(b->ref);
+	kfree(b->src_sg);
+	kfree(b->dst_sg);
+	return -ENOMEM;
+}
+
+static void vt_bufs_free(struct vt_bufs *b)
+{
+	kfree(b->in);
+	kfree(b->buf);
+	kfree(b->out);
+	kfree(b->ref);
+	kfree(b->src_sg);
+	kfree(b->dst_sg);
+}
+
+/*
+ * @sg over @len bytes of @p: one entry, or @segs entries of whole blocks
+ * (the last one takes the rest) and one more block past the end.
+ */
+static void vt_sg_init(struct scatterlist *sg, unsigned int segs, u8 *p,
+		       unsigned int len)
+{
+	unsigned int i, off = 0, part;
+
+	if (!segs) {
+		sg_init_one(sg, p, len);
+		return;
+	}
+	sg_init_table(sg, segs + 1);
+	part = max(len / segs / AES_BLOCK_SIZE, 1U) * AES_BLOCK_SIZE;
+	for (i = 0; i < segs; i++) {
+		unsigned int n = i == segs - 1 ? len - off : min(part, len - off);
+
+		sg_set_buf(&sg[i], p + off, n);
+		off += n;
+	}
+	sg_set_buf(&sg[segs], p + len, AES_BLOCK_SIZE);
+}
+
+/*
+ * One request of @len bytes on @tfm (key set): the data in @b->in, the
+ * output checked against the reference.  Returns the request's error;
+ * *@match says whether output and output IV are right (false on error).
+ */
+static int vt_request(struct crypto_skcipher *tfm, struct vt_bufs *b,
+		      unsigned int len, bool inplace, bool enc, bool *match)
+{
+	u8 iv[AES_BLOCK_SIZE], ref_iv[AES_BLOCK_SIZE];
+	struct skcipher_request *req;
+	DECLARE_CRYPTO_WAIT(wait);
+	u8 *result;
+	int err;
+
+	*match = false;
+	req = skcipher_request_alloc(tfm, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+
+	vt_cbc(b->key, b->keylen, b->iv, b->in, b->ref, len, enc, ref_iv);
+	memcpy(b->buf, b->in, len);
+	memcpy(iv, b->iv, AES_BLOCK_SIZE);
+	vt_sg_init(b->src_sg, b->segs, b->buf, len);
+	if (inplace) {
+		result = b->buf;
+		skcipher_request_set_crypt(req, b->src_sg, b->src_sg, len, iv);
+	} else {
+		result = b->out;
+		vt_sg_init(b->dst_sg, b->segs, b->out, len);
+		skcipher_request_set_crypt(req, b->src_sg, b->dst_sg, len, iv);
+	}
+	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				      CRYPTO_TFM_REQ_MAY_SLEEP,
+				      crypto_req_done, &wait);
+	err = crypto_wait_req(enc ? crypto_skcipher_encrypt(req) :
+				    crypto_skcipher_decrypt(req), &wait);
+	skcipher_request_free(req);
+	if (!err)
+		*match = !memcmp(result, b->ref, len) &&
+			 !memcmp(iv, ref_iv, AES_BLOCK_SIZE);
+	return err;
+}
+
+static void vt_random_key(struct vt_bufs *b)
+{
+	static const unsigned int lens[] = { 16, 24, 32 };
+
+	b->keylen = lens[get_random_u32_below(ARRAY_SIZE(lens))];
+	get_random_bytes(b->key, b->keylen);
+}
+
+/* "one": a single request, the result kept for reading. */
+static int vt_one(bool inplace, bool enc, unsigned int len, unsigned int segs)
+{
+	struct crypto_skcipher *tfm;
+	struct vt_bufs b;
+	bool match;
+	int err;
+
+	if (!len || len % AES_BLOCK_SIZE || len > VT_MAX_LEN ||
+	    segs > VT_MAX_SEGS || segs > len / AES_BLOCK_SIZE)
+		return -EINVAL;
+	tfm = crypto_alloc_skcipher(VT_ALG, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	err = vt_bufs_alloc(&b, len, segs);
+	if (err)
+		goto out_tfm;
+	vt_random_key(&b);
+	get_random_bytes(b.iv, sizeof(b.iv));
+	get_random_bytes(b.in, len);
+	err = crypto_skcipher_setkey(tfm, b.key, b.keylen);
+	if (!err)
+		err = vt_request(tfm, &b, len, inplace, enc, &match);
+	scnprintf(vt_one_result, sizeof(vt_one_result), "err=%d match=%d\n",
+		  err, err ? 0 : match);
+	err = 0;
+	vt_bufs_free(&b);
+out_tfm:
+	crypto_free_skcipher(tfm);
+	return err;
+}
+
+static int vt_stream_thread(void *arg)
+{
+	unsigned int n = 0, len;
+	struct crypto_skcipher *tfm;
+	struct vt_bufs b;
+	bool match;
+	u64 t0;
+	int err, ms;
+
+	tfm = crypto_alloc_skcipher(VT_ALG, 0, 0);
+	if (IS_ERR(tfm)) {
+		atomic_set(&vt_last_err, PTR_ERR(tfm));
+		atomic_long_inc(&vt_errors);
+		goto idle;
+	}
+	if (vt_bufs_alloc(&b, vt_maxlen, 0)) {
+		atomic_set(&vt_last_err, -ENOMEM);
+		atomic_long_inc(&vt_errors);
+		crypto_free_skcipher(tfm);
+		goto idle;
+	}
+
+	while (!kthread_should_stop()) {
+		if (n++ % vt_keyevery == 0) {
+			vt_random_key(&b);
+			err = crypto_skcipher_setkey(tfm, b.key, b.keylen);
+			if (err) {
+				atomic_set(&vt_last_err, err);
+				atomic_long_inc(&vt_errors);
+				msleep(100);
+				continue;
+			}
+			atomic_long_inc(&vt_keys);
+		}
+		len = AES_BLOCK_SIZE *
+		      (1 + get_random_u32_below(vt_maxlen / AES_BLOCK_SIZE));
+		get_random_bytes(b.iv, sizeof(b.iv));
+		get_random_bytes(b.in, len);
+
+		t0 = ktime_get_ns();
+		err = vt_request(tfm, &b, len, n & 1, n & 2, &match);
+		ms = div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC);
+		if (ms > atomic_read(&vt_max_ms))
+			atomic_set(&vt_max_ms, ms);
+		if (err) {
+			atomic_set(&vt_last_err, err);
+			atomic_long_inc(&vt_errors);
+		} else if (!match) {
+			atomic_long_inc(&vt_mismatches);
+		}
+		atomic_long_inc(&vt_done);
+		cond_resched();
+	}
+	vt_bufs_free(&b);
+	crypto_free_skcipher(tfm);
+	return 0;
+
+idle:
+	while (!kthread_should_stop())
+		msleep(20);
+	return 0;
+}
+
+/* Caller holds vt_lock. */
+static void vt_stream_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < vt_nthreads; i++)
+		kthread_stop(vt_threads[i]);
+	vt_nthreads = 0;
+}
+
+/* Caller holds vt_lock. */
+static int vt_stream_start(unsigned int threads, unsigned int maxlen,
+			   unsigned int keyevery)
+{
+	struct task_struct *t;
+
+	if (vt_nthreads)
+		return -EBUSY;
+	if (!threads || threads > VT_MAX_THREADS || maxlen < AES_BLOCK_SIZE ||
+	    maxlen > VT_MAX_LEN || !keyevery)
+		return -EINVAL;
+	vt_maxlen = maxlen;
+	vt_keyevery = keyevery;
+	atomic_long_set(&vt_done, 0);
+	atomic_long_set(&vt_errors, 0);
+	atomic_long_set(&vt_mismatches, 0);
+	atomic_long_set(&vt_keys, 0);
+	atomic_set(&vt_max_ms, 0);
+	atomic_set(&vt_last_err, 0);
+	while (vt_nthreads < threads) {
+		t = kthread_run(vt_stream_thread, NULL, "vac_test/%u",
+				vt_nthreads);
+		if (IS_ERR(t)) {
+			vt_stream_stop();
+			return PTR_ERR(t);
+		}
+		vt_threads[vt_nthreads++] = t;
+	}
+	return 0;
+}
+
+static ssize_t vt_one_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	char buf[64], where[16], dir[8];
+	unsigned int len, segs = 0;
+	int err, n;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+	n = sscanf(buf, "%15s %7s %u %u", where, dir, &len, &segs);
+	if (n < 3 ||
+	    (strcmp(where, "inplace") && strcmp(where, "outofplace")) ||
+	    (strcmp(dir, "enc") && strcmp(dir, "dec")))
+		return -EINVAL;
+
+	mutex_lock(&vt_lock);
+	err = vt_one(!strcmp(where, "inplace"), !strcmp(dir, "enc"), len, segs);
+	mutex_unlock(&vt_lock);
+	return err ?: count;
+}
+
+static ssize_t vt_one_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	char buf[sizeof(vt_one_result)];
+
+	mutex_lock(&vt_lock);
+	strscpy(buf, vt_one_result, sizeof(buf));
+	mutex_unlock(&vt_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+}
+
+static const struct file_operations vt_one_fops = {
+	.owner = THIS_MODULE,
+	.write = vt_one_write,
+	.read = vt_one_read,
+	.llseek = default_llseek,
+};
+
+static ssize_t vt_stream_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	unsigned int threads, maxlen, keyevery;
+	char buf[64];
+	int err = 0;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+
+	mutex_lock(&vt_lock);
+	if (sysfs_streq(buf, "stop"))
+		vt_stream_stop();
+	else if (sscanf(buf, "start %u %u %u", &threads, &maxlen,
+			&keyevery) == 3)
+		err = vt_stream_start(threads, maxlen, keyevery);
+	else
+		err = -EINVAL;
+	mutex_unlock(&vt_lock);
+	return err ?: count;
+}
+
+static ssize_t vt_stream_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	char buf[192];
+	int n;
+
+	n = scnprintf(buf, sizeof(buf),
+		      "running=%u done=%ld errors=%ld mismatches=%ld keys=%ld max_ms=%d last_err=%d\n",
+		      READ_ONCE(vt_nthreads), atomic_long_read(&vt_done),
+		      atomic_long_read(&vt_errors),
+		      atomic_long_read(&vt_mismatches),
+		      atomic_long_read(&vt_keys), atomic_read(&vt_max_ms),
+		      atomic_read(&vt_last_err));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, n);
+}
+
+static const struct file_operations vt_stream_fops = {
+	.owner = THIS_MODULE,
+	.write = vt_stream_write,
+	.read = vt_stream_read,
+	.llseek = default_llseek,
+};
+
+static int __init vt_init(void)
+{
+	vt_dir = debugfs_create_dir("vac_test", NULL);
+	debugfs_create_file("one", 0600, vt_dir, NULL, &vt_one_fops);
+	debugfs_create_file("stream", 0600, vt_dir, NULL, &vt_stream_fops);
+	return 0;
+}
+
+static void __exit vt_exit(void)
+{
+	debugfs_remove_recursive(vt_dir);
+	mutex_lock(&vt_lock);
+	vt_stream_stop();
+	mutex_unlock(&vt_lock);
+}
+
+module_init(vt_init);
+module_exit(vt_exit);
+
+MODULE_DESCRIPTION("In-kernel requests for the acrypto-virtio selftests");
+MODULE_LICENSE("GPL");
