@@ -480,6 +480,44 @@ void acrypto_device_set_broken(struct acrypto_device *dev, bool broken)
 EXPORT_SYMBOL_GPL(acrypto_device_set_broken);
 
 /**
+ * acrypto_device_suspend() - the device sleeps for a while
+ * @dev: a device allocated by acrypto_device_alloc(), registered or not
+ *
+ * For a driver's suspend (freeze) callback: the device keeps its place and
+ * its sessions, new ones wait for it (the driver answers -ENOSPC) or go to
+ * devices with room, which also take over what waits for it; the stall
+ * watchdog does not count the time it sleeps.  Undo with
+ * acrypto_device_resume().
+ *
+ * Context: process context.
+ */
+void acrypto_device_suspend(struct acrypto_device *dev)
+{
+	set_bit(ACRYPTO_DEV_SUSPENDED, &dev->state);
+	acrypto_device_notify(dev);
+}
+EXPORT_SYMBOL_GPL(acrypto_device_suspend);
+
+/**
+ * acrypto_device_resume() - the device is awake again
+ * @dev: a device acrypto_device_suspend() was called for
+ *
+ * Restarts the stall clock.  The driver unblocks the engine
+ * (acrypto_device_unblock()) once it takes requests again.
+ *
+ * Context: process context.
+ */
+void acrypto_device_resume(struct acrypto_device *dev)
+{
+	WRITE_ONCE(dev->progress, jiffies);
+	/* The stamp before the bit: the watchdog reads them the other way. */
+	smp_mb__before_atomic();
+	clear_bit(ACRYPTO_DEV_SUSPENDED, &dev->state);
+	acrypto_device_notify(dev);
+}
+EXPORT_SYMBOL_GPL(acrypto_device_resume);
+
+/**
  * acrypto_device_cap() - find a device's capability for an algorithm
  * @dev: the device
  * @alg: enum acrypto_alg

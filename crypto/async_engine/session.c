@@ -427,11 +427,21 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 	acrypto_lb_complete(dev, s, *err);
 
 	if (unlikely(*err) && !s->bind) {
-		if (*err == -EOPNOTSUPP) {
+		if (*err == -EOPNOTSUPP && (!(s->flags & ACRYPTO_SF_WRITTEN) ||
+					   !acrypto_step_clobbered(s))) {
 			/* Declined: not this device's kind of request. */
+			if ((s->flags & ACRYPTO_SF_WRITTEN) &&
+			    (s->flags & ACRYPTO_SF_IV_SAVED))
+				memcpy(s->iv, s->iv_saved, acrypto_step_ivsize(s));
 			this_cpu_inc(dev->pcpu->declined);
 			s->tried |= BIT(dev->index);
 			return true;
+		}
+		if (*err == -EOPNOTSUPP) {
+			/* Declined after writing over its input. */
+			dev_warn_ratelimited(&dev->dev,
+					     "declined a step over its own input: not retried\n");
+			*err = -EIO;
 		}
 		if (acrypto_is_device_error(*err) &&
 		    s->retries < acrypto_max_retries) {

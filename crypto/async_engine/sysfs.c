@@ -266,6 +266,8 @@ static ssize_t state_show(struct device *d, struct device_attribute *attr,
 		word = "failed";
 	else if (state & BIT(ACRYPTO_DEV_OFF_STALLED))
 		word = "stalled";
+	else if (state & BIT(ACRYPTO_DEV_SUSPENDED))
+		word = "suspended";
 	return sysfs_emit(buf, "%s\n", word);
 }
 static DEVICE_ATTR_RO(state);

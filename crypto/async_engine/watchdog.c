@@ -36,13 +36,17 @@ static unsigned long acrypto_watchdog_period(void)
 	return clamp(msecs_to_jiffies(ms / 4), 1UL, (unsigned long)HZ / 4);
 }
 
-/* Holds sessions and completed none for @timeout. */
+/* Holds sessions and completed none for @timeout, while awake. */
 static bool acrypto_device_stalled(struct acrypto_device *dev,
 				   unsigned long timeout)
 {
-	return atomic_read(&dev->inflight) &&
-	       !test_bit(ACRYPTO_DEV_DYING, &dev->state) &&
-	       time_after(jiffies, READ_ONCE(dev->progress) + timeout);
+	if (!atomic_read(&dev->inflight) ||
+	    test_bit(ACRYPTO_DEV_DYING, &dev->state) ||
+	    test_bit(ACRYPTO_DEV_SUSPENDED, &dev->state))
+		return false;
+	/* Pairs with acrypto_device_resume(): its stamp, if it just woke. */
+	smp_rmb();
+	return time_after(jiffies, READ_ONCE(dev->progress) + timeout);
 }
 
 static void acrypto_watchdog_worker(struct work_struct *work)

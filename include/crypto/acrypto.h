@@ -447,6 +447,7 @@ enum {
 	ACRYPTO_DEV_OFF_DRIVER,	/* the driver said so (acrypto_device_set_broken) */
 	ACRYPTO_DEV_OFF_STALLED,	/* the watchdog saw it stop completing */
 	ACRYPTO_DEV_OFF_FAILED,	/* it failed its known-answer test */
+	ACRYPTO_DEV_SUSPENDED,	/* asleep (system suspend): not stalled */
 };
 
 #define ACRYPTO_DEV_OFF_MASK	(BIT(ACRYPTO_DEV_OFF_ADMIN) |	\
@@ -613,6 +614,8 @@ void acrypto_device_free(struct acrypto_device *dev);
 int acrypto_device_register(struct acrypto_device *dev);
 void acrypto_device_unregister(struct acrypto_device *dev);
 void acrypto_device_set_broken(struct acrypto_device *dev, bool broken);
+void acrypto_device_suspend(struct acrypto_device *dev);
+void acrypto_device_resume(struct acrypto_device *dev);
 void acrypto_device_unblock(struct acrypto_device *dev);
 const struct acrypto_cap *acrypto_device_cap(const struct acrypto_device *dev,
 					     unsigned int alg,

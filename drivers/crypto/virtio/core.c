@@ -576,6 +576,7 @@ static int vac_freeze(struct virtio_device *vdev)
 	cancel_work_sync(&vac->status_work);
 
 	/* New requests wait in the engine (-ENOSPC) until restore. */
+	acrypto_device_suspend(vac->adev);
 	vac_ctrl_set_flag(vac, &vac->frozen, true);
 	held = vac_dataq_inflight(vac);
 
@@ -631,6 +632,7 @@ static int vac_restore(struct virtio_device *vdev)
 	queue_work(system_long_wq, &vac->status_work);
 	mutex_unlock(&vac->state_lock);
 
+	acrypto_device_resume(vac->adev);
 	acrypto_device_unblock(vac->adev);
 	dev_info(&vdev->dev, "resumed\n");
 	return 0;
