@@ -22,9 +22,12 @@
  * service time at its size: what the default balancer minimises.
  *
  * Cheap to keep: timing is sampled, one step in cost_sample_every per CPU
- * and at least one per jiffy per CPU (local_clock(), no shared clock
- * source), and the model is written on sampled completions only, with
- * plain stores; no cache line is written per request.  Each sample moves
+ * and at least one per jiffy per CPU, and the model is written on sampled
+ * completions only, with plain stores; no cache line is written per
+ * request.  A synchronous step is timed with local_clock() (start and end
+ * on the same CPU, no clock source read); an asynchronous one with
+ * ktime_get_ns(), since its completion may run on another CPU and
+ * local_clock() of two CPUs may differ by up to a tick.  Each sample moves
  * the average by 1/2^cost_ewma_shift of the difference, so a device that
  * speeds up or slows down is followed within a few dozen samples: well
  * within a second of traffic.  A class not measured for cost_stale_ms is

@@ -51,6 +51,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bottom_half.h>
+#include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
@@ -282,8 +283,12 @@ static void acrypto_step_start(struct acrypto_device *dev,
 	s->state = ACRYPTO_S_ACTIVE;
 	s->flags &= ~(ACRYPTO_SF_WRITTEN | ACRYPTO_SF_IV_SAVED);
 	s->route.hop[s->route.pos].dev = dev;
+	/*
+	 * The completion may run on another CPU: a clock that agrees across
+	 * CPUs, not local_clock(), whose CPUs may differ by a tick.
+	 */
 	s->start_ns = acrypto_cost_sample_due() || acrypto_lb_wants_timing() ?
-		      local_clock() : 0;
+		      ktime_get_ns() : 0;
 }
 
 /* Bytes of IV the current step of @s reads and may update. */
@@ -427,11 +432,12 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 	acrypto_lb_complete(dev, s, *err);
 
 	if (unlikely(*err) && !s->bind) {
-		if (*err == -EOPNOTSUPP && (!(s->flags & ACRYPTO_SF_WRITTEN) ||
-					   !acrypto_step_clobbered(s))) {
+		bool written = s->flags & ACRYPTO_SF_WRITTEN;
+
+		if (*err == -EOPNOTSUPP &&
+		    (!written || !acrypto_step_clobbered(s))) {
 			/* Declined: not this device's kind of request. */
-			if ((s->flags & ACRYPTO_SF_WRITTEN) &&
-			    (s->flags & ACRYPTO_SF_IV_SAVED))
+			if (written && (s->flags & ACRYPTO_SF_IV_SAVED))
 				memcpy(s->iv, s->iv_saved, acrypto_step_ivsize(s));
 			this_cpu_inc(dev->pcpu->declined);
 			s->tried |= BIT(dev->index);
@@ -681,8 +687,7 @@ static void __acrypto_session_complete(struct acrypto_session *s, int err)
 
 	acrypto_count_completion(dev, err);
 	if (s->start_ns && !err) {
-		/* Another CPU's clock may be a little behind: skip those. */
-		now = local_clock();
+		now = ktime_get_ns();
 		if (now > s->start_ns)
 			acrypto_cost_sample(dev, s, div_u64(now - s->start_ns,
 							    s->ahead + 1));

@@ -290,7 +290,7 @@ struct acrypto_route {
  * @flags: ACRYPTO_SF_* (private to the engine)
  * @retries: times this step was retried after a device error
  * @tried: device indexes that failed this step (private to the engine)
- * @start_ns: local_clock() when the current device accepted the session,
+ * @start_ns: ktime_get_ns() when the current device accepted the session,
  *	when the engine measures it for the cost model (or the balancer asked
  *	for it, %ACRYPTO_LB_TIMING); 0 when not measured
  * @queued: jiffies when the session was put on a backlog, for aging

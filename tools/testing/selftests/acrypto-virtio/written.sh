@@ -38,6 +38,10 @@ if ! vt_load; then
 	exit
 fi
 vac_broken soft 0
+# failover_lb: the virtio device (hardware class) gets every first attempt;
+# the default balancer would give these requests to whichever device it
+# expects to finish first.
+modprobe failover_lb && printf failover_lb >/sys/class/crypto_lb/lbs
 
 # vcase NAME EXPECT ERRORS DECLINED ONE-ARGS...: one request through
 # vt_one.  EXPECT: ok (err=0 match=1) or an errno number (err=-N).
@@ -137,4 +141,6 @@ echo N >$VF/fail_writeback_unwritten
 echo N >$VF/fail_writeback_short
 
 vcase "$DEV serves requests again" ok 0 0 inplace enc 4096
+printf simple_lb >/sys/class/crypto_lb/lbs
+rmmod failover_lb
 tap_done
