@@ -29,6 +29,7 @@
 #include <crypto/scatterwalk.h>
 #include <crypto/sha2.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "internal.h"
 
@@ -378,15 +379,17 @@ static int acrypto_aead_init_tfm(struct crypto_aead *tfm)
 			err = -EINVAL;
 			goto err_free_hmac;
 		}
-		ctx->auth_key = acrypto_key_alloc(ACRYPTO_ALG_SHA256,
-						  ACRYPTO_MODE_HMAC);
+		ctx->auth_key = acrypto_key_alloc_part(def->fe.partition,
+						       ACRYPTO_ALG_SHA256,
+						       ACRYPTO_MODE_HMAC);
 		if (IS_ERR(ctx->auth_key)) {
 			err = PTR_ERR(ctx->auth_key);
 			goto err_free_hmac;
 		}
 	}
 
-	ctx->key = acrypto_key_alloc(ACRYPTO_ALG_AES, def->mode);
+	ctx->key = acrypto_key_alloc_part(def->fe.partition, ACRYPTO_ALG_AES,
+					  def->mode);
 	if (IS_ERR(ctx->key)) {
 		err = PTR_ERR(ctx->key);
 		goto err_free_auth_key;
@@ -456,7 +459,7 @@ static int acrypto_aead_register(struct acrypto_fe_alg *fa)
 
 	memset(alg, 0, sizeof(*alg));
 	strscpy(alg->base.cra_name, def->name, sizeof(alg->base.cra_name));
-	strscpy(alg->base.cra_driver_name, def->driver_name,
+	strscpy(alg->base.cra_driver_name, fa->driver_name,
 		sizeof(alg->base.cra_driver_name));
 	/*
 	 * The kernel prices an authenc instance at ten times its cipher's
@@ -464,8 +467,9 @@ static int acrypto_aead_register(struct acrypto_fe_alg *fa)
 	 * engine's cipher and MAC, priced the same way, so that it is above
 	 * every instance of the kernel's own implementations.
 	 */
-	alg->base.cra_priority = acrypto_aead_is_authenc(def) ?
-				 11 * acrypto_priority : acrypto_priority;
+	alg->base.cra_priority =
+		acrypto_fe_priority(fa, acrypto_aead_is_authenc(def) ?
+					11 * acrypto_priority : acrypto_priority);
 	alg->base.cra_flags = CRYPTO_ALG_ASYNC;
 	alg->base.cra_blocksize = def->blocksize;
 	alg->base.cra_ctxsize = sizeof(struct acrypto_aead_ctx);
@@ -492,6 +496,39 @@ static void acrypto_aead_unregister(struct acrypto_fe_alg *fa)
 	crypto_unregister_aead(&def->aead);
 }
 
+static void acrypto_aead_destroy(struct acrypto_fe_alg *fa)
+{
+	kfree(container_of(fa, struct acrypto_aead_def, fe));
+}
+
+/**
+ * acrypto_aead_add_partition() - the AEAD algorithms of a new partition
+ * @p: the partition
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int acrypto_aead_add_partition(struct acrypto_partition *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(acrypto_aeads); i++) {
+		struct acrypto_aead_def *def;
+
+		def = kmemdup(&acrypto_aeads[i], sizeof(*def), GFP_KERNEL);
+		if (!def)
+			return -ENOMEM;
+		def->fe.base = &def->aead.base;
+		def->fe.partition = p;
+		def->fe.destroy = acrypto_aead_destroy;
+		snprintf(def->fe.driver_name, sizeof(def->fe.driver_name),
+			 "acrypto-%s-%s", p->name,
+			 def->driver_name + strlen("acrypto-"));
+		list_add_tail(&def->fe.part_node, &p->algs);
+		acrypto_frontend_add(&def->fe);
+	}
+	return 0;
+}
+
 /**
  * acrypto_aead_init() - offer the AEAD algorithms to the front end
  *
@@ -505,6 +542,8 @@ int acrypto_aead_init(void)
 		struct acrypto_aead_def *def = &acrypto_aeads[i];
 
 		def->fe.base = &def->aead.base;
+		strscpy(def->fe.driver_name, def->driver_name,
+			sizeof(def->fe.driver_name));
 		def->fe.needs[0].alg = ACRYPTO_ALG_AES;
 		def->fe.needs[0].mode = def->mode;
 		def->fe.num_needs = 1;

@@ -19,6 +19,7 @@
 #include <crypto/sha1.h>
 #include <crypto/sha2.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "internal.h"
 
@@ -246,7 +247,8 @@ static int acrypto_ahash_init_tfm(struct crypto_ahash *tfm)
 		goto err_free_sw;
 	}
 
-	ctx->key = acrypto_key_alloc(def->alg, def->mode);
+	ctx->key = acrypto_key_alloc_part(def->fe.partition, def->alg,
+					  def->mode);
 	if (IS_ERR(ctx->key)) {
 		err = PTR_ERR(ctx->key);
 		goto err_free_sw;
@@ -315,9 +317,9 @@ static int acrypto_ahash_register(struct acrypto_fe_alg *fa)
 
 	memset(alg, 0, sizeof(*alg));
 	strscpy(base->cra_name, def->name, sizeof(base->cra_name));
-	strscpy(base->cra_driver_name, def->driver_name,
+	strscpy(base->cra_driver_name, fa->driver_name,
 		sizeof(base->cra_driver_name));
-	base->cra_priority = acrypto_priority;
+	base->cra_priority = acrypto_fe_priority(fa, acrypto_priority);
 	base->cra_flags = CRYPTO_ALG_ASYNC;
 	base->cra_blocksize = def->alg == ACRYPTO_ALG_SHA1 ? SHA1_BLOCK_SIZE :
 							     SHA256_BLOCK_SIZE;
@@ -348,6 +350,39 @@ static void acrypto_ahash_unregister(struct acrypto_fe_alg *fa)
 	crypto_unregister_ahash(&def->ahash);
 }
 
+static void acrypto_ahash_destroy(struct acrypto_fe_alg *fa)
+{
+	kfree(container_of(fa, struct acrypto_ahash_def, fe));
+}
+
+/**
+ * acrypto_ahash_add_partition() - the hashes of a new partition
+ * @p: the partition
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int acrypto_ahash_add_partition(struct acrypto_partition *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(acrypto_ahashes); i++) {
+		struct acrypto_ahash_def *def;
+
+		def = kmemdup(&acrypto_ahashes[i], sizeof(*def), GFP_KERNEL);
+		if (!def)
+			return -ENOMEM;
+		def->fe.base = &def->ahash.halg.base;
+		def->fe.partition = p;
+		def->fe.destroy = acrypto_ahash_destroy;
+		snprintf(def->fe.driver_name, sizeof(def->fe.driver_name),
+			 "acrypto-%s-%s", p->name,
+			 def->driver_name + strlen("acrypto-"));
+		list_add_tail(&def->fe.part_node, &p->algs);
+		acrypto_frontend_add(&def->fe);
+	}
+	return 0;
+}
+
 /**
  * acrypto_ahash_init() - offer the hashes to the front end
  *
@@ -363,6 +398,8 @@ int acrypto_ahash_init(void)
 		struct acrypto_ahash_def *def = &acrypto_ahashes[i];
 
 		def->fe.base = &def->ahash.halg.base;
+		strscpy(def->fe.driver_name, def->driver_name,
+			sizeof(def->fe.driver_name));
 		def->fe.needs[0].alg = def->alg;
 		def->fe.needs[0].mode = def->mode;
 		def->fe.num_needs = 1;

@@ -139,7 +139,8 @@ static int acrypto_device_check(const struct acrypto_device *dev)
 	unsigned int i;
 
 	if (!dev->name[0] || strchr(dev->name, '/') ||
-	    !strcmp(dev->name, "crypto_sessions"))
+	    !strcmp(dev->name, "crypto_sessions") ||
+	    !strcmp(dev->name, "partitions"))
 		return -EINVAL;
 	if (!dev->ops || !dev->ops->process || !dev->caps || !dev->num_caps)
 		return -EINVAL;
@@ -174,10 +175,12 @@ static void acrypto_device_index_caps(struct acrypto_device *dev)
 		dev->capidx[dev->caps[i].alg][dev->caps[i].mode] = i + 1;
 }
 
-static struct acrypto_device *acrypto_device_find(const char *name)
+/* Caller holds acrypto_dev_rwsem. */
+struct acrypto_device *acrypto_device_find(const char *name)
 {
 	struct acrypto_device *dev;
 
+	lockdep_assert_held(&acrypto_dev_rwsem);
 	list_for_each_entry(dev, &acrypto_device_list, node)
 		if (!strcmp(dev->name, name))
 			return dev;
@@ -344,6 +347,8 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 	acrypto_keys_release_device(dev);
 	WRITE_ONCE(acrypto_dev_slot[dev->index], NULL);
 	clear_bit(ACRYPTO_DEV_REGISTERED, &dev->state);
+	/* It leaves its partition with the engine. */
+	WRITE_ONCE(dev->partition, NULL);
 	ida_free(&acrypto_dev_ida, dev->index);
 	dev->index = -1;
 	up_write(&acrypto_dev_rwsem);
@@ -376,6 +381,7 @@ static const char *const acrypto_off_reasons[] = {
 	[ACRYPTO_DEV_OFF_DRIVER] = "by its driver",
 	[ACRYPTO_DEV_OFF_STALLED] = "stalled",
 	[ACRYPTO_DEV_OFF_FAILED] = "failed its known-answer test",
+	[ACRYPTO_DEV_OFF_MOVING] = "changing partition",
 };
 
 /*
@@ -429,7 +435,8 @@ void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
 	acrypto_device_notify(dev);
 	if (READ_ONCE(dev->state) & ACRYPTO_DEV_OFF_MASK)
 		return;
-	if (reason == ACRYPTO_DEV_OFF_ADMIN && acrypto_device_usable(dev)) {
+	if ((reason == ACRYPTO_DEV_OFF_ADMIN ||
+	     reason == ACRYPTO_DEV_OFF_MOVING) && acrypto_device_usable(dev)) {
 		acrypto_device_now_usable(dev);
 		return;
 	}
@@ -559,6 +566,8 @@ bool acrypto_device_can_serve(const struct acrypto_device *dev,
 		return false;
 	if (s->tried & BIT(dev->index))
 		return false;
+	if (READ_ONCE(dev->partition) != s->key->partition)
+		return false;
 	if (!test_bit(dev->index, &s->key->ready))
 		return false;
 	if (dev->reqsize > s->key->priv_size)
@@ -593,12 +602,14 @@ EXPORT_SYMBOL_GPL(acrypto_device_load);
  * acrypto_any_device() - whether some registered device can do alg/mode
  * @alg: enum acrypto_alg
  * @mode: enum acrypto_mode
+ * @part: the partition, or NULL for the shared pool
  *
  * Broken devices count, dying ones do not: a broken device may recover.
  *
- * Return: true if a registered device has the capability.
+ * Return: true if a registered device of @part has the capability.
  */
-bool acrypto_any_device(unsigned int alg, unsigned int mode)
+bool acrypto_any_device(unsigned int alg, unsigned int mode,
+			const struct acrypto_partition *part)
 {
 	struct acrypto_device *dev;
 	bool found = false;
@@ -606,6 +617,7 @@ bool acrypto_any_device(unsigned int alg, unsigned int mode)
 	rcu_read_lock();
 	acrypto_for_each_device(dev) {
 		if (!test_bit(ACRYPTO_DEV_DYING, &dev->state) &&
+		    READ_ONCE(dev->partition) == part &&
 		    acrypto_device_cap(dev, alg, mode)) {
 			found = true;
 			break;

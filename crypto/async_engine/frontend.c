@@ -35,10 +35,25 @@ static DECLARE_DELAYED_WORK(acrypto_fe_work, acrypto_fe_worker);
 static bool acrypto_fe_live;
 
 /**
+ * acrypto_fe_priority() - the crypto API priority of an instance
+ * @fa: the instance
+ * @shared: the priority of the shared instance of that algorithm
+ *
+ * Return: @shared, or partition_priority for a partition's instance, below
+ * every other implementation, so that only a caller naming the driver
+ * gets it.
+ */
+int acrypto_fe_priority(const struct acrypto_fe_alg *fa, int shared)
+{
+	return fa->partition ? acrypto_partition_priority : shared;
+}
+
+/**
  * acrypto_frontend_add() - make an algorithm known to the front end
  * @fa: the algorithm; registered later, when devices can serve it
  *
- * Called by the families' init functions, before any device registers.
+ * Called by the families' init functions, before any device registers,
+ * and when a partition is created, for its instances.
  */
 void acrypto_frontend_add(struct acrypto_fe_alg *fa)
 {
@@ -55,7 +70,8 @@ static bool acrypto_fe_servable(const struct acrypto_fe_alg *fa)
 	unsigned int i;
 
 	for (i = 0; i < fa->num_needs; i++)
-		if (!acrypto_any_device(fa->needs[i].alg, fa->needs[i].mode))
+		if (!acrypto_any_device(fa->needs[i].alg, fa->needs[i].mode,
+					fa->partition))
 			return false;
 	return true;
 }
@@ -159,7 +175,8 @@ static void acrypto_fe_worker(struct work_struct *work)
  */
 int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa)
 {
-	if (!READ_ONCE(fa->servable))
+	if (!READ_ONCE(fa->servable) ||
+	    acrypto_partition_tfm_get(fa->partition))
 		return -EAGAIN;
 	atomic_inc(&fa->tfms);
 	return 0;
@@ -177,6 +194,42 @@ void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa)
 	if (atomic_dec_and_test(&fa->tfms) &&
 	    (!READ_ONCE(fa->servable) || acrypto_fe_dying(fa)))
 		schedule_delayed_work(&acrypto_fe_work, 0);
+}
+
+/**
+ * acrypto_frontend_remove() - forget a partition's instance
+ * @fa: the instance, with no transform left
+ *
+ * Unregisters it from the crypto API if it is registered.
+ *
+ * Context: process context, may sleep.
+ *
+ * Return: 0, or -EBUSY while a transform or a look-up still uses it.
+ */
+int acrypto_frontend_remove(struct acrypto_fe_alg *fa)
+{
+	int err = 0;
+
+	mutex_lock(&acrypto_fe_mutex);
+	if (atomic_read(&fa->tfms)) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	if (fa->registered) {
+		if (!acrypto_fe_dying(fa))
+			crypto_shoot_alg(fa->base);
+		if (!acrypto_fe_idle(fa)) {
+			err = -EBUSY;
+			goto out_unlock;
+		}
+		fa->do_unregister(fa);
+		fa->registered = false;
+	}
+	WRITE_ONCE(fa->servable, false);
+	list_del(&fa->node);
+out_unlock:
+	mutex_unlock(&acrypto_fe_mutex);
+	return err;
 }
 
 int acrypto_frontend_init(void)

@@ -43,6 +43,10 @@ enum acrypto_offer {
 #define ACRYPTO_RUN_NO_INLINE	BIT(1)	/* ->process_sync() just deferred */
 #define ACRYPTO_RUN_FULL	BIT(2)	/* the device just said -ENOSPC */
 
+/* Longest partition name, and how many partitions there may be. */
+#define ACRYPTO_PART_NAME_LEN	16
+#define ACRYPTO_MAX_PARTITIONS	16
+
 /* acrypto_key.sole: device generation << SHIFT | (device index + 1) */
 #define ACRYPTO_SOLE_SHIFT	6
 #define ACRYPTO_SOLE_GEN_MASK	(ULONG_MAX >> ACRYPTO_SOLE_SHIFT)
@@ -86,7 +90,9 @@ extern struct rw_semaphore acrypto_dev_rwsem;
 extern struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
 int acrypto_device_init(void);
 void acrypto_device_uninit(void);
-bool acrypto_any_device(unsigned int alg, unsigned int mode);
+bool acrypto_any_device(unsigned int alg, unsigned int mode,
+			const struct acrypto_partition *part);
+struct acrypto_device *acrypto_device_find(const char *name);
 unsigned long acrypto_device_gen(void);
 void acrypto_device_gen_bump(void);
 void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
@@ -160,6 +166,50 @@ void acrypto_keys_prepare_device(struct acrypto_device *dev);
 void acrypto_keys_release_device(struct acrypto_device *dev);
 struct acrypto_device *acrypto_key_sole(struct acrypto_key *key);
 void acrypto_keys_uninit(void);
+struct acrypto_key *acrypto_key_alloc_part(struct acrypto_partition *part,
+					   u16 alg, u16 mode);
+
+/**
+ * struct acrypto_partition - devices reserved for one consumer (partition.c)
+ * @name: [a-z0-9_], 1 to ACRYPTO_PART_NAME_LEN - 1 characters
+ * @node: on the partition list, under acrypto_part_mutex
+ * @kobj: /sys/class/acrypto/partitions/<name>/
+ * @algs: its algorithm instances (acrypto_fe_alg.part_node), under
+ *	acrypto_part_mutex
+ * @stats: per-CPU counters
+ * @dying: being removed: no new transform
+ */
+struct acrypto_partition {
+	char name[ACRYPTO_PART_NAME_LEN];
+	struct list_head node;
+	struct kobject kobj;
+	struct list_head algs;
+	struct acrypto_part_stats __percpu *stats;
+	bool dying;
+};
+
+/**
+ * struct acrypto_part_stats - what a partition's transforms did, per CPU
+ * @requests: sessions submitted
+ * @bytes: bytes of their first steps
+ * @errors: sessions that ended with an error
+ * @nodev: sessions that found no usable device of the partition
+ */
+struct acrypto_part_stats {
+	unsigned long requests;
+	unsigned long bytes;
+	unsigned long errors;
+	unsigned long nodev;
+};
+
+/* partition.c APIs: */
+extern int acrypto_partition_priority;
+int acrypto_partition_init(struct kobject *parent);
+void acrypto_partition_uninit(void);
+const char *acrypto_partition_name(const struct acrypto_partition *part);
+int acrypto_partition_tfm_get(struct acrypto_partition *part);
+void acrypto_partition_account(struct acrypto_session *s);
+void acrypto_partition_result(struct acrypto_session *s, int err);
 
 /* lb.c APIs: */
 int acrypto_lb_init(void);
@@ -175,6 +225,7 @@ extern struct acrypto_lb acrypto_simple_lb;
 /* sysfs.c APIs: */
 extern struct class *acrypto_class;
 const char *acrypto_alg_name(unsigned int alg);
+struct kobject *acrypto_sysfs_partitions(void);
 const char *acrypto_mode_name(unsigned int mode);
 extern const struct attribute_group *acrypto_device_groups[];
 int acrypto_sysfs_init(void);
@@ -192,6 +243,12 @@ void acrypto_sysfs_uninit(void);
  * @registered: under the front end mutex
  * @servable: devices cover @needs; read locklessly by tfm init
  * @tfms: live transforms
+ * @partition: the partition whose devices serve this instance, NULL for
+ *	the shared instance
+ * @driver_name: its crypto API driver name, acrypto-<mode>-<alg> or, in a
+ *	partition, acrypto-<partition>-<mode>-<alg>
+ * @part_node: on the partition's list of instances
+ * @destroy: frees a partition's instance once unregistered
  */
 struct acrypto_fe_alg {
 	struct list_head node;
@@ -206,24 +263,35 @@ struct acrypto_fe_alg {
 	bool registered;
 	bool servable;
 	atomic_t tfms;
+	struct acrypto_partition *partition;
+	char driver_name[CRYPTO_MAX_ALG_NAME];
+	struct list_head part_node;
+	void (*destroy)(struct acrypto_fe_alg *fa);
 };
+
+/* The crypto API priority of an instance. */
+int acrypto_fe_priority(const struct acrypto_fe_alg *fa, int shared);
 
 /* frontend.c APIs: */
 int acrypto_frontend_init(void);
 void acrypto_frontend_uninit(void);
 void acrypto_frontend_add(struct acrypto_fe_alg *fa);
+int acrypto_frontend_remove(struct acrypto_fe_alg *fa);
 void acrypto_frontend_update(void);
 int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa);
 void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa);
 
 /* skcipher.c APIs: */
 int acrypto_skcipher_init(void);
+int acrypto_skcipher_add_partition(struct acrypto_partition *p);
 
 /* aead.c APIs: */
 int acrypto_aead_init(void);
+int acrypto_aead_add_partition(struct acrypto_partition *p);
 
 /* ahash.c APIs: */
 int acrypto_ahash_init(void);
+int acrypto_ahash_add_partition(struct acrypto_partition *p);
 int acrypto_hash_init_state(struct crypto_shash *shash, void *state);
 int acrypto_hmac_reduce_key(const char *hash, const u8 *key,
 			    unsigned int keylen, u8 *buf, const u8 **out,

@@ -53,7 +53,8 @@ static bool acrypto_key_fits(const struct acrypto_device *dev,
 
 	return cap && key->keylen >= cap->min_keysize &&
 	       key->keylen <= cap->max_keysize &&
-	       dev->reqsize <= key->priv_size;
+	       dev->reqsize <= key->priv_size &&
+	       dev->partition == key->partition;
 }
 
 /* Prepare @key on @dev.  Caller holds acrypto_dev_rwsem. */
@@ -89,6 +90,50 @@ static void acrypto_key_release_one(struct acrypto_device *dev,
 }
 
 /**
+ * acrypto_key_alloc_part() - the key of a new transform of a partition
+ * @part: the partition of the transform's algorithm instance, or NULL
+ * @alg: enum acrypto_alg
+ * @mode: enum acrypto_mode
+ *
+ * As acrypto_key_alloc(); a key of a partition is prepared and served only
+ * by the partition's devices and has no fallback.
+ *
+ * Return: the key, or an ERR_PTR.
+ */
+struct acrypto_key *acrypto_key_alloc_part(struct acrypto_partition *part,
+					   u16 alg, u16 mode)
+{
+	struct acrypto_key *key;
+	int err;
+
+	if (alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX)
+		return ERR_PTR(-EINVAL);
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
+	key->alg = alg;
+	key->mode = mode;
+	key->partition = part;
+	key->prio = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) ?
+		    ACRYPTO_PRIO_NORMAL : ACRYPTO_PRIO_BULK;
+	atomic_set(&key->waiting, 0);
+
+	if (!part) {
+		err = acrypto_sw_alloc(&key->fallback, alg, mode, false);
+		if (err)
+			pr_warn_ratelimited("no kernel implementation of algorithm %u mode %u (%d): no fallback\n",
+					    alg, mode, err);
+	}
+	key->priv_size = max(acrypto_priv_size(),
+			     ALIGN(key->fallback.reqsize, CRYPTO_MINALIGN));
+
+	mutex_lock(&acrypto_key_mutex);
+	list_add_tail(&key->node, &acrypto_keys);
+	mutex_unlock(&acrypto_key_mutex);
+	return key;
+}
+
+/**
  * acrypto_key_alloc() - the key of a new transform
  * @alg: enum acrypto_alg
  * @mode: enum acrypto_mode
@@ -107,31 +152,7 @@ static void acrypto_key_release_one(struct acrypto_device *dev,
  */
 struct acrypto_key *acrypto_key_alloc(u16 alg, u16 mode)
 {
-	struct acrypto_key *key;
-	int err;
-
-	if (alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX)
-		return ERR_PTR(-EINVAL);
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
-	if (!key)
-		return ERR_PTR(-ENOMEM);
-	key->alg = alg;
-	key->mode = mode;
-	key->prio = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) ?
-		    ACRYPTO_PRIO_NORMAL : ACRYPTO_PRIO_BULK;
-	atomic_set(&key->waiting, 0);
-
-	err = acrypto_sw_alloc(&key->fallback, alg, mode, false);
-	if (err)
-		pr_warn_ratelimited("no kernel implementation of algorithm %u mode %u (%d): no fallback\n",
-				    alg, mode, err);
-	key->priv_size = max(acrypto_priv_size(),
-			     ALIGN(key->fallback.reqsize, CRYPTO_MINALIGN));
-
-	mutex_lock(&acrypto_key_mutex);
-	list_add_tail(&key->node, &acrypto_keys);
-	mutex_unlock(&acrypto_key_mutex);
-	return key;
+	return acrypto_key_alloc_part(NULL, alg, mode);
 }
 EXPORT_SYMBOL_GPL(acrypto_key_alloc);
 

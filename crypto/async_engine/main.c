@@ -153,11 +153,16 @@ static int __init acrypto_init(void)
 	err = acrypto_watchdog_init();
 	if (err)
 		goto err_frontend;
+	err = acrypto_partition_init(acrypto_sysfs_partitions());
+	if (err)
+		goto err_watchdog;
 
 	pr_info("asynchronous crypto engine ready, balancer %s\n",
 		acrypto_simple_lb.name);
 	return 0;
 
+err_watchdog:
+	acrypto_watchdog_uninit();
 err_frontend:
 	acrypto_frontend_uninit();
 err_lb:
@@ -175,6 +180,7 @@ err_wq:
 
 static void __exit acrypto_exit(void)
 {
+	acrypto_partition_uninit();
 	acrypto_watchdog_uninit();
 	acrypto_frontend_uninit();
 	acrypto_keys_uninit();

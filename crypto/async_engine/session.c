@@ -485,7 +485,16 @@ static bool acrypto_fallback(struct acrypto_session *s, int *err)
 {
 	struct acrypto_key *key = s->key;
 
-	if (s->bind || *err == -ENOSPC || !key->fallback.tfm || !key->set)
+	if (s->bind || *err == -ENOSPC)
+		return false;
+	if (key->partition) {
+		/* Never outside the partition: not even the kernel's code. */
+		pr_notice_ratelimited("partition %s: no usable device for algorithm %u mode %u\n",
+				      acrypto_partition_name(key->partition),
+				      key->alg, key->mode);
+		return false;
+	}
+	if (!key->fallback.tfm || !key->set)
 		return false;
 
 	pr_notice_ratelimited("no usable device for algorithm %u mode %u: using %s\n",
@@ -583,6 +592,8 @@ int acrypto_run(struct acrypto_session *s, int err, unsigned int flags)
 /* Deliver a result for a session that did not finish in submit. */
 void acrypto_finish(struct acrypto_session *s, int err)
 {
+	if (unlikely(s->route.hop[0].key->partition))
+		acrypto_partition_result(s, err);
 	acrypto_notify(s);
 	s->done(s, err);
 }
@@ -662,6 +673,9 @@ int acrypto_session_submit(struct acrypto_session *s)
 	if (unlikely(s->priority >= ACRYPTO_NR_PRIO))
 		s->priority = ACRYPTO_NR_PRIO - 1;
 
+	if (unlikely(s->key->partition))
+		acrypto_partition_account(s);
+
 	rcu_read_lock();
 	ret = acrypto_submit_sole(s, &dev);
 	if (unlikely(dev)) {
@@ -675,6 +689,9 @@ int acrypto_session_submit(struct acrypto_session *s)
 		ret = acrypto_run(s, -ENODEV, ACRYPTO_RUN_SUBMIT);
 	}
 	rcu_read_unlock();
+	if (unlikely(s->key->partition) && ret != -EINPROGRESS &&
+	    ret != -EBUSY)
+		acrypto_partition_result(s, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(acrypto_session_submit);

@@ -15,6 +15,7 @@
 #include <crypto/xts.h>
 #include <linux/atomic.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "internal.h"
 
@@ -129,7 +130,8 @@ static int acrypto_skcipher_init_tfm(struct crypto_skcipher *tfm)
 	if (err)
 		return err;
 
-	ctx->key = acrypto_key_alloc(def->alg, def->mode);
+	ctx->key = acrypto_key_alloc_part(def->fe.partition, def->alg,
+					  def->mode);
 	if (IS_ERR(ctx->key)) {
 		acrypto_frontend_tfm_put(&def->fe);
 		return PTR_ERR(ctx->key);
@@ -190,9 +192,9 @@ static int acrypto_skcipher_register(struct acrypto_fe_alg *fa)
 
 	memset(alg, 0, sizeof(*alg));
 	strscpy(alg->base.cra_name, def->name, sizeof(alg->base.cra_name));
-	strscpy(alg->base.cra_driver_name, def->driver_name,
+	strscpy(alg->base.cra_driver_name, fa->driver_name,
 		sizeof(alg->base.cra_driver_name));
-	alg->base.cra_priority = acrypto_priority;
+	alg->base.cra_priority = acrypto_fe_priority(fa, acrypto_priority);
 	alg->base.cra_flags = CRYPTO_ALG_ASYNC;
 	alg->base.cra_blocksize = def->blocksize;
 	alg->base.cra_ctxsize = sizeof(struct acrypto_skcipher_ctx);
@@ -218,6 +220,39 @@ static void acrypto_skcipher_unregister(struct acrypto_fe_alg *fa)
 	crypto_unregister_skcipher(&def->skcipher);
 }
 
+static void acrypto_skcipher_destroy(struct acrypto_fe_alg *fa)
+{
+	kfree(container_of(fa, struct acrypto_skcipher_def, fe));
+}
+
+/**
+ * acrypto_skcipher_add_partition() - the skciphers of a new partition
+ * @p: the partition
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int acrypto_skcipher_add_partition(struct acrypto_partition *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(acrypto_skciphers); i++) {
+		struct acrypto_skcipher_def *def;
+
+		def = kmemdup(&acrypto_skciphers[i], sizeof(*def), GFP_KERNEL);
+		if (!def)
+			return -ENOMEM;
+		def->fe.base = &def->skcipher.base;
+		def->fe.partition = p;
+		def->fe.destroy = acrypto_skcipher_destroy;
+		snprintf(def->fe.driver_name, sizeof(def->fe.driver_name),
+			 "acrypto-%s-%s", p->name,
+			 def->driver_name + strlen("acrypto-"));
+		list_add_tail(&def->fe.part_node, &p->algs);
+		acrypto_frontend_add(&def->fe);
+	}
+	return 0;
+}
+
 /**
  * acrypto_skcipher_init() - offer the skciphers to the front end
  *
@@ -231,6 +266,8 @@ int acrypto_skcipher_init(void)
 		struct acrypto_skcipher_def *def = &acrypto_skciphers[i];
 
 		def->fe.base = &def->skcipher.base;
+		strscpy(def->fe.driver_name, def->driver_name,
+			sizeof(def->fe.driver_name));
 		def->fe.needs[0].alg = def->alg;
 		def->fe.needs[0].mode = def->mode;
 		def->fe.num_needs = 1;

@@ -75,6 +75,16 @@ static struct acrypto_device *to_acrypto_device(struct device *d)
 	return container_of(d, struct acrypto_device, dev);
 }
 
+static struct device *acrypto_partitions_dev;
+
+static ssize_t partition_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  acrypto_partition_name(READ_ONCE(to_acrypto_device(d)->partition)));
+}
+static DEVICE_ATTR_RO(partition);
+
 static ssize_t name_show(struct device *d, struct device_attribute *attr,
 			 char *buf)
 {
@@ -260,6 +270,8 @@ static ssize_t state_show(struct device *d, struct device_attribute *attr,
 		word = "offline";
 	else if (state & BIT(ACRYPTO_DEV_OFF_DRIVER))
 		word = "not-ready";
+	else if (state & BIT(ACRYPTO_DEV_OFF_MOVING))
+		word = "moving";
 	else if (state & BIT(ACRYPTO_DEV_TESTING))
 		word = "testing";
 	else if (state & BIT(ACRYPTO_DEV_OFF_FAILED))
@@ -317,6 +329,7 @@ static struct attribute *acrypto_device_attrs[] = {
 	&dev_attr_service_ns.attr,
 	&dev_attr_broken.attr,
 	&dev_attr_state.attr,
+	&dev_attr_partition.attr,
 	&dev_attr_capabilities.attr,
 	NULL,
 };
@@ -384,15 +397,35 @@ int acrypto_sysfs_init(void)
 		err = PTR_ERR(acrypto_sessions_dev);
 		goto err_destroy_class;
 	}
+	/* Its attributes come with partition.c, once the engine is up. */
+	acrypto_partitions_dev = device_create(acrypto_class, NULL, MKDEV(0, 0),
+					       NULL, "partitions");
+	if (IS_ERR(acrypto_partitions_dev)) {
+		err = PTR_ERR(acrypto_partitions_dev);
+		goto err_sessions;
+	}
 	return 0;
 
+err_sessions:
+	device_unregister(acrypto_sessions_dev);
 err_destroy_class:
 	class_destroy(acrypto_class);
 	return err;
 }
 
+/**
+ * acrypto_sysfs_partitions() - /sys/class/acrypto/partitions
+ *
+ * Return: its kobject, the parent of the partitions' directories.
+ */
+struct kobject *acrypto_sysfs_partitions(void)
+{
+	return &acrypto_partitions_dev->kobj;
+}
+
 void acrypto_sysfs_uninit(void)
 {
+	device_unregister(acrypto_partitions_dev);
 	device_unregister(acrypto_sessions_dev);
 	class_destroy(acrypto_class);
 }

@@ -196,7 +196,10 @@ struct acrypto_sw {
  * @sole: engine private cache: the only usable device for this key, with
  *	the device generation it was computed at
  * @fallback: the kernel's own implementation, keyed like the devices;
- *	serves the key's steps while no usable device can
+ *	serves the key's steps while no usable device can (never for a key of
+ *	a partition)
+ * @partition: the partition of the key's transform, whose devices alone
+ *	may prepare it and serve it; NULL for the shared pool
  * @devpriv: per-device driver state, indexed by &acrypto_device.index,
  *	owned by the device between its key_prepare and key_release
  * @node: on the engine's key list, under the key list lock
@@ -221,6 +224,7 @@ struct acrypto_key {
 	atomic_t waiting;
 	unsigned long sole;
 	struct acrypto_sw fallback;
+	struct acrypto_partition *partition;
 	void *devpriv[ACRYPTO_MAX_DEVICES];
 	struct list_head node;
 	struct llist_node free_node;
@@ -229,6 +233,7 @@ struct acrypto_key {
 struct acrypto_device;
 struct acrypto_session;
 struct acrypto_kat;
+struct acrypto_partition;
 
 /**
  * struct acrypto_hop - one step of a route
@@ -448,12 +453,14 @@ enum {
 	ACRYPTO_DEV_OFF_STALLED,	/* the watchdog saw it stop completing */
 	ACRYPTO_DEV_OFF_FAILED,	/* it failed its known-answer test */
 	ACRYPTO_DEV_SUSPENDED,	/* asleep (system suspend): not stalled */
+	ACRYPTO_DEV_OFF_MOVING,	/* changing partition */
 };
 
 #define ACRYPTO_DEV_OFF_MASK	(BIT(ACRYPTO_DEV_OFF_ADMIN) |	\
 				 BIT(ACRYPTO_DEV_OFF_DRIVER) |	\
 				 BIT(ACRYPTO_DEV_OFF_STALLED) |	\
-				 BIT(ACRYPTO_DEV_OFF_FAILED))
+				 BIT(ACRYPTO_DEV_OFF_FAILED) |	\
+				 BIT(ACRYPTO_DEV_OFF_MOVING))
 
 /**
  * struct acrypto_cost_cell - measured service time of one request-size class
@@ -562,6 +569,9 @@ struct acrypto_dev_pcpu {
  * @state_kn: the same for the "state" attribute
  * @kat: the device's known-answer test, see kat.c
  * @cost_group: sysfs group "cost" of the cost model
+ * @partition: the partition the device is reserved for, NULL for the
+ *	shared pool; changes only while the device is out of service and
+ *	empty, under acrypto_dev_rwsem (write)
  * @priv: the driver's private area, see acrypto_device_priv()
  *
  * Allocate with acrypto_device_alloc(), register with
@@ -604,6 +614,7 @@ struct acrypto_device {
 	struct kernfs_node *state_kn;
 	struct acrypto_kat *kat;
 	struct attribute_group *cost_group;
+	struct acrypto_partition *partition;
 
 	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
 };
