@@ -25,7 +25,7 @@
 #   --ms N            milliseconds per interleaved generator run (default 3000)
 #   --slice N         milliseconds per slice of an interleaved run (default 25)
 #   --rounds N        rounds of the non-interleaved runs (default 2)
-#   --mix-ms N        milliseconds per run of a device mix (default 3000)
+#   --mix-ms N        milliseconds per run of a device mix (default 4000)
 #   --quick           short runs, one round: a smoke test of the suite
 #   --no-smp1         skip the 1-CPU guest
 #   --no-virtio-bench skip virtio-bench.sh
@@ -44,7 +44,7 @@ ROOT=$(cd "$HERE/../../.." && pwd)
 VM=$ROOT/tools/testing/vm
 
 KDIR='' KERNEL='' OUT='' MS=3000 SLICE=25 ROUNDS=2 QUICK=0 SMP1=1 VBENCH=1
-MIX_MS=3000 AF_SECS=3
+MIX_MS=4000 AF_SECS=5
 SECTIONS="overhead scaling alloc profile afalg mix balancers shares virtio"
 
 usage() {
