@@ -104,7 +104,8 @@ BEGIN { n = 0 }
 # ---- the 2-CPU guest ----
 FILENAME ~ /main\.log$/ && /^LG / {
 	sec = kv($0, "section"); label = kv($0, "label")
-	if ($0 ~ / error=/ || kv($0, "mismatches") + 0 || kv($0, "errors") + 0) {
+	if ($0 ~ / error=/ || kv($0, "mismatches") + 0 || kv($0, "errors") + 0 ||
+	    kv($0, "sets_err") + 0) {
 		bad++
 		badlines = badlines "\n#   " substr($0, 1, 200)
 	}
