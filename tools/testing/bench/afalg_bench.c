@@ -20,6 +20,21 @@
  * synchronously by DRIVER (for example cbc-aes-aesni), and random data,
  * IVs and (with -s MIN-MAX) random sizes are used.
  *
+ * Interleaved mode (-v, up to three times): one synchronous stream
+ * (sendmsg, then read, one request at a time) runs each variant in turn in
+ * slices of -I milliseconds, in the order A B B A ... (two variants) or
+ * A B C C B A ... (three), so that the drift of a shared host cancels over
+ * each group of slices.  A variant is a transform and, optionally, the set
+ * of acrypto devices in service while it runs (-v LABEL:ALG:DEV+DEV): the
+ * devices named by any variant and not by this one are taken out of
+ * service through /sys/class/acrypto/<dev>/broken between slices.  The
+ * ratio is variant 0 against the best other variant (the one with the
+ * higher rate over the run), as the median over the groups.  Every -e'th
+ * output is checked against the output of the reference -V (every request
+ * of a slot uses the same data and IV, so the expected output is computed
+ * once).  -P FILE gets the index of the variant at each switch (the
+ * acrypto_loadgen sampler's variant file), -C pins the process to a CPU.
+ *
  * SIGINT or SIGTERM ends the run early: the requests in flight complete and
  * the results are printed as usual.
  *
@@ -28,7 +43,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/aio_abi.h>
+#include <sched.h>
 #include <signal.h>
 #include <linux/if_alg.h>
 #include <stdint.h>
@@ -47,6 +64,9 @@
 #define MAX_KEY		64
 #define MAX_IV		16
 #define MAX_DEPTH	1024
+#define MAX_VARIANTS	3
+#define MAX_DEVS	4
+#define MAX_SLICES	100000
 
 struct opts {
 	const char *alg;	/* cra_name or cra_driver_name */
@@ -62,7 +82,27 @@ struct opts {
 	unsigned int keys;	/* -m */
 	int quiet;
 	const char *label;
+	unsigned int slice_ms;	/* interleaved mode: slice length, -I */
+	unsigned int check_every;	/* interleaved mode: -e */
+	const char *variant_file;	/* -P */
+	int cpu;		/* -C, or -1 */
 };
+
+/* Interleaved mode: one variant, -v LABEL:ALG[:DEV+DEV...] */
+struct variant {
+	char *label;
+	char *alg;
+	unsigned int devs;	/* bitmask over devnames[] of the devices in service */
+	int has_devs;
+	int tfmfd, opfd;
+	unsigned long ops;
+	double secs;
+};
+
+static struct variant variants[MAX_VARIANTS];
+static unsigned int nvariants;
+static char *devnames[MAX_DEVS];
+static unsigned int ndevs;
 
 struct key {
 	int tfmfd;
@@ -94,6 +134,9 @@ static struct opts o = {
 	.depth = 1,
 	.secs = 3,
 	.op = 0,
+	.slice_ms = 50,
+	.check_every = 16,
+	.cpu = -1,
 };
 
 static struct slot *slots;
@@ -353,12 +396,319 @@ static const char usage_text[] =
 	"  -m KEYS     KEYS keys open at once, requests round-robin over them\n"
 	"  -V DRIVER   check every output against DRIVER (random data and IVs)\n"
 	"  -l LABEL    label printed with the results\n"
-	"  -q          print only the result line\n";
+	"  -q          print only the result line\n"
+	"Interleaved mode (one synchronous stream, -d 1):\n"
+	"  -v LABEL:ALG[:DEV+DEV]  a variant: transform, acrypto devices in\n"
+	"              service (2 or 3 variants; the first is the subject)\n"
+	"  -I MS       slice length (50)         -e N      check every Nth output (16)\n"
+	"  -P FILE     write the variant index to FILE at each switch\n"
+	"  -C CPU      run on CPU\n";
 
 static void usage(int rc)
 {
 	fputs(usage_text, rc ? stderr : stdout);
 	exit(rc);
+}
+
+/* -v LABEL:ALG[:DEV+DEV...] */
+static void parse_variant(char *arg)
+{
+	struct variant *v;
+	char *dev, *devs;
+	unsigned int i;
+
+	if (nvariants == MAX_VARIANTS)
+		usage(2);
+	v = &variants[nvariants++];
+	v->label = strsep(&arg, ":");
+	v->alg = strsep(&arg, ":");
+	devs = arg;
+	if (!v->label || !*v->label || !v->alg || !*v->alg)
+		usage(2);
+	if (!devs)
+		return;
+	v->has_devs = 1;
+	while ((dev = strsep(&devs, "+"))) {
+		if (!*dev || strchr(dev, '/'))
+			usage(2);
+		for (i = 0; i < ndevs && strcmp(devnames[i], dev); i++)
+			;
+		if (i == ndevs) {
+			if (ndevs == MAX_DEVS)
+				usage(2);
+			devnames[ndevs++] = dev;
+		}
+		v->devs |= 1U << i;
+	}
+}
+
+/* Write @val to /sys/class/acrypto/@dev/broken; 0 or -errno. */
+static int set_broken(const char *dev, int val)
+{
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/acrypto/%s/broken", dev);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val ? "1" : "0", 1) != 1)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Put variant @vi's devices in service and the others out; tell -P. */
+static void switch_variant(unsigned int vi)
+{
+	const struct variant *v = &variants[vi];
+	unsigned int pass, i;
+	int err;
+
+	/* In service first, so that the engine never sees no device. */
+	for (pass = 0; v->has_devs && pass < 2; pass++) {
+		for (i = 0; i < ndevs; i++) {
+			int in = !!(v->devs & (1U << i));
+
+			if (in != !pass)
+				continue;
+			err = set_broken(devnames[i], !in);
+			if (err)
+				record_error(err);
+		}
+	}
+	if (o.variant_file) {
+		int fd = open(o.variant_file, O_WRONLY | O_CLOEXEC);
+		char c = '0' + vi;
+
+		if (fd < 0 || write(fd, &c, 1) != 1)
+			record_error(-errno);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* Slice @k's variant: A B B A, ... or A B C C B A, ... */
+static unsigned int slice_variant(unsigned int k)
+{
+	unsigned int g = 2 * nvariants, i = k % g;
+
+	return i < nvariants ? i : g - 1 - i;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median, min and max over the groups of variant @num's rate over @den's. */
+static void group_ratios(const unsigned long *sops, const double *ssecs,
+			 unsigned int nslices, unsigned int num,
+			 unsigned int den, const char *key)
+{
+	unsigned int g, k, n = 0, glen = 2 * nvariants;
+	double *r = calloc(nslices / glen + 1, sizeof(*r));
+
+	if (!r)
+		die("calloc");
+	for (g = 0; (g + 1) * glen <= nslices; g++) {
+		unsigned long ops[MAX_VARIANTS] = { 0 };
+		double secs[MAX_VARIANTS] = { 0 };
+
+		for (k = g * glen; k < (g + 1) * glen; k++) {
+			ops[slice_variant(k)] += sops[k];
+			secs[slice_variant(k)] += ssecs[k];
+		}
+		if (!ops[num] || !ops[den])
+			continue;
+		r[n++] = (ops[num] / secs[num]) / (ops[den] / secs[den]);
+	}
+	qsort(r, n, sizeof(*r), cmp_double);
+	if (!strcmp(key, "ratio"))
+		printf(" groups=%u", n);
+	printf(" %s_median=%.3f %s_min=%.3f %s_max=%.3f", key,
+	       n ? r[n / 2] : 0, key, n ? r[0] : 0, key, n ? r[n - 1] : 0);
+	free(r);
+}
+
+/*
+ * One request of @len bytes through @v, synchronously; 0 or -errno.  With
+ * -K, on a transform of its own, keyed with @key: socket, bind, setkey,
+ * accept, the request, close.
+ */
+static int sync_request(const struct variant *v, const unsigned char *key,
+			const unsigned char *in, unsigned char *out,
+			unsigned int len, const unsigned char *iv)
+{
+	int tfmfd = -1, opfd = v->opfd, err;
+	ssize_t n;
+
+	if (o.key_per_req) {
+		tfmfd = tfm_open(v->alg, key);
+		if (tfmfd < 0)
+			return tfmfd;
+		opfd = op_open(tfmfd);
+		if (opfd < 0) {
+			close(tfmfd);
+			return opfd;
+		}
+	}
+	err = op_send(opfd, in, len, o.op == 1, iv);
+	if (!err) {
+		n = read(opfd, out, len);
+		err = n < 0 ? -errno : n == (ssize_t)len ? 0 : -EIO;
+	}
+	if (o.key_per_req) {
+		close(opfd);
+		close(tfmfd);
+	}
+	return err;
+}
+
+/* Interleaved mode: see the comment at the top. */
+static int run_interleaved(void)
+{
+	unsigned int len = o.min_size, nslices, k, i, best = 1;
+	unsigned char *in, *out, *expect = NULL, iv[MAX_IV], key0[MAX_KEY];
+	unsigned long checked = 0, *sops, n;
+	double *ssecs, t0, t1, end, secs = 0;
+	int err;
+
+	if (o.max_size != o.min_size || o.depth != 1 || nvariants < 2 ||
+	    o.keys || !o.slice_ms)
+		usage(2);
+	nslices = (unsigned int)(o.secs * 1000 / o.slice_ms);
+	nslices -= nslices % (2 * nvariants);
+	if (nslices < 2 * nvariants || nslices > MAX_SLICES)
+		usage(2);
+	sops = calloc(nslices, sizeof(*sops));
+	ssecs = calloc(nslices, sizeof(*ssecs));
+	if (posix_memalign((void **)&in, 4096, len) ||
+	    posix_memalign((void **)&out, 4096, len) || !sops || !ssecs)
+		die("alloc");
+	fill(key0, sizeof(key0));
+	fill(in, len);
+	fill(iv, o.ivlen);
+
+	for (i = 0; i < nvariants; i++) {
+		struct variant *v = &variants[i];
+
+		v->tfmfd = tfm_open(v->alg, key0);
+		if (v->tfmfd < 0) {
+			errno = -v->tfmfd;
+			die(v->alg);
+		}
+		v->opfd = op_open(v->tfmfd);
+		if (v->opfd < 0) {
+			errno = -v->opfd;
+			die("operation socket");
+		}
+	}
+	if (o.ref) {
+		struct variant ref = { .alg = (char *)o.ref };
+
+		if (posix_memalign((void **)&expect, 4096, len))
+			die("alloc");
+		ref.tfmfd = tfm_open(o.ref, key0);
+		ref.opfd = ref.tfmfd < 0 ? ref.tfmfd : op_open(ref.tfmfd);
+		if (ref.opfd < 0) {
+			errno = -ref.opfd;
+			die(o.ref);
+		}
+		err = sync_request(&ref, key0, in, expect, len, iv);
+		if (err) {
+			errno = -err;
+			die("reference");
+		}
+		close(ref.opfd);
+		close(ref.tfmfd);
+	}
+
+	for (k = 0; k < nslices; k++) {
+		struct variant *v = &variants[slice_variant(k)];
+
+		if (__atomic_load_n(&stopping, __ATOMIC_RELAXED))
+			break;
+		switch_variant(slice_variant(k));
+		n = 0;
+		t0 = now();
+		end = t0 + o.slice_ms / 1000.0;
+		do {
+			int check = expect && !(v->ops % o.check_every);
+
+			if (check)
+				memset(out, 0x5a, len);
+			err = sync_request(v, key0, in, out, len, iv);
+			if (err) {
+				record_error(err);
+				if (errors > 1000)
+					break;
+				continue;
+			}
+			n++;
+			v->ops++;
+			if (check) {
+				checked++;
+				if (memcmp(out, expect, len))
+					mismatches++;
+			}
+		} while ((t1 = now()) < end);
+		t1 = now();
+		sops[k] = n;
+		ssecs[k] = t1 - t0;
+		v->secs += t1 - t0;
+		secs += t1 - t0;
+		if (errors > 1000)
+			break;
+	}
+	nslices = k - k % (2 * nvariants);
+	if (o.variant_file) {
+		int fd = open(o.variant_file, O_WRONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (write(fd, "none", 4) != 4)
+				record_error(-errno);
+			close(fd);
+		}
+	}
+	/* Everything back in service. */
+	for (i = 0; i < ndevs; i++)
+		set_broken(devnames[i], 0);
+
+	if (nvariants == 3 && variants[2].ops / variants[2].secs >
+			      variants[1].ops / variants[1].secs)
+		best = 2;
+	if (o.label)
+		printf("label=%s ", o.label);
+	printf("alg=%s op=%s size=%u depth=1 keys=%s mode=interleaved slice_ms=%u secs=%.2f",
+	       variants[0].alg, o.op == 1 ? "dec" : "enc", len,
+	       o.key_per_req ? "per-request" : "1", o.slice_ms, secs);
+	for (i = 0; i < nvariants; i++) {
+		const struct variant *v = &variants[i];
+
+		printf(" v%u=%s v%u_alg=%s v%u_ops=%lu v%u_secs=%.3f v%u_ops_s=%.1f",
+		       i, v->label, i, v->alg, i, v->ops, i, v->secs, i,
+		       v->secs ? v->ops / v->secs : 0);
+	}
+	printf(" ops_s=%.1f best=%u ratio=%.3f",
+	       variants[0].ops / variants[0].secs, best,
+	       (variants[0].ops / variants[0].secs) /
+	       (variants[best].ops / variants[best].secs));
+	group_ratios(sops, ssecs, nslices, 0, best, "ratio");
+	for (i = 1; i < nvariants; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "r%u", i);
+		group_ratios(sops, ssecs, nslices, 0, i, key);
+	}
+	printf(" checked=%lu errors=%lu mismatches=%lu", checked, errors,
+	       mismatches);
+	if (errors)
+		printf(" last_error=\"%s\"", strerror(last_errno));
+	printf("\n");
+	return errors || mismatches ? 1 : 0;
 }
 
 static void parse_size(const char *s)
@@ -381,7 +731,7 @@ int main(int argc, char **argv)
 	unsigned char key0[MAX_KEY];
 	int tfmfd = -1, c, stop = 0;
 
-	while ((c = getopt(argc, argv, "c:k:i:s:a:d:T:n:o:Km:V:l:qh")) != -1) {
+	while ((c = getopt(argc, argv, "c:k:i:s:a:d:T:n:o:Km:V:l:qhv:I:e:P:C:")) != -1) {
 		switch (c) {
 		case 'c':
 			o.alg = optarg;
@@ -426,6 +776,21 @@ int main(int argc, char **argv)
 		case 'q':
 			o.quiet = 1;
 			break;
+		case 'v':
+			parse_variant(optarg);
+			break;
+		case 'I':
+			o.slice_ms = atoi(optarg);
+			break;
+		case 'e':
+			o.check_every = atoi(optarg);
+			break;
+		case 'P':
+			o.variant_file = optarg;
+			break;
+		case 'C':
+			o.cpu = atoi(optarg);
+			break;
 		case 'h':
 			usage(0);
 			break;
@@ -435,8 +800,25 @@ int main(int argc, char **argv)
 	}
 	if (!o.depth || o.depth > MAX_DEPTH || o.keylen > MAX_KEY ||
 	    o.ivlen > MAX_IV || !o.align || (o.keys && o.keys < o.depth) ||
-	    (o.keys && o.key_per_req))
+	    (o.keys && o.key_per_req) || !o.check_every)
 		usage(2);
+	if (o.cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(o.cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			die("sched_setaffinity");
+	}
+	if (nvariants) {
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		rng ^= (unsigned long long)getpid() << 17 ^
+		       (unsigned long long)time(NULL);
+		return run_interleaved();
+	}
 
 	rng ^= (unsigned long long)getpid() << 17 ^
 	       (unsigned long long)time(NULL);

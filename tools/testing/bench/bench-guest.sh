@@ -22,9 +22,20 @@
 #   profile    the sampling profiler of acrypto_loadgen, engine and kernel
 #              interleaved, at 64 B (the hottest case) and 4 KiB
 #   fgraph     (opt-in) one engine request under function_graph
-#   afalg      AF_ALG (afalg_bench), one request in flight
-#   balancers  soft + virtio_crypto0, and two acrypto_testdev instances of
-#              different speeds: each device alone, then each balancer
+#   afalg      AF_ALG (afalg_bench), one synchronous stream, interleaved in
+#              slices: the engine over the soft device alone (the sole-device
+#              path) against cbc-aes-aesni; the same with a new transform per
+#              request (-K); soft + virtio_crypto0 against each alone; and
+#              the sampling profile of the first comparison
+#   mix        the default balancer on three device mixes (soft +
+#              virtio_crypto0, soft + the slow testdev1, testdev0 + testdev1
+#              at 2:1 speeds), 64 B / 4 KiB / 64 KiB, 1 and DEPTH in flight:
+#              one generator run each, the mix and each device alone
+#              interleaved in slices (A B C C B A, set0= set1= set2=: the
+#              other devices out of service through their broken files)
+#   balancers  the other balancers on the same mixes, 4 KiB, DEPTH in flight
+#   shares     per-device completions and migrations every 100 ms through a
+#              run where devices are added and removed under load
 #   virtio     our virtio driver (the engine bound to virtio_crypto0) and
 #              Debian's virtio_crypto on the same device, driven by the
 #              generator (AF_ALG hides both drivers' speed): ours, Debian's,
@@ -32,7 +43,10 @@
 #
 # Output lines (ttyS1), parsed by bench-report.sh:
 #   LG section=S label=L round=N [dist=dev:n,...] <acrypto_loadgen result>
+#      (with device sets, dist= is the split of the mix's slices only)
 #   AF section=afalg label=L round=N <afalg_bench result>
+#   SHARE t=SECONDS dev:completed:migrated ...
+#   EVENT t=SECONDS what
 #   ALLOC label=L event=E scope=loadgen|other|script hits=N
 #   ALLOC_SITE label=L event=E scope=S hits=N comm=TASK site=SYMBOL
 #   PROF label=L | <profile line>
@@ -42,9 +56,9 @@
 # Usage: bench-guest.sh [key=value ...]   (also as one word joined by '_'
 # where lists need it: the kernel command line splits at spaces)
 #   ms=3000 slice=25 rounds=2 depth=16 sizes=16_64_256_1024_4096_16384_65536
-#   sections=overhead_scaling_alloc_profile_afalg_balancers_virtio
-#   bal_ms=1000 bal_rounds=3 bal_size=4096 bal_threads=1
-#   testdev_bps=16000000_8000000
+#   sections=overhead_scaling_alloc_profile_afalg_mix_balancers_shares_virtio
+#   mix_ms=4000 mix_sizes=64_4096_65536 af_secs=5 af_sizes=16_64_4096_65536
+#   testdev_bps=8000000_4000000 testdev_ops=10000_5000
 
 LG=/sys/kernel/debug/acrypto_loadgen
 T=/sys/kernel/debug/tracing
@@ -52,9 +66,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 MS=3000 SLICE=25 ROUNDS=2 DEPTH=16
 SIZES="16 64 256 1024 4096 16384 65536"
-SECTIONS="overhead scaling alloc profile afalg balancers virtio"
-BAL_MS=1000 BAL_ROUNDS=3 BAL_SIZE=4096 BAL_THREADS=1
-TESTDEV_BPS="16000000 8000000"
+SECTIONS="overhead scaling alloc profile afalg mix balancers shares virtio"
+MIX_MS=4000 MIX_SIZES="64 4096 65536" AF_SECS=5 AF_SIZES="16 64 4096 65536"
+# The test devices compute on the guest's CPUs (in softirq, with the
+# kernel's cbc(aes-aesni), about 6,000 4-KiB requests/s here): slow enough
+# that their speeds, 2:1, and not that CPU are what limits a mix of them.
+TESTDEV_BPS="8000000 4000000" TESTDEV_OPS="10000 5000"
 
 for arg in "$@"; do
 	val=$(echo "${arg#*=}" | tr _ ' ')
@@ -65,11 +82,12 @@ for arg in "$@"; do
 	depth=*) DEPTH=$val ;;
 	sizes=*) SIZES=$val ;;
 	sections=*) SECTIONS=$val ;;
-	bal_ms=*) BAL_MS=$val ;;
-	bal_rounds=*) BAL_ROUNDS=$val ;;
-	bal_size=*) BAL_SIZE=$val ;;
-	bal_threads=*) BAL_THREADS=$val ;;
+	mix_ms=*) MIX_MS=$val ;;
+	mix_sizes=*) MIX_SIZES=$val ;;
+	af_secs=*) AF_SECS=$val ;;
+	af_sizes=*) AF_SIZES=$val ;;
 	testdev_bps=*) TESTDEV_BPS=$val ;;
+	testdev_ops=*) TESTDEV_OPS=$val ;;
 	*) echo "INFO error=unknown-argument arg=$arg" ;;
 	esac
 done
@@ -136,6 +154,33 @@ lg_dist() {
 	echo "$line" | sed "s/^LG \(section=[^ ]* label=[^ ]* round=[^ ]*\)/LG \1 dist=$dist/"
 }
 
+# counter DEV FILE: a device counter, 0 when the device is not there
+counter() {
+	cat "/sys/class/acrypto/$1/$2" 2>/dev/null || echo 0
+}
+
+# lg_sets SECTION LABEL SIZE DEPTH MS DEV1 DEV2: one generator run with the
+# mix DEV1+DEV2 and each device alone interleaved; every other device out
+# of service.  dist= is the mix's split: each device's completions minus
+# those of its own slices alone.
+lg_sets() {
+	local sec=$1 label=$2 size=$3 depth=$4 ms=$5 d1=$6 d2=$7
+	local slice=25 b1 b2 line v1 v2 n1 n2
+
+	[ "$size" -ge 65536 ] && slice=50
+	only "$d1" "$d2"
+	b1=$(counter "$d1" scompleted)
+	b2=$(counter "$d2" scompleted)
+	line=$(lg "$sec" "$label" 1 alg=acrypto-cbc-aes size="$size" \
+		depth="$depth" threads=1 ms="$ms" slice_ms=$slice \
+		set0="$d1+$d2" set1="$d1" set2="$d2")
+	v1=$(echo "$line" | sed -n 's/.* v1_ops=\([0-9]*\).*/\1/p')
+	v2=$(echo "$line" | sed -n 's/.* v2_ops=\([0-9]*\).*/\1/p')
+	n1=$(($(counter "$d1" scompleted) - b1 - ${v1:-0}))
+	n2=$(($(counter "$d2" scompleted) - b2 - ${v2:-0}))
+	echo "$line" | sed "s/^LG \(section=[^ ]* label=[^ ]* round=[^ ]*\)/LG \1 dist=$d1:$n1,$d2:$n2/"
+}
+
 # wait_alg DRIVER: until the crypto API lists a driver name (up to 10 s)
 wait_alg() {
 	local n=0
@@ -172,8 +217,8 @@ if want overhead; then
 		for depth in 1 $DEPTH; do
 			for size in $SIZES; do
 				lg overhead "acrypto-$mode-aes" 1 alg=acrypto-$mode-aes \
-					base=$mode-aes-aesni size=$size depth=$depth \
-					threads=1 ms=$MS slice_ms=$SLICE
+					base=$mode-aes-aesni size="$size" depth="$depth" \
+					threads=1 ms="$MS" slice_ms="$SLICE"
 			done
 		done
 	done
@@ -184,19 +229,19 @@ if want scaling; then
 	for size in 64 4096; do
 		if [ "$(nproc)" -ge 2 ]; then
 			for alg in acrypto-cbc-aes cbc-aes-aesni; do
-				lg scaling "$alg" 1 alg=$alg size=$size depth=$DEPTH \
-					threads=2 scale=1 ms=$MS slice_ms=$SLICE
+				lg scaling "$alg" 1 alg=$alg size=$size depth="$DEPTH" \
+					threads=2 scale=1 ms="$MS" slice_ms="$SLICE"
 			done
 			lg scaling-overhead acrypto-cbc-aes 1 alg=acrypto-cbc-aes \
-				base=cbc-aes-aesni size=$size depth=$DEPTH threads=2 \
-				ms=$MS slice_ms=$SLICE
+				base=cbc-aes-aesni size=$size depth="$DEPTH" threads=2 \
+				ms="$MS" slice_ms="$SLICE"
 		else
 			# One CPU: what bench.sh compares with the 2-CPU guest.
 			r=1
 			while [ $r -le "$ROUNDS" ]; do
 				for alg in acrypto-cbc-aes cbc-aes-aesni; do
 					lg scaling "$alg" $r alg=$alg size=$size \
-						depth=$DEPTH threads=1 ms=$((MS / 2))
+						depth="$DEPTH" threads=1 ms=$((MS / 2))
 				done
 				r=$((r + 1))
 			done
@@ -225,7 +270,7 @@ ALLOC_EVENTS="kmalloc kmem_cache_alloc mm_page_alloc"
 alloc_report() {
 	local e
 	for e in $ALLOC_EVENTS; do
-		awk -v label="$1" -v ev=$e '
+		awk -v label="$1" -v ev="$e" '
 			/^\{/ && /hitcount:/ {
 				line = $0
 				comm = line; sub(/^\{ *common_pid: */, "", comm); sub(/ *\[.*/, "", comm)
@@ -248,8 +293,8 @@ alloc_report() {
 				printf "ALLOC label=%s event=%s scope=other hits=%d\n", label, ev, total["other"]
 				printf "ALLOC label=%s event=%s scope=script hits=%d\n", label, ev, total["script"]
 			}
-		' $T/events/kmem/$e/hist
-		echo "!$(hist_spec $e)" >$T/events/kmem/$e/trigger
+		' $T/events/kmem/"$e"/hist
+		echo "!$(hist_spec "$e")" >$T/events/kmem/"$e"/trigger
 	done
 }
 
@@ -262,7 +307,7 @@ alloc_run() {
 		return
 	fi
 	for e in $ALLOC_EVENTS; do
-		hist_spec $e >$T/events/kmem/$e/trigger ||
+		hist_spec "$e" >$T/events/kmem/"$e"/trigger ||
 			info "error=hist-trigger event=$e"
 	done
 	echo 1 >$LG/start
@@ -273,8 +318,8 @@ alloc_run() {
 if want alloc; then
 	[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
 	for size in 64 4096; do
-		alloc_run "cbc-aes-aesni/$size" alg=cbc-aes-aesni size=$size depth=$DEPTH ms=$((MS / 2))
-		alloc_run "acrypto-cbc-aes/soft/$size" alg=acrypto-cbc-aes size=$size depth=$DEPTH ms=$((MS / 2))
+		alloc_run "cbc-aes-aesni/$size" alg=cbc-aes-aesni size=$size depth="$DEPTH" ms=$((MS / 2))
+		alloc_run "acrypto-cbc-aes/soft/$size" alg=acrypto-cbc-aes size=$size depth="$DEPTH" ms=$((MS / 2))
 	done
 fi
 
@@ -292,8 +337,8 @@ prof_lines() {
 if want profile; then
 	for size in 64 4096; do
 		lg profile "acrypto-cbc-aes" 1 alg=acrypto-cbc-aes \
-			base=cbc-aes-aesni size=$size depth=$DEPTH ms=$MS \
-			slice_ms=$SLICE profile_us=250
+			base=cbc-aes-aesni size=$size depth="$DEPTH" ms="$MS" \
+			slice_ms="$SLICE" profile_us=250
 		prof_lines $size
 	done
 fi
@@ -325,87 +370,243 @@ if want fgraph; then
 	fi
 fi
 
-# --- 5. AF_ALG, labelled as such ---------------------------------------
-if want afalg && [ -x "$HERE/afalg_bench" ]; then
-	modprobe algif_skcipher
-	for size in 64 4096; do
-		r=1
-		while [ $r -le "$ROUNDS" ]; do
-			for alg in cbc-aes-aesni acrypto-cbc-aes; do
-				line=$("$HERE/afalg_bench" -q -c $alg -s $size -d 1 \
-					-T "$(awk -v ms="$MS" 'BEGIN { print ms / 2000 }')")
-				echo "AF section=afalg label=$alg round=$r $line"
-			done
-			r=$((r + 1))
-		done
-	done
-fi
-
-# --- 6. balancers --------------------------------------------------------
-if want balancers; then
+# --- 5. the devices of the mixes ---------------------------------------
+# virtio_crypto0 (QEMU's device), two test devices at 2:1 speeds (testdev1
+# is also the device slower than the CPU), the balancers.
+if want afalg || want mix || want balancers || want shares; then
 	if [ -d /sys/bus/virtio/devices ] && modprobe virtio_acrypto; then
 		wait_for /sys/class/acrypto/virtio_crypto0/broken ||
 			info "error=no-virtio_crypto0"
 	fi
-	bps1=$(echo $TESTDEV_BPS | cut -d' ' -f1)
-	bps2=$(echo $TESTDEV_BPS | cut -d' ' -f2)
-	modprobe acrypto_testdev instances=2 bytes_per_sec=$bps1,$bps2 \
-		latency_us=100 qlen=64 || info "error=no-acrypto_testdev"
+	bps=$(echo "$TESTDEV_BPS" | tr ' ' ,)
+	ops=$(echo "$TESTDEV_OPS" | tr ' ' ,)
+	modprobe acrypto_testdev instances=2 bytes_per_sec="$bps" \
+		ops_per_sec="$ops" latency_us=100 qlen=64 ||
+		info "error=no-acrypto_testdev"
 	for lb in rr_lb size_lb failover_lb adaptive_lb; do
 		modprobe $lb || info "error=no-$lb"
 	done
-	info "devices=\"$(devices | tr '\n' ' ')\" testdev_bps=\"$TESTDEV_BPS\""
+	echo simple_lb >/sys/class/crypto_lb/lbs
+	info "devices=\"$(devices | tr '\n' ' ')\" testdev_bps=\"$TESTDEV_BPS\" testdev_ops=\"$TESTDEV_OPS\""
 
-	# The same allocation count through an asynchronous device.
+	# The same allocation count through an asynchronous device, and
+	# through the mixes with the default balancer.
 	if want alloc && [ -e /sys/class/acrypto/virtio_crypto0 ]; then
 		only virtio_crypto0
-		alloc_run "acrypto-cbc-aes/virtio/4096" alg=acrypto-cbc-aes size=4096 depth=$DEPTH ms=$((MS / 2))
+		alloc_run "acrypto-cbc-aes/virtio/4096" alg=acrypto-cbc-aes size=4096 depth="$DEPTH" ms=$((MS / 2))
 		only testdev0
-		alloc_run "acrypto-cbc-aes/testdev/4096" alg=acrypto-cbc-aes size=4096 depth=$DEPTH ms=$((MS / 2))
-	fi
-
-	params="alg=acrypto-cbc-aes size=$BAL_SIZE depth=$DEPTH threads=$BAL_THREADS ms=$BAL_MS"
-	for set in "soft virtio_crypto0" "testdev0 testdev1"; do
-		name=$(echo "$set" | tr ' ' '+')
-		present=1
-		for dev in $set; do
-			[ -e /sys/class/acrypto/$dev ] || present=0
-		done
-		if [ $present = 0 ]; then
-			info "error=missing-devices set=$name"
-			continue
-		fi
-		# Rounds of: each device alone, then each balancer; each
-		# device alone once more at the end, so drift shows.
-		r=1
-		while [ $r -le $((BAL_ROUNDS + 1)) ]; do
-			echo simple_lb >/sys/class/crypto_lb/lbs
-			for dev in $set; do
-				only $dev
-				lg_dist balancers "$name/single/$dev" $r $params
-			done
-			[ $r -gt "$BAL_ROUNDS" ] && break
+		alloc_run "acrypto-cbc-aes/testdev/4096" alg=acrypto-cbc-aes size=4096 depth="$DEPTH" ms=$((MS / 2))
+		for set in "soft virtio_crypto0" "soft testdev1" "testdev0 testdev1"; do
+			# shellcheck disable=SC2086 # one word per device
 			only $set
-			for lb in simple_lb rr_lb size_lb failover_lb adaptive_lb; do
-				echo $lb >/sys/class/crypto_lb/lbs || continue
-				lg_dist balancers "$name/lb/$lb" $r $params
+			for size in 64 4096; do
+				alloc_run "acrypto-cbc-aes/$(echo "$set" | tr ' ' +)/$size" \
+					alg=acrypto-cbc-aes size=$size depth="$DEPTH" ms=$((MS / 2))
 			done
-			r=$((r + 1))
 		done
-		echo simple_lb >/sys/class/crypto_lb/lbs
+	fi
+fi
+
+# --- 6. AF_ALG, one synchronous stream ------------------------------------
+# afalg_bench interleaves its variants in slices of 50 ms (A B B A, or
+# A B C C B A) in one process, switching the devices in service between
+# slices; outputs are checked against cbc-aes-aesni.
+OPTMEM=/proc/sys/net/core/optmem_max
+afalg() {	# afalg LABEL SIZE ARGS...: one afalg_bench run, one AF line
+	local label=$1 size=$2 line
+	shift 2
+	line=$("$HERE/afalg_bench" -q -s "$size" -T "$AF_SECS" -I 50 \
+		-V cbc-aes-aesni -C 1 "$@" 2>&1)
+	echo "AF section=afalg label=$label round=1 $line"
+}
+
+if want afalg && [ -x "$HERE/afalg_bench" ]; then
+	modprobe algif_skcipher
+	[ "$(cat $OPTMEM)" -lt 20480 ] && echo 20480 >$OPTMEM
+	for size in $AF_SIZES; do
+		# The engine over soft alone, the sole-device path.
+		only soft
+		afalg engine/soft "$size" -v acrypto:acrypto-cbc-aes \
+			-v aesni:cbc-aes-aesni
+		# As a user of the one-shot API does: a transform per request.
+		afalg engine/soft/tfm-per-request "$size" -K \
+			-v acrypto:acrypto-cbc-aes -v aesni:cbc-aes-aesni
+		# make demo's set-up: soft + virtio, the default balancer.
+		if [ -e /sys/class/acrypto/virtio_crypto0 ]; then
+			only soft virtio_crypto0
+			afalg mix/soft+virtio_crypto0 "$size" \
+				-v mix:acrypto-cbc-aes:soft+virtio_crypto0 \
+				-v soft:acrypto-cbc-aes:soft \
+				-v virtio_crypto0:acrypto-cbc-aes:virtio_crypto0
+		fi
 	done
+	# Where the time goes through AF_ALG: the sampler of acrypto_loadgen
+	# on afalg_bench's CPU, each sample tagged with the variant running.
+	if want profile; then
+		only soft
+		for size in 16 4096; do
+			(echo "cpu=1 profile_us=250 ms=$((AF_SECS * 1000 + 400)) comm=afalg_bench size=$size variants=2 names=afalg-acrypto-cbc-aes+afalg-cbc-aes-aesni" >$LG/sample) &
+			sleep 0.2
+			line=$("$HERE/afalg_bench" -q -s "$size" -T "$AF_SECS" \
+				-I 50 -C 1 -P $LG/variant \
+				-v acrypto:acrypto-cbc-aes -v aesni:cbc-aes-aesni 2>&1)
+			wait
+			echo "AF section=afalg-profile label=engine/soft round=1 $line"
+			o0=$(echo "$line" | sed -n 's/.* v0_ops=\([0-9]*\).*/\1/p')
+			o1=$(echo "$line" | sed -n 's/.* v1_ops=\([0-9]*\).*/\1/p')
+			echo "ops=${o0:-0},${o1:-0}" >$LG/variant
+			prof_lines "$size"
+		done
+	fi
 	# shellcheck disable=SC2046 # one word per device
 	only $(devices)
 fi
 
-# --- 7. our virtio driver against Debian's, in the kernel --------------
+# --- 7. mixes: the default balancer ---------------------------------------
+MIXES="soft:virtio_crypto0 soft:testdev1 testdev0:testdev1"
+
+# mix_present D1 D2: both devices registered
+mix_present() {
+	[ -e "/sys/class/acrypto/$1" ] && [ -e "/sys/class/acrypto/$2" ]
+}
+
+if want mix; then
+	echo simple_lb >/sys/class/crypto_lb/lbs
+	for size in $MIX_SIZES; do
+		ms=$MIX_MS
+		[ "$size" -ge 65536 ] && ms=$((MIX_MS * 3 / 2))
+		for depth in 1 $DEPTH; do
+			for m in $MIXES; do
+				d1=${m%:*} d2=${m#*:}
+				if ! mix_present "$d1" "$d2"; then
+					info "error=missing-devices set=$d1+$d2"
+					continue
+				fi
+				lg_sets mix "$d1+$d2/simple_lb" "$size" "$depth" "$ms" "$d1" "$d2"
+			done
+		done
+	done
+	# What the general path costs a small request that the CPU does:
+	# the mix against soft alone (the sole-device path), sampled.
+	if want profile && mix_present soft testdev1; then
+		only soft testdev1
+		lg profile "soft+testdev1" 1 alg=acrypto-cbc-aes size=64 \
+			depth=1 threads=1 ms="$MS" slice_ms="$SLICE" \
+			set0=soft+testdev1 set1=soft profile_us=250
+		prof_lines 64
+	fi
+	# shellcheck disable=SC2046 # one word per device
+	only $(devices)
+fi
+
+# --- 8. the other balancers -------------------------------------------------
+if want balancers; then
+	for lb in adaptive_lb size_lb rr_lb failover_lb; do
+		echo $lb >/sys/class/crypto_lb/lbs || continue
+		for m in $MIXES; do
+			d1=${m%:*} d2=${m#*:}
+			mix_present "$d1" "$d2" || continue
+			lg_sets balancers "$d1+$d2/$lb" 4096 "$DEPTH" "$MIX_MS" "$d1" "$d2"
+		done
+	done
+	echo simple_lb >/sys/class/crypto_lb/lbs
+	# shellcheck disable=SC2046 # one word per device
+	only $(devices)
+fi
+
+# --- 9. shares over time ------------------------------------------------------
+# One run of the generator, 128 requests in flight (twice a test device's
+# queue, so sessions wait on backlogs), while devices come and go; every
+# 100 ms one SHARE line with each device's completions and migrations.
+# Shell built-ins only (read, arithmetic): a fork costs milliseconds here.
+
+# centis: the uptime in hundredths of a second
+centis() {
+	local up
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+
+share_line() {
+	local d c m up out=''
+	read -r up _ </proc/uptime
+	for d in soft virtio_crypto0 testdev0 testdev1; do
+		c=0 m=0
+		{ read -r c <"/sys/class/acrypto/$d/scompleted"; } 2>/dev/null
+		{ read -r m <"/sys/class/acrypto/$d/migrated"; } 2>/dev/null
+		out="$out $d:${c:-0}:${m:-0}"
+	done
+	echo "SHARE t=$up$out"
+}
+
+# share_until CENTIS: SHARE lines every 100 ms until that uptime
+share_until() {
+	while [ "$(centis)" -lt "$1" ]; do
+		share_line
+		sleep 0.1
+	done
+}
+
+# event LABEL COMMAND...: an EVENT line, and the command in the background,
+# so that the samples go on while it runs (a module load takes a second)
+event() {
+	local up label=$1
+	shift
+	read -r up _ </proc/uptime
+	echo "EVENT t=$up $label"
+	("$@" >/dev/null 2>&1 || info "error=event-failed what=\"$label\"") &
+}
+
+if want shares && mix_present testdev0 testdev1; then
+	# Seconds between events, in hundredths.
+	step=150
+	[ "$MIX_MS" -lt 2000 ] && step=80
+	only testdev1
+	# soft is added under load: a module of its own, loaded then (or, if
+	# it cannot be unloaded now, put into service).
+	soft_mod=1
+	if ! rmmod acrypto_soft 2>/dev/null; then
+		soft_mod=0
+		echo 1 >/sys/class/acrypto/soft/broken
+	fi
+	t0=$(centis)
+	# 192 in flight: more than both test devices hold (qlen 64 each).
+	(echo "alg=acrypto-cbc-aes size=4096 depth=192 threads=1 ms=$((step * 50))" >$LG/run) &
+	share_line
+	echo "EVENT t=$(cut -d' ' -f1 /proc/uptime) start: testdev1 alone, 192 in flight"
+	share_until $((t0 + step))
+	event "testdev0 into service" sh -c "echo 0 >/sys/class/acrypto/testdev0/broken"
+	share_until $((t0 + 2 * step))
+	if [ $soft_mod = 1 ]; then
+		event "modprobe acrypto_soft" modprobe acrypto_soft
+	else
+		event "soft into service" sh -c "echo 0 >/sys/class/acrypto/soft/broken"
+	fi
+	share_until $((t0 + 3 * step))
+	if [ $soft_mod = 1 ]; then
+		event "rmmod acrypto_soft" rmmod acrypto_soft
+	else
+		event "soft out of service" sh -c "echo 1 >/sys/class/acrypto/soft/broken"
+	fi
+	share_until $((t0 + 4 * step))
+	event "testdev1 out of service" sh -c "echo 1 >/sys/class/acrypto/testdev1/broken"
+	share_until $((t0 + 52 * step / 10))
+	wait
+	echo "LG section=shares label=shares round=1 $(cat $LG/result)"
+	lsmod | grep -q '^acrypto_soft ' || modprobe acrypto_soft
+	wait_for /sys/class/acrypto/soft/broken
+	# shellcheck disable=SC2046 # one word per device
+	only $(devices)
+fi
+
+# --- 10. our virtio driver against Debian's, in the kernel --------------
 # vdrv_runs WHO PASS ALG: both sizes, 1 and DEPTH in flight
 vdrv_runs() {
 	local depth size
 	for depth in 1 $DEPTH; do
 		for size in 64 4096; do
 			lg virtio "$1/$size/$depth" "$2" alg="$3" size=$size \
-				depth=$depth ms=$((MS / 3))
+				depth="$depth" ms=$((MS / 3))
 		done
 	done
 }
@@ -419,7 +620,7 @@ if want virtio && [ -d /sys/bus/virtio/devices ] &&
 		vdrv_runs debian 2 virtio_crypto_aes_cbc
 		if want alloc; then
 			alloc_run "virtio_crypto_aes_cbc/debian/4096" \
-				alg=virtio_crypto_aes_cbc size=4096 depth=$DEPTH \
+				alg=virtio_crypto_aes_cbc size=4096 depth="$DEPTH" \
 				ms=$((MS / 2))
 		fi
 		rmmod virtio_crypto

@@ -7,11 +7,12 @@
 # Builds the modules (acrypto_loadgen included) and afalg_bench, boots
 #   1. a 2-CPU guest with one virtio-crypto device running bench-guest.sh:
 #      engine overhead, 1 vs 2 threads, allocations per request, the
-#      profile of the hottest case, AF_ALG, balancers;
+#      profile of the hottest case, AF_ALG, the default balancer on three
+#      device mixes, the other balancers, device shares over time;
 #   2. a 1-CPU guest for the 1 vs 2 guest CPUs comparison (cross-boot);
 #   3. virtio-bench.sh (our virtio driver against Debian's, its own boot);
-# then bench-report.sh prints one table and writes it as CSV and as a PNG
-# plot (gnuplot, installed from Debian's packages when missing) to the
+# then bench-report.sh prints one table and writes it as CSV and as PNG
+# plots (gnuplot, installed from Debian's packages when missing) to the
 # results folder, with the raw guest output and the profiles.
 #
 # Usage: bench.sh [--kdir DIR] [--kernel IMG] [--out DIR] [--ms N]
@@ -24,12 +25,13 @@
 #   --ms N            milliseconds per interleaved generator run (default 3000)
 #   --slice N         milliseconds per slice of an interleaved run (default 25)
 #   --rounds N        rounds of the non-interleaved runs (default 2)
+#   --mix-ms N        milliseconds per run of a device mix (default 4000)
 #   --quick           short runs, one round: a smoke test of the suite
 #   --no-smp1         skip the 1-CPU guest
 #   --no-virtio-bench skip virtio-bench.sh
 #   --sections LIST   sections of the 2-CPU guest (default: all of
-#                     "overhead scaling alloc profile afalg balancers
-#                     virtio";
+#                     "overhead scaling alloc profile afalg mix balancers
+#                     shares virtio";
 #                     "fgraph", one request under function_graph, is
 #                     opt-in)
 #
@@ -42,7 +44,8 @@ ROOT=$(cd "$HERE/../../.." && pwd)
 VM=$ROOT/tools/testing/vm
 
 KDIR='' KERNEL='' OUT='' MS=3000 SLICE=25 ROUNDS=2 QUICK=0 SMP1=1 VBENCH=1
-SECTIONS="overhead scaling alloc profile afalg balancers virtio"
+MIX_MS=4000 AF_SECS=5
+SECTIONS="overhead scaling alloc profile afalg mix balancers shares virtio"
 
 usage() {
 	sed -n '3,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--ms) MS=${2:?}; shift 2 ;;
 	--slice) SLICE=${2:?}; shift 2 ;;
 	--rounds) ROUNDS=${2:?}; shift 2 ;;
+	--mix-ms) MIX_MS=${2:?}; shift 2 ;;
 	--quick) QUICK=1; shift ;;
 	--no-smp1) SMP1=0; shift ;;
 	--no-virtio-bench) VBENCH=0; shift ;;
@@ -68,9 +72,9 @@ done
 
 log() { echo "bench: $*" >&2; }
 
-BAL_MS=1000 BAL_ROUNDS=3 VSECS=2
+VSECS=2
 if [ "$QUICK" = 1 ]; then
-	MS=800 ROUNDS=1 BAL_MS=500 BAL_ROUNDS=1 VSECS=1
+	MS=800 ROUNDS=1 MIX_MS=800 AF_SECS=1 VSECS=1
 fi
 
 # gnuplot for the plot: from Debian's packages, like the rest of the tools.
@@ -85,8 +89,8 @@ if ! command -v gnuplot >/dev/null; then
 fi
 
 if [ -z "$KDIR" ]; then
-	KDIR=$(ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$KDIR" ] || { log "no 6.1 kernel headers (make check installs them)"; exit 1; }
+	KDIR=$(printf '%s\n' /lib/modules/6.1.*-amd64/build | sort -V | tail -n 1)
+	[ -d "$KDIR" ] || { log "no 6.1 kernel headers (make check installs them)"; exit 1; }
 fi
 case $KDIR in
 /lib/modules/*/build|/lib/modules/*/build/) KVER=$(basename "$(dirname "$KDIR")") ;;
@@ -100,6 +104,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/acrypto-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 hostload() { cut -d' ' -f1-3 /proc/loadavg; }
+START=$(date +%s)
 
 {
 	echo "date=$(date -Is)"
@@ -108,7 +113,7 @@ hostload() { cut -d' ' -f1-3 /proc/loadavg; }
 	echo "host_cpu=\"$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')\""
 	echo "qemu=\"$(qemu-system-x86_64 --version | head -n 1)\""
 	echo "kernel=$KVER"
-	echo "ms=$MS slice=$SLICE rounds=$ROUNDS bal_ms=$BAL_MS bal_rounds=$BAL_ROUNDS virtio_secs=$VSECS"
+	echo "ms=$MS slice=$SLICE rounds=$ROUNDS mix_ms=$MIX_MS af_secs=$AF_SECS virtio_secs=$VSECS"
 	echo "host_load_start=\"$(hostload)\""
 } >"$OUT/meta.txt"
 if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { exit !(l >= 1.5) }'; then
@@ -155,7 +160,7 @@ guest() {
 
 status=0
 common="ms=$MS,slice=$SLICE,rounds=$ROUNDS"
-guest main 2 1 "$common,sections=${SECTIONS// /_},bal_ms=$BAL_MS,bal_rounds=$BAL_ROUNDS" ||
+guest main 2 1 "$common,sections=${SECTIONS// /_},mix_ms=$MIX_MS,af_secs=$AF_SECS" ||
 	status=1
 if [ "$SMP1" = 1 ]; then
 	guest smp1 1 0 "$common,sections=scaling" || status=1
@@ -169,6 +174,7 @@ if [ "$VBENCH" = 1 ]; then
 	echo "host_load_after_virtio=\"$(hostload)\"" >>"$OUT/meta.txt"
 fi
 echo "host_load_end=\"$(hostload)\"" >>"$OUT/meta.txt"
+echo "elapsed_s=$(($(date +%s) - START))" >>"$OUT/meta.txt"
 
 bash "$HERE/bench-report.sh" "$OUT"
 log "results in $OUT"

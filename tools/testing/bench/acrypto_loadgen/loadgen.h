@@ -9,10 +9,12 @@
  * The loop allocates nothing.  A sample of the outputs is checked against
  * a synchronous reference implementation of the same algorithm.
  *
- * Two variants can share a run, interleaved in time slices (A B B A A B B
- * A ...), so that a subject and its baseline see the same host: `base=`
- * names a second transform (the baseline), `scale=1` lets threads other
- * than the first run only in every other slice (1 thread against all).
+ * Two or three variants can share a run, interleaved in time slices (A B B
+ * A ... or A B C C B A ...), so that a subject and its baselines see the
+ * same host: `base=` names a second transform (the baseline), `scale=1`
+ * lets threads other than the first run only in every other slice (1
+ * thread against all), `set0=` ... `set2=` put a different set of acrypto
+ * devices in service for each variant (the mix against each device alone).
  *
  * See README.rst in this directory.
  */
@@ -22,6 +24,7 @@
 #include <crypto/skcipher.h>
 #include <linux/hrtimer.h>
 #include <linux/llist.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -34,6 +37,12 @@
 #define LG_MAX_IV		16
 #define LG_MAX_MS		60000
 #define LG_MAX_SLICES		4096
+#define LG_MAX_VARIANTS		3
+/* A sampling run's variant before and after its benchmark: not sampled */
+#define LG_NO_VARIANT		0xff
+/* acrypto devices a run may switch in and out of service (set0= ...) */
+#define LG_MAX_DEVS		4
+#define LG_DEV_NAME		32
 
 /* Return addresses kept per profile sample, the interrupted one first. */
 #define LG_PROF_DEPTH		20
@@ -56,6 +65,8 @@
  * @base: baseline transform, run in the other slices (variant 1)
  * @scale: variant 0 runs the first thread only, variant 1 all threads
  * @slice_ms: length of a slice; 0: one slice, variant 0 only
+ * @set: for each variant, the acrypto devices in service while it runs,
+ *	joined by '+' (empty: no device sets)
  */
 struct lg_params {
 	char alg[CRYPTO_MAX_ALG_NAME];
@@ -71,6 +82,25 @@ struct lg_params {
 	bool decrypt;
 	unsigned int verify;
 	unsigned int profile_us;
+	char set[LG_MAX_VARIANTS][LG_MAX_DEVS * LG_DEV_NAME];
+};
+
+/**
+ * struct lg_devsets - the device sets of a run's variants
+ * @ndev: devices named in any set
+ * @name: their names
+ * @broken: their /sys/class/acrypto/<name>/broken files, open for writing
+ * @member: for each variant, a bitmask of the devices in service
+ * @cur: the variant whose set is in service now, or -1
+ * @err: the first error of a write to a broken file
+ */
+struct lg_devsets {
+	unsigned int ndev;
+	char name[LG_MAX_DEVS][LG_DEV_NAME];
+	struct file *broken[LG_MAX_DEVS];
+	u32 member[LG_MAX_VARIANTS];
+	int cur;
+	int err;
 };
 
 /* Where a profile sample found the CPU. */
@@ -79,6 +109,7 @@ enum lg_ctx {
 	LG_CTX_SOFTIRQ,		/* softirq, on top of anything */
 	LG_CTX_IDLE,		/* the idle task: the thread is waiting */
 	LG_CTX_OTHER,		/* another task */
+	LG_CTX_USER,		/* user space (of any task) */
 	__LG_CTX_MAX,
 };
 
@@ -107,11 +138,16 @@ struct lg_sample {
  * @dropped: ticks with no room left or no interrupted registers
  * @variant: the variant the thread runs now (written by the thread, read
  *	by @timer on the same CPU)
+ * @comm: without @task: samples of tasks of this name are the thread's
+ *	(the sampler of a user-space benchmark, see lg_sample_run())
+ * @external: take the variant from lg_prof_set_variant(), not @variant
  */
 struct lg_prof {
 	struct hrtimer timer;
 	ktime_t period;
 	struct task_struct *task;
+	char comm[TASK_COMM_LEN];
+	bool external;
 	struct lg_sample *samples;
 	unsigned int max;
 	unsigned int n;
@@ -210,7 +246,7 @@ struct lg_thread {
 	wait_queue_head_t wq;
 	struct lg_prof prof;
 
-	struct lg_count cnt[2];
+	struct lg_count cnt[LG_MAX_VARIANTS];
 	int last_err;
 	unsigned int max_inflight;
 	u32 *slice_ops;
@@ -223,11 +259,15 @@ struct lg_thread {
  * @tfm: transform under test (variant 0) and baseline (variant 1, or
  *	NULL), shared by the threads
  * @driver: their driver names
- * @nvariants: 1, or 2 with a baseline or @p.scale
+ * @reqsize: their request context sizes (what AF_ALG allocates, zeroed,
+ *	for every request)
+ * @nvariants: 1, 2 with a baseline or @p.scale, 2 or 3 with device sets
  * @nslices: slices of @slice_ns in the run
  * @slice_ns: length of a slice
  * @t0: start of the first slice (CLOCK_MONOTONIC ns)
- * @groups: room for the ratio of each group of four slices, for the report
+ * @sets: the device sets of the variants (@sets.ndev is 0 without)
+ * @groups: room for the ratios of each group of slices, for the report:
+ *	LG_MAX_VARIANTS arrays of @nslices / 4 + 1 entries
  * @key: the key
  * @threads: @p.threads threads
  * @go: set when every thread may start
@@ -235,15 +275,21 @@ struct lg_thread {
  * @running: threads not finished yet
  * @finished: completed when @running drops to zero
  * @wall_ns: from @go to the last thread's end
+ * @sampler: a sampling run of another task (lg_sample_run()): no transform,
+ *	no generator thread; @threads[0].prof samples a CPU, @threads[0].cnt
+ *	holds the requests of each variant as its benchmark reported them
+ * @names: a sampling run's names of its variants, joined by '+'
  */
 struct lg_run {
 	struct lg_params p;
 	struct crypto_skcipher *tfm[2];
 	char driver[2][CRYPTO_MAX_ALG_NAME];
+	unsigned int reqsize[2];
 	unsigned int nvariants;
 	unsigned int nslices;
 	u64 slice_ns;
 	u64 t0;
+	struct lg_devsets sets;
 	u32 *groups;
 	u8 key[LG_MAX_KEY];
 	struct lg_thread threads[LG_MAX_THREADS];
@@ -252,6 +298,8 @@ struct lg_run {
 	atomic_t running;
 	struct completion finished;
 	u64 wall_ns;
+	bool sampler;
+	char names[3 * CRYPTO_MAX_ALG_NAME];
 };
 
 /* run.c APIs: */
@@ -270,5 +318,9 @@ void lg_prof_stop(struct lg_prof *prof);
 void lg_prof_free(struct lg_prof *prof);
 struct seq_file;
 void lg_prof_show(struct seq_file *m, struct lg_run *run);
+void lg_prof_set_variant(unsigned int v);
+struct lg_run *lg_sample_create(char *buf);
+int lg_sample_run(struct lg_run *run);
+int lg_sample_set_ops(struct lg_run *run, char *buf);
 
 #endif /* _ACRYPTO_LOADGEN_H */

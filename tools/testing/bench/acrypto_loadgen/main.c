@@ -13,6 +13,14 @@
  *                                              run)
  *   /sys/kernel/debug/acrypto_loadgen/result   the last run, one line
  *   /sys/kernel/debug/acrypto_loadgen/profile  its profile, if it took one
+ *   /sys/kernel/debug/acrypto_loadgen/sample   write "cpu=N comm=NAME
+ *                                              ms=M ..." to profile a
+ *                                              user-space benchmark: a
+ *                                              sampling run, see profile.c
+ *   /sys/kernel/debug/acrypto_loadgen/variant  that benchmark writes the
+ *                                              index of the variant it
+ *                                              runs; "ops=a,b,c" after the
+ *                                              run gives its requests
  *
  * One run at a time (lg_mutex).  See README.rst.
  */
@@ -22,12 +30,13 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "loadgen.h"
 
 #define LG_CMD_MAX	512
-#define LG_REPORT_MAX	1024
+#define LG_REPORT_MAX	2048
 
 static struct dentry *lg_dir;
 static DEFINE_MUTEX(lg_mutex);
@@ -121,6 +130,85 @@ static ssize_t lg_start_write(struct file *file, const char __user *ubuf,
 	return err ?: len;
 }
 
+/* A sampling run: it becomes the last run, for the profile file. */
+static ssize_t lg_sample_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	struct lg_run *run;
+	char *buf;
+	int err;
+
+	if (len >= LG_CMD_MAX)
+		return -E2BIG;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	mutex_lock(&lg_mutex);
+	lg_run_destroy(lg_last);
+	lg_last = NULL;
+	run = lg_sample_create(buf);
+	kfree(buf);
+	if (IS_ERR(run)) {
+		err = PTR_ERR(run);
+	} else {
+		err = lg_sample_run(run);
+		lg_last = run;
+	}
+	mutex_unlock(&lg_mutex);
+	return err ?: len;
+}
+
+/*
+ * A digit: the variant the benchmark runs from now on (no lock: a sampling
+ * run holds the mutex while it samples); "none": the benchmark is not
+ * running.  "ops=a,b,c": the requests of each variant of the last
+ * sampling run.
+ */
+static ssize_t lg_variant_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	char buf[64];
+	unsigned int v;
+	int err;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (!strcmp(strim(buf), "none")) {
+		lg_prof_set_variant(LG_NO_VARIANT);
+		return len;
+	}
+	if (buf[0] >= '0' && buf[0] <= '9') {
+		err = kstrtouint(strim(buf), 10, &v);
+		if (err)
+			return err;
+		if (v >= LG_MAX_VARIANTS)
+			return -EINVAL;
+		lg_prof_set_variant(v);
+		return len;
+	}
+	mutex_lock(&lg_mutex);
+	err = lg_last ? lg_sample_set_ops(lg_last, buf) : -ENOENT;
+	mutex_unlock(&lg_mutex);
+	return err ?: len;
+}
+
+static const struct file_operations lg_sample_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = lg_sample_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations lg_variant_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = lg_variant_write,
+	.llseek = noop_llseek,
+};
+
 static const struct file_operations lg_run_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -178,6 +266,8 @@ static int __init lg_init(void)
 	debugfs_create_file("start", 0200, lg_dir, NULL, &lg_start_fops);
 	debugfs_create_file("result", 0400, lg_dir, NULL, &lg_result_fops);
 	debugfs_create_file("profile", 0400, lg_dir, NULL, &lg_profile_fops);
+	debugfs_create_file("sample", 0200, lg_dir, NULL, &lg_sample_fops);
+	debugfs_create_file("variant", 0200, lg_dir, NULL, &lg_variant_fops);
 	return 0;
 }
 

@@ -11,6 +11,12 @@
  * entries from there on are the interrupted chain).  Samples go into a
  * buffer allocated before the run; the timer allocates nothing.
  *
+ * The same sampler profiles a user-space benchmark (afalg_bench through
+ * AF_ALG) with a sampling run (lg_sample_run()): it samples one CPU for a
+ * while, counts the samples of tasks of a given name as the benchmark's,
+ * and tags each sample with the variant the benchmark last wrote to
+ * /sys/kernel/debug/acrypto_loadgen/variant.
+ *
  * Reading /sys/kernel/debug/acrypto_loadgen/profile aggregates the samples
  * of the last run by function: self (the interrupted function) and
  * inclusive (the function anywhere in the chain, once per sample) counts.
@@ -23,12 +29,16 @@
 #include <linux/hardirq.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/delay.h>
 #include <linux/math64.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/sort.h>
 #include <linux/stacktrace.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "loadgen.h"
@@ -41,7 +51,34 @@ static const char *const lg_ctx_names[__LG_CTX_MAX] = {
 	[LG_CTX_SOFTIRQ] = "softirq",
 	[LG_CTX_IDLE] = "idle (waiting)",
 	[LG_CTX_OTHER] = "other task",
+	[LG_CTX_USER] = "user space",
 };
+
+/*
+ * The variant a user-space benchmark says it runs (external samplers);
+ * LG_NO_VARIANT before it starts and after it ends: not sampled.
+ */
+static u8 lg_ext_variant = LG_NO_VARIANT;
+
+/**
+ * lg_prof_set_variant() - the variant a user-space benchmark runs now
+ * @v: its index, or LG_NO_VARIANT
+ *
+ * Context: any; read by the timers of sampling runs.
+ */
+void lg_prof_set_variant(unsigned int v)
+{
+	WRITE_ONCE(lg_ext_variant, v);
+}
+
+/* Is the interrupted task the one profiled? */
+static bool lg_prof_mine(const struct lg_prof *prof)
+{
+	if (prof->task)
+		return current == prof->task;
+	return prof->comm[0] && !strncmp(current->comm, prof->comm,
+					 TASK_COMM_LEN);
+}
 
 static enum hrtimer_restart lg_prof_tick(struct hrtimer *timer)
 {
@@ -50,22 +87,33 @@ static enum hrtimer_restart lg_prof_tick(struct hrtimer *timer)
 	unsigned long entries[LG_PROF_STACK];
 	struct lg_sample *sample;
 	unsigned int n, i, j;
+	u8 variant;
 
 	hrtimer_forward_now(timer, prof->period);
-	if (!regs || user_mode(regs) || prof->n >= prof->max) {
+	variant = prof->external ? READ_ONCE(lg_ext_variant) :
+				   READ_ONCE(prof->variant);
+	if (variant == LG_NO_VARIANT)
+		return HRTIMER_RESTART;
+	if (!regs || prof->n >= prof->max) {
 		prof->dropped++;
 		return HRTIMER_RESTART;
 	}
 
 	sample = &prof->samples[prof->n++];
-	sample->variant = READ_ONCE(prof->variant);
+	sample->variant = variant;
+	if (user_mode(regs)) {
+		/* Counted, with no call chain: user space is not ours. */
+		sample->ctx = LG_CTX_USER;
+		sample->n = 0;
+		return HRTIMER_RESTART;
+	}
 	/*
 	 * preempt_count keeps the softirq bits of the interrupted context;
 	 * a section with BH disabled is not softirq work.
 	 */
 	if (in_serving_softirq())
 		sample->ctx = LG_CTX_SOFTIRQ;
-	else if (current == prof->task)
+	else if (lg_prof_mine(prof))
 		sample->ctx = LG_CTX_THREAD;
 	else if (is_idle_task(current))
 		sample->ctx = LG_CTX_IDLE;
@@ -298,6 +346,27 @@ static void lg_agg_print(struct seq_file *m, struct lg_agg *a,
 	}
 }
 
+/* The name of variant @v of a sampling run: the @v-th of names=a+b+c. */
+static const char *lg_sample_name(const struct lg_run *run, unsigned int v,
+				  char *buf, size_t len)
+{
+	const char *p = run->names, *end;
+	unsigned int i;
+
+	for (i = 0; i < v && p; i++) {
+		p = strchr(p, '+');
+		if (p)
+			p++;
+	}
+	if (!p || !*p) {
+		snprintf(buf, len, "%s/v%u", run->driver[0], v);
+		return buf;
+	}
+	end = strchrnul(p, '+');
+	snprintf(buf, len, "%.*s", (int)(end - p), p);
+	return buf;
+}
+
 /* The profile of variant @v of @run. */
 static void lg_prof_show_variant(struct seq_file *m, struct lg_run *run,
 				 unsigned int v)
@@ -305,6 +374,7 @@ static void lg_prof_show_variant(struct seq_file *m, struct lg_run *run,
 	unsigned int ctx[__LG_CTX_MAX] = { 0 };
 	unsigned int i, k, total = 0, dropped = 0, id = 0;
 	u64 ops = 0, ns = 0, ns_op = 0;
+	char name[CRYPTO_MAX_ALG_NAME];
 	struct lg_agg *a;
 
 	a = vzalloc(sizeof(*a));
@@ -344,15 +414,25 @@ static void lg_prof_show_variant(struct seq_file *m, struct lg_run *run,
 				owner->owned++;
 		}
 	}
+	/* A sampled CPU: its time in the variant's slices, every context. */
+	if (run->sampler)
+		ns = (u64)total * run->p.profile_us * NSEC_PER_USEC;
 	/* CPU time of the threads per request: sampled time per request. */
 	if (ops)
 		ns_op = div64_u64(ns, ops);
 
-	seq_printf(m, "# profile: %s size=%u depth=%u threads=%u, every %u us: %u samples, %u dropped, %llu ns per request per thread\n",
-		   run->p.base[0] ? run->driver[v] : run->driver[0],
-		   run->p.size, run->p.depth,
-		   run->p.scale && !v ? 1 : run->p.threads,
-		   run->p.profile_us, total, dropped, ns_op);
+	if (run->sampler)
+		seq_printf(m, "# profile: %s size=%u depth=%u threads=%u, every %u us: %u samples, %u dropped, %llu ns per request per thread\n",
+			   lg_sample_name(run, v, name, sizeof(name)),
+			   run->p.size, run->p.depth, 1, run->p.profile_us,
+			   total, dropped, ns_op);
+	else
+		seq_printf(m, "# profile: %s size=%u depth=%u threads=%u, every %u us: %u samples, %u dropped, %llu ns per request per thread\n",
+			   run->sets.ndev ? run->p.set[v] :
+			   run->p.base[0] ? run->driver[v] : run->driver[0],
+			   run->p.size, run->p.depth,
+			   run->p.scale && !v ? 1 : run->p.threads,
+			   run->p.profile_us, total, dropped, ns_op);
 	if (!total)
 		goto out;
 	for (i = 0; i < __LG_CTX_MAX; i++) {
@@ -391,4 +471,142 @@ void lg_prof_show(struct seq_file *m, struct lg_run *run)
 	}
 	for (v = 0; v < run->nvariants; v++)
 		lg_prof_show_variant(m, run, v);
+}
+
+/*
+ * Sampling runs: the profile of a user-space benchmark.  A write of
+ * "cpu=N profile_us=U ms=M comm=NAME size=S variants=V names=a+b+c" to
+ * /sys/kernel/debug/acrypto_loadgen/sample samples CPU N every U
+ * microseconds for M milliseconds; samples of tasks named NAME are the
+ * benchmark's.  The benchmark says which variant it runs by writing its
+ * index to .../variant; afterwards a write of "ops=a,b,c" there gives the
+ * requests of each variant, for the time per request.
+ */
+
+static void lg_sample_start_on_cpu(void *arg)
+{
+	lg_prof_start(arg);
+}
+
+/**
+ * lg_sample_create() - parse a sampling command and allocate its run
+ * @buf: the command, modified
+ *
+ * Context: process context, may sleep.
+ *
+ * Return: the run, or an ERR_PTR(): -EINVAL, -ENOMEM.
+ */
+struct lg_run *lg_sample_create(char *buf)
+{
+	unsigned int cpu = 0, us = 250, ms = 1000, size = 0, nv = 1;
+	char comm[TASK_COMM_LEN] = "", names[3 * CRYPTO_MAX_ALG_NAME] = "";
+	struct lg_run *run;
+	char *word, *val;
+	int err = 0;
+
+	while ((word = strsep(&buf, " \t\n")) && !err) {
+		if (!*word)
+			continue;
+		val = strchr(word, '=');
+		if (!val)
+			return ERR_PTR(-EINVAL);
+		*val++ = '\0';
+		if (!strcmp(word, "cpu"))
+			err = kstrtouint(val, 0, &cpu);
+		else if (!strcmp(word, "profile_us"))
+			err = kstrtouint(val, 0, &us);
+		else if (!strcmp(word, "ms"))
+			err = kstrtouint(val, 0, &ms);
+		else if (!strcmp(word, "size"))
+			err = kstrtouint(val, 0, &size);
+		else if (!strcmp(word, "variants"))
+			err = kstrtouint(val, 0, &nv);
+		else if (!strcmp(word, "comm"))
+			err = strscpy(comm, val, sizeof(comm)) < 0 ? -EINVAL : 0;
+		else if (!strcmp(word, "names"))
+			err = strscpy(names, val, sizeof(names)) < 0 ? -EINVAL : 0;
+		else
+			err = -EINVAL;
+	}
+	if (err)
+		return ERR_PTR(err);
+	if (!comm[0] || us < 50 || !ms || ms > LG_MAX_MS || !nv ||
+	    nv > LG_MAX_VARIANTS || cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return ERR_PTR(-EINVAL);
+
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return ERR_PTR(-ENOMEM);
+	run->sampler = true;
+	run->nvariants = nv;
+	run->p.threads = 1;
+	run->p.depth = 1;
+	run->p.size = size;
+	run->p.ms = ms;
+	run->p.profile_us = us;
+	strscpy(run->driver[0], comm, sizeof(run->driver[0]));
+	strscpy(run->names, names, sizeof(run->names));
+	run->threads[0].run = run;
+	run->threads[0].cpu = cpu;
+	err = lg_prof_init(&run->threads[0].prof, NULL, us, ms);
+	if (err) {
+		kfree(run);
+		return ERR_PTR(err);
+	}
+	strscpy(run->threads[0].prof.comm, comm, TASK_COMM_LEN);
+	run->threads[0].prof.external = true;
+	return run;
+}
+
+/**
+ * lg_sample_run() - sample the run's CPU for its time
+ * @run: from lg_sample_create()
+ *
+ * Context: process context, sleeps for about @run->p.ms.
+ *
+ * Return: 0, or -EINTR when a signal cut the sampling short (the samples
+ * taken are kept).
+ */
+int lg_sample_run(struct lg_run *run)
+{
+	struct lg_prof *prof = &run->threads[0].prof;
+	int err = 0;
+
+	lg_prof_set_variant(LG_NO_VARIANT);
+	err = smp_call_function_single(run->threads[0].cpu,
+				       lg_sample_start_on_cpu, prof, 1);
+	if (err)
+		return err;
+	if (msleep_interruptible(run->p.ms))
+		err = -EINTR;
+	lg_prof_stop(prof);
+	lg_prof_set_variant(LG_NO_VARIANT);
+	return err;
+}
+
+/**
+ * lg_sample_set_ops() - the requests of each variant of a sampling run
+ * @run: a finished sampling run
+ * @buf: "ops=a,b,c", modified
+ *
+ * Return: 0 or -EINVAL.
+ */
+int lg_sample_set_ops(struct lg_run *run, char *buf)
+{
+	unsigned int v = 0;
+	char *num;
+
+	if (!run->sampler || strncmp(buf, "ops=", 4))
+		return -EINVAL;
+	buf += 4;
+	while ((num = strsep(&buf, ",\n")) && v < LG_MAX_VARIANTS) {
+		u64 ops;
+
+		if (!*num)
+			continue;
+		if (kstrtou64(num, 0, &ops))
+			return -EINVAL;
+		run->threads[0].cnt[v++].ops = ops;
+	}
+	return 0;
 }

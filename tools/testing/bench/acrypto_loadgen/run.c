@@ -19,15 +19,20 @@
  *
  * Time is cut into slices of slice_ms, shared by all threads (slice k is
  * [t0 + k * slice, t0 + (k + 1) * slice)).  Each slice runs one variant, in
- * the order A B B A A B B A ..., so that a drift of the host cancels over
- * each group of four: variant 1 is the baseline transform (base=), or, with
- * scale=1, all threads instead of the first one alone.  A thread stops
+ * the order A B B A A B B A ... (two variants) or A B C C B A ... (three),
+ * so that a linear drift of the host cancels over each group of four (six)
+ * slices: variant 1 is the baseline transform (base=), or, with scale=1,
+ * all threads instead of the first one alone; with device sets (set0= ...)
+ * every variant uses the one transform, and the run puts the variant's set
+ * of acrypto devices in service before each of its slices, through the
+ * administrator's /sys/class/acrypto/<dev>/broken.  A thread stops
  * submitting at the end of a slice and waits for what it has in flight
  * before the next, so no request crosses a slice boundary.
  */
 
 #include <crypto/internal/skcipher.h>
 #include <linux/cpumask.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -92,12 +97,36 @@ static void lg_slot_finish(struct lg_thread *t, struct lg_count *c,
 	t->free[t->nfree++] = s - t->slots;
 }
 
-/* Variant of slice @k: A B B A, A B B A, ... */
+/* Slices in a group: every variant twice, mirrored. */
+static unsigned int lg_group_len(const struct lg_run *run)
+{
+	return 2 * run->nvariants;
+}
+
+/* Variant of slice @k: A B B A, ... or A B C C B A, ... */
 static unsigned int lg_variant(const struct lg_run *run, unsigned int k)
 {
+	unsigned int g = lg_group_len(run), i;
+
 	if (run->nvariants < 2)
 		return 0;
-	return ((k + 1) >> 1) & 1;
+	i = k % g;
+	return i < run->nvariants ? i : g - 1 - i;
+}
+
+/* Take the completed slots off @t's list: count, check and free them. */
+static unsigned int lg_reap(struct lg_thread *t, struct lg_count *c,
+			    struct llist_node *list)
+{
+	struct lg_slot *s, *tmp;
+	unsigned int n = 0;
+
+	llist_for_each_entry_safe(s, tmp, list, node) {
+		n++;
+		c->async++;
+		lg_slot_finish(t, c, s, s->err);
+	}
+	return n;
 }
 
 /*
@@ -109,14 +138,14 @@ static u64 lg_slice(struct lg_thread *t, unsigned int v, u64 end)
 {
 	struct lg_run *run = t->run;
 	struct lg_count *c = &t->cnt[v];
-	/* With scale=1 both variants use the one transform. */
-	unsigned int r = run->tfm[v] ? v : 0;
+	/* With scale=1 or device sets every variant uses the one transform. */
+	unsigned int r = v < 2 && run->tfm[v] ? v : 0;
 	/* Look at the clock every 16 small requests, every large one. */
 	unsigned int mask = run->p.size >= 4096 ? 0 : 15;
 	unsigned int inflight = 0, n = 0;
 	u64 ops0 = c->ops;
 	struct llist_node *list;
-	struct lg_slot *s, *tmp;
+	struct lg_slot *s;
 	bool stop = false;
 	int err;
 
@@ -141,6 +170,13 @@ static u64 lg_slice(struct lg_thread *t, unsigned int v, u64 end)
 					stop = true;
 				cond_resched();
 			}
+			/*
+			 * A slot a device has finished is free to refill now:
+			 * while a synchronous device keeps a slot free, do not
+			 * leave an asynchronous one without work.
+			 */
+			if (inflight && !llist_empty(&t->done))
+				inflight -= lg_reap(t, c, llist_del_all(&t->done));
 		}
 
 		/* Reap completions; sleep only when nothing can be submitted. */
@@ -150,11 +186,7 @@ static u64 lg_slice(struct lg_thread *t, unsigned int v, u64 end)
 				wait_event(t->wq, !llist_empty(&t->done));
 				list = llist_del_all(&t->done);
 			}
-			llist_for_each_entry_safe(s, tmp, list, node) {
-				inflight--;
-				c->async++;
-				lg_slot_finish(t, c, s, s->err);
-			}
+			inflight -= lg_reap(t, c, list);
 		}
 		if (!stop && ktime_get_ns() >= end)
 			stop = true;
@@ -171,6 +203,31 @@ static void lg_sleep_until(u64 until)
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		schedule_hrtimeout(&kt, HRTIMER_MODE_ABS);
 	}
+}
+
+/* Put @v's set of devices in service, the others out (thread 0 only). */
+static void lg_sets_apply(struct lg_run *run, unsigned int v)
+{
+	struct lg_devsets *ds = &run->sets;
+	unsigned int pass, i;
+
+	if (!ds->ndev || ds->cur == v)
+		return;
+	/* In service first, so that the engine never sees no device. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ds->ndev; i++) {
+			bool in = ds->member[v] & BIT(i);
+			loff_t pos = 0;
+			ssize_t n;
+
+			if (in != !pass)
+				continue;
+			n = kernel_write(ds->broken[i], in ? "0" : "1", 1, &pos);
+			if (n != 1 && !ds->err)
+				ds->err = n < 0 ? n : -EIO;
+		}
+	}
+	ds->cur = v;
 }
 
 /* The measured loop, slice by slice. */
@@ -192,8 +249,18 @@ static void lg_thread_loop(struct lg_thread *t)
 		if (run->p.scale && !v && t->idx)
 			continue;
 		lg_sleep_until(from);
+		/* Outside the slice's clock: the switch is not the run's. */
+		if (!t->idx)
+			lg_sets_apply(run, v);
 		WRITE_ONCE(t->prof.variant, v);
 		start = ktime_get_ns();
+		/*
+		 * One thread with device sets keeps no grid: each slice
+		 * submits for a whole slice from its start, however long the
+		 * last one took to drain (a slow device with a deep queue).
+		 */
+		if (run->sets.ndev)
+			to = start + run->slice_ns;
 		/* A slow drain ate this slice: leave it out. */
 		if (start >= to)
 			continue;
@@ -293,6 +360,10 @@ int lg_params_parse(struct lg_params *p, char *buf)
 			err = kstrtouint(val, 0, &p->verify);
 		else if (!strcmp(word, "profile_us"))
 			err = kstrtouint(val, 0, &p->profile_us);
+		else if (!strncmp(word, "set", 3) && word[3] >= '0' &&
+			 word[3] < '0' + LG_MAX_VARIANTS && !word[4])
+			err = strscpy(p->set[word[3] - '0'], val,
+				      sizeof(p->set[0])) < 0 ? -EINVAL : 0;
 		else
 			err = -EINVAL;
 	}
@@ -311,7 +382,105 @@ int lg_params_parse(struct lg_params *p, char *buf)
 	if ((p->base[0] && p->scale) || (p->scale && p->threads < 2) ||
 	    (p->slice_ms && p->ms / p->slice_ms > LG_MAX_SLICES))
 		return -EINVAL;
+	/*
+	 * Device sets: set0 and set1 at least, one thread (it switches the
+	 * sets between its slices), no other kind of variant, six slices a
+	 * group of three.
+	 */
+	if (p->set[0][0] || p->set[1][0] || p->set[2][0]) {
+		if (!p->set[0][0] || !p->set[1][0] || p->base[0] || p->scale ||
+		    p->threads != 1 || !p->slice_ms ||
+		    p->ms / p->slice_ms < 4 * LG_MAX_VARIANTS)
+			return -EINVAL;
+	}
 	return 0;
+}
+
+/* Variants of a run with device sets: set0, set1 and maybe set2. */
+static unsigned int lg_sets_count(const struct lg_params *p)
+{
+	return p->set[2][0] ? 3 : p->set[0][0] ? 2 : 0;
+}
+
+/* Index of device @name in @ds, added if new; -1 if @ds is full. */
+static int lg_sets_dev(struct lg_devsets *ds, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ds->ndev; i++)
+		if (!strcmp(ds->name[i], name))
+			return i;
+	if (ds->ndev == LG_MAX_DEVS)
+		return -1;
+	strscpy(ds->name[ds->ndev], name, LG_DEV_NAME);
+	return ds->ndev++;
+}
+
+/*
+ * Parse the device sets and open the devices' broken files (in the caller's
+ * file system view, at set-up: the thread only writes them).
+ */
+static int lg_sets_setup(struct lg_run *run)
+{
+	struct lg_devsets *ds = &run->sets;
+	char path[64 + LG_DEV_NAME];
+	unsigned int v, i;
+
+	ds->cur = -1;
+	for (v = 0; v < run->nvariants; v++) {
+		char buf[sizeof(run->p.set[0])], *list = buf, *name;
+
+		strscpy(buf, run->p.set[v], sizeof(buf));
+		while ((name = strsep(&list, "+"))) {
+			int idx;
+
+			if (!*name || strlen(name) >= LG_DEV_NAME ||
+			    strchr(name, '/') || name[0] == '.')
+				return -EINVAL;
+			idx = lg_sets_dev(ds, name);
+			if (idx < 0)
+				return -E2BIG;
+			ds->member[v] |= BIT(idx);
+		}
+	}
+	for (i = 0; i < ds->ndev; i++) {
+		struct file *f;
+
+		snprintf(path, sizeof(path), "/sys/class/acrypto/%s/broken",
+			 ds->name[i]);
+		f = filp_open(path, O_WRONLY, 0);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		ds->broken[i] = f;
+	}
+	return 0;
+}
+
+/* After the run: every device of the sets in service again. */
+static void lg_sets_restore(struct lg_run *run)
+{
+	struct lg_devsets *ds = &run->sets;
+	unsigned int i;
+
+	for (i = 0; i < ds->ndev; i++) {
+		loff_t pos = 0;
+
+		if (ds->broken[i])
+			kernel_write(ds->broken[i], "0", 1, &pos);
+	}
+	ds->cur = -1;
+}
+
+static void lg_sets_close(struct lg_run *run)
+{
+	struct lg_devsets *ds = &run->sets;
+	unsigned int i;
+
+	for (i = 0; i < ds->ndev; i++) {
+		if (ds->broken[i])
+			filp_close(ds->broken[i], NULL);
+		ds->broken[i] = NULL;
+	}
 }
 
 /* Fill @s's expected output with the synchronous reference. */
@@ -428,6 +597,7 @@ static int lg_tfm_setup(struct lg_run *run, unsigned int v, const char *name)
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	run->tfm[v] = tfm;
+	run->reqsize[v] = crypto_skcipher_reqsize(tfm);
 	strscpy(run->driver[v], crypto_skcipher_driver_name(tfm),
 		sizeof(run->driver[v]));
 	if (!run->p.keylen)
@@ -464,6 +634,8 @@ struct lg_run *lg_run_create(const struct lg_params *p)
 	init_waitqueue_head(&run->start_wq);
 	init_completion(&run->finished);
 	run->nvariants = p->base[0] || p->scale ? 2 : 1;
+	if (lg_sets_count(p))
+		run->nvariants = lg_sets_count(p);
 	if (p->slice_ms) {
 		run->nslices = p->ms / p->slice_ms;
 		run->slice_ns = (u64)p->slice_ms * NSEC_PER_MSEC;
@@ -472,8 +644,8 @@ struct lg_run *lg_run_create(const struct lg_params *p)
 		run->slice_ns = (u64)p->ms * NSEC_PER_MSEC;
 	}
 
-	run->groups = kcalloc(run->nslices / 4 + 1, sizeof(*run->groups),
-			      GFP_KERNEL);
+	run->groups = kcalloc(LG_MAX_VARIANTS * (run->nslices / 4 + 1),
+			      sizeof(*run->groups), GFP_KERNEL);
 	if (!run->groups) {
 		err = -ENOMEM;
 		goto err_free;
@@ -482,6 +654,8 @@ struct lg_run *lg_run_create(const struct lg_params *p)
 	err = lg_tfm_setup(run, 0, p->alg);
 	if (!err && p->base[0])
 		err = lg_tfm_setup(run, 1, p->base);
+	if (!err && lg_sets_count(p))
+		err = lg_sets_setup(run);
 	if (err)
 		goto err_free;
 
@@ -558,6 +732,7 @@ int lg_run_execute(struct lg_run *run)
 	wake_up_all(&run->start_wq);
 	wait_for_completion(&run->finished);
 	run->wall_ns = ktime_get_ns() - run->t0;
+	lg_sets_restore(run);
 
 out_stop:
 	for (i = 0; i < started; i++)
@@ -583,6 +758,7 @@ void lg_run_release(struct lg_run *run)
 	run->tfm[1] = NULL;
 	crypto_free_skcipher(run->tfm[0]);
 	run->tfm[0] = NULL;
+	lg_sets_close(run);
 }
 
 /**
@@ -599,6 +775,7 @@ void lg_run_destroy(struct lg_run *run)
 		lg_thread_free(&run->threads[i], run->p.depth);
 	crypto_free_skcipher(run->tfm[1]);
 	crypto_free_skcipher(run->tfm[0]);
+	lg_sets_close(run);
 	kfree(run->groups);
 	kfree(run);
 }
@@ -617,18 +794,20 @@ static u64 lg_rate(u64 ops, u64 ns)
 }
 
 /*
- * Ratio variant 0 / variant 1 (with a baseline) or variant 1 / variant 0
- * (scale=1), in thousandths, for each group of four slices A B B A; the
- * groups' ratios go to @out, sorted.  Returns their number.
+ * Ratio of variant @num to variant @den, in thousandths, for each group of
+ * slices (A B B A, or A B C C B A); the groups' ratios go to @out, sorted.
+ * Returns their number.
  */
-static unsigned int lg_group_ratios(const struct lg_run *run, u32 *out)
+static unsigned int lg_group_ratios(const struct lg_run *run, unsigned int num,
+				    unsigned int den, u32 *out)
 {
-	unsigned int g, k, i, n = 0;
+	unsigned int g, k, i, n = 0, glen = lg_group_len(run);
 
-	for (g = 0; g + 1 <= run->nslices / 4; g++) {
-		u64 ops[2] = { 0, 0 }, ns[2] = { 0, 0 }, rate[2];
+	for (g = 0; g + 1 <= run->nslices / glen; g++) {
+		u64 ops[LG_MAX_VARIANTS] = { }, ns[LG_MAX_VARIANTS] = { };
+		u64 rnum, rden;
 
-		for (k = 4 * g; k < 4 * g + 4; k++) {
+		for (k = glen * g; k < glen * g + glen; k++) {
 			unsigned int v = lg_variant(run, k);
 
 			/* The first thread's clock; every thread's requests. */
@@ -636,15 +815,31 @@ static unsigned int lg_group_ratios(const struct lg_run *run, u32 *out)
 			for (i = 0; i < run->p.threads; i++)
 				ops[v] += run->threads[i].slice_ops[k];
 		}
-		rate[0] = lg_rate(ops[0], ns[0]);
-		rate[1] = lg_rate(ops[1], ns[1]);
-		if (!rate[0] || !rate[1])
+		rnum = lg_rate(ops[num], ns[num]);
+		rden = lg_rate(ops[den], ns[den]);
+		if (!rnum || !rden)
 			continue;
-		out[n++] = run->p.scale ? div64_u64(rate[1] * 1000, rate[0]) :
-					  div64_u64(rate[0] * 1000, rate[1]);
+		out[n++] = div64_u64(rnum * 1000, rden);
 	}
 	sort(out, n, sizeof(*out), lg_cmp_u32, NULL);
 	return n;
+}
+
+/* " KEY_median=x KEY_min=y KEY_max=z" of @n sorted ratios in thousandths. */
+static int lg_print_spread(char *buf, size_t len, const char *key,
+			   const u32 *r, unsigned int n)
+{
+	u32 med = n ? r[n / 2] : 0, lo = n ? r[0] : 0, hi = n ? r[n - 1] : 0;
+
+	return scnprintf(buf, len, " %s_median=%u.%03u %s_min=%u.%03u %s_max=%u.%03u",
+			 key, med / 1000, med % 1000, key, lo / 1000, lo % 1000,
+			 key, hi / 1000, hi % 1000);
+}
+
+/* @x thousandths as "x.yyy" */
+static int lg_print_milli(char *buf, size_t len, const char *key, u64 x)
+{
+	return scnprintf(buf, len, " %s=%llu.%03llu", key, x / 1000, x % 1000);
 }
 
 /**
@@ -656,78 +851,103 @@ static unsigned int lg_group_ratios(const struct lg_run *run, u32 *out)
  * Rates are the requests of every thread over the first thread's time in
  * the slices of the variant.  With two variants, the line also has the
  * baseline's (or all threads') rate and the ratio, overall and as the
- * median over the groups of four slices.
+ * median over the groups of slices.  With device sets, the baseline is
+ * the set (1 or 2) with the higher rate over the whole run, and the line
+ * also has every variant's figures and the ratio to each set.
  *
  * Return: characters written, as scnprintf().
  */
 int lg_run_report(const struct lg_run *run, char *buf, size_t len)
 {
-	struct lg_count sum[2] = { };
-	unsigned int i, v, max_inflight = 0, ngroups;
-	u64 ops_s[2], kbps;
+	struct lg_count sum[LG_MAX_VARIANTS] = { }, all = { };
+	unsigned int i, v, max_inflight = 0, ngroups, best = 1;
+	unsigned int nv = run->nvariants;
+	u64 ops_s[LG_MAX_VARIANTS] = { }, kbps;
 	u32 *groups = run->groups;
 	int last_err = 0, n;
 
 	for (i = 0; i < run->p.threads; i++) {
 		const struct lg_thread *t = &run->threads[i];
 
-		for (v = 0; v < 2; v++) {
+		for (v = 0; v < LG_MAX_VARIANTS; v++) {
 			sum[v].ops += t->cnt[v].ops;
 			sum[v].bytes += t->cnt[v].bytes;
-			sum[v].sync += t->cnt[v].sync;
-			sum[v].async += t->cnt[v].async;
-			sum[v].busy += t->cnt[v].busy;
-			sum[v].errors += t->cnt[v].errors;
-			sum[v].checked += t->cnt[v].checked;
-			sum[v].mismatches += t->cnt[v].mismatches;
+			all.sync += t->cnt[v].sync;
+			all.async += t->cnt[v].async;
+			all.busy += t->cnt[v].busy;
+			all.errors += t->cnt[v].errors;
+			all.checked += t->cnt[v].checked;
+			all.mismatches += t->cnt[v].mismatches;
 		}
 		max_inflight = max(max_inflight, t->max_inflight);
 		if (t->last_err)
 			last_err = t->last_err;
 	}
-	for (v = 0; v < 2; v++)
+	for (v = 0; v < LG_MAX_VARIANTS; v++)
 		ops_s[v] = lg_rate(sum[v].ops, run->threads[0].cnt[v].ns);
 	kbps = lg_rate(sum[0].bytes, run->threads[0].cnt[0].ns) / 1000;
 
 	n = scnprintf(buf, len,
-		      "driver=%s alg=%s size=%u depth=%u threads=%u ms=%u keylen=%u op=%s ops=%llu ns=%llu ops_s=%llu MBps=%llu.%03llu sync=%llu async=%llu busy=%llu errors=%llu last_err=%d checked=%llu mismatches=%llu max_inflight=%u",
+		      "driver=%s alg=%s size=%u depth=%u threads=%u ms=%u keylen=%u reqsize=%u op=%s ops=%llu ns=%llu ops_s=%llu MBps=%llu.%03llu sync=%llu async=%llu busy=%llu errors=%llu last_err=%d checked=%llu mismatches=%llu max_inflight=%u",
 		      run->driver[0], run->p.alg, run->p.size, run->p.depth,
-		      run->p.threads, run->p.ms, run->p.keylen,
+		      run->p.threads, run->p.ms, run->p.keylen, run->reqsize[0],
 		      run->p.decrypt ? "dec" : "enc", sum[0].ops,
 		      run->threads[0].cnt[0].ns, ops_s[0], kbps / 1000,
-		      kbps % 1000, sum[0].sync + sum[1].sync,
-		      sum[0].async + sum[1].async, sum[0].busy + sum[1].busy,
-		      sum[0].errors + sum[1].errors, last_err,
-		      sum[0].checked + sum[1].checked,
-		      sum[0].mismatches + sum[1].mismatches, max_inflight);
+		      kbps % 1000, all.sync, all.async, all.busy, all.errors,
+		      last_err, all.checked, all.mismatches, max_inflight);
 
-	if (run->nvariants == 2) {
+	if (nv >= 2) {
+		const char *kind = run->p.scale ? "scale" :
+				   run->sets.ndev ? "sets" : "base";
+		unsigned int num = 0, den;
 		u64 ratio;
 
+		if (run->sets.ndev && nv == 3 && ops_s[2] > ops_s[1])
+			best = 2;
+		den = best;
 		if (run->p.scale)
-			ratio = ops_s[0] ? div64_u64(ops_s[1] * 1000, ops_s[0]) : 0;
-		else
-			ratio = ops_s[1] ? div64_u64(ops_s[0] * 1000, ops_s[1]) : 0;
-		ngroups = lg_group_ratios(run, groups);
+			swap(num, den);
+		ratio = ops_s[den] ? div64_u64(ops_s[num] * 1000, ops_s[den]) : 0;
+		ngroups = lg_group_ratios(run, num, den, groups);
 		n += scnprintf(buf + n, len - n,
-			       " variant=%s base_driver=%s base_ops=%llu base_ns=%llu base_ops_s=%llu ratio=%llu.%03llu groups=%u ratio_median=%u.%03u ratio_min=%u.%03u ratio_max=%u.%03u",
-			       run->p.scale ? "scale" : "base",
-			       run->p.scale ? run->driver[0] : run->driver[1],
-			       sum[1].ops, run->threads[0].cnt[1].ns, ops_s[1],
-			       ratio / 1000, ratio % 1000, ngroups,
-			       ngroups ? groups[ngroups / 2] / 1000 : 0,
-			       ngroups ? groups[ngroups / 2] % 1000 : 0,
-			       ngroups ? groups[0] / 1000 : 0,
-			       ngroups ? groups[0] % 1000 : 0,
-			       ngroups ? groups[ngroups - 1] / 1000 : 0,
-			       ngroups ? groups[ngroups - 1] % 1000 : 0);
+			       " variant=%s base_driver=%s base_reqsize=%u base_ops=%llu base_ns=%llu base_ops_s=%llu",
+			       kind, run->p.base[0] ? run->driver[1] :
+			       run->driver[0], run->reqsize[!!run->p.base[0]],
+			       sum[best].ops,
+			       run->threads[0].cnt[best].ns, ops_s[best]);
+		n += lg_print_milli(buf + n, len - n, "ratio", ratio);
+		n += scnprintf(buf + n, len - n, " groups=%u", ngroups);
+		n += lg_print_spread(buf + n, len - n, "ratio", groups,
+				     ngroups);
+	}
+	if (run->sets.ndev) {
+		u32 *more = groups + run->nslices / 4 + 1;
+
+		n += scnprintf(buf + n, len - n, " best=%u sets_err=%d", best,
+			       run->sets.err);
+		for (v = 0; v < nv; v++) {
+			char key[8];
+
+			n += scnprintf(buf + n, len - n,
+				       " set%u=%s v%u_ops=%llu v%u_ns=%llu v%u_ops_s=%llu",
+				       v, run->p.set[v], v, sum[v].ops, v,
+				       run->threads[0].cnt[v].ns, v, ops_s[v]);
+			if (!v)
+				continue;
+			/* The ratio of the mix to this set alone. */
+			snprintf(key, sizeof(key), "r%u", v);
+			ngroups = lg_group_ratios(run, 0, v, more);
+			n += lg_print_spread(buf + n, len - n, key, more,
+					     ngroups);
+		}
 	}
 
 	n += scnprintf(buf + n, len - n, " per_thread=");
 	for (i = 0; i < run->p.threads; i++)
 		n += scnprintf(buf + n, len - n, "%s%llu", i ? "," : "",
 			       run->threads[i].cnt[0].ops +
-			       run->threads[i].cnt[1].ops);
+			       run->threads[i].cnt[1].ops +
+			       run->threads[i].cnt[2].ops);
 	n += scnprintf(buf + n, len - n, "\n");
 	return n;
 }
