@@ -52,6 +52,9 @@
 /* Costs are capped, so that a sum of them never overflows. */
 #define ACRYPTO_COST_MAX_NS	(10U * NSEC_PER_SEC)
 
+/* A sample counts at most this many times a cell's average. */
+#define ACRYPTO_COST_OUTLIER	4
+
 /* Per-CPU sampling state. */
 struct acrypto_cost_clock {
 	unsigned int count;	/* steps since the last sample */
@@ -177,14 +180,24 @@ void acrypto_cost_sample(struct acrypto_device *dev,
 	struct acrypto_cost *cost = acrypto_cost_of(dev, s);
 	unsigned int len = acrypto_cost_len(s);
 	struct acrypto_cost_cell *cell;
-	u32 sample;
+	u32 sample, avg;
 
 	if (!cost)
 		return;
 	sample = clamp_t(u64, ns, 1, ACRYPTO_COST_MAX_NS);
 	cell = &cost->cell[acrypto_cost_class(len)];
-	WRITE_ONCE(cell->ns, acrypto_cost_ewma(READ_ONCE(cell->ns), sample,
-					       shift));
+	avg = READ_ONCE(cell->ns);
+	/*
+	 * One outlier (the host preempted the guest, a long interrupt) must
+	 * not make a device look slow for seconds: a device that loses the
+	 * balancer's choice is measured again only by occasional probes.  A
+	 * sample counts at most ACRYPTO_COST_OUTLIER times the average; a
+	 * device that really slowed down is still followed within a few
+	 * samples.
+	 */
+	if (avg && READ_ONCE(cell->samples) >= ACRYPTO_COST_OUTLIER)
+		sample = min_t(u64, sample, (u64)avg * ACRYPTO_COST_OUTLIER);
+	WRITE_ONCE(cell->ns, acrypto_cost_ewma(avg, sample, shift));
 	WRITE_ONCE(cell->len, acrypto_cost_ewma(READ_ONCE(cell->len),
 						max(len, 1U), shift));
 	WRITE_ONCE(cell->samples, cell->samples + 1);

@@ -52,18 +52,7 @@ struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
 static unsigned int acrypto_max_reqsize;
 
 /* Bumped whenever the set of usable devices may have changed. */
-static atomic_long_t acrypto_dev_gen = ATOMIC_LONG_INIT(1);
-
-/**
- * acrypto_device_gen() - the current device generation
- *
- * Return: a number that changes whenever a device registers, goes away,
- * or leaves or enters service.
- */
-unsigned long acrypto_device_gen(void)
-{
-	return atomic_long_read(&acrypto_dev_gen);
-}
+atomic_long_t acrypto_dev_gen = ATOMIC_LONG_INIT(1);
 
 /* The usable devices may have changed: caches of them are stale. */
 void acrypto_device_gen_bump(void)
@@ -523,27 +512,6 @@ void acrypto_device_resume(struct acrypto_device *dev)
 	acrypto_device_notify(dev);
 }
 EXPORT_SYMBOL_GPL(acrypto_device_resume);
-
-/**
- * acrypto_device_cap() - find a device's capability for an algorithm
- * @dev: the device
- * @alg: enum acrypto_alg
- * @mode: enum acrypto_mode
- *
- * Return: the capability, or NULL if the device has none for @alg/@mode.
- */
-const struct acrypto_cap *acrypto_device_cap(const struct acrypto_device *dev,
-					     unsigned int alg,
-					     unsigned int mode)
-{
-	unsigned int i;
-
-	if (unlikely(alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX))
-		return NULL;
-	i = dev->capidx[alg][mode];
-	return i ? &dev->caps[i - 1] : NULL;
-}
-EXPORT_SYMBOL_GPL(acrypto_device_cap);
 
 /**
  * acrypto_device_can_serve() - whether a device may take a session's step

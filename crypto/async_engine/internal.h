@@ -93,8 +93,19 @@ void acrypto_device_uninit(void);
 bool acrypto_any_device(unsigned int alg, unsigned int mode,
 			const struct acrypto_partition *part);
 struct acrypto_device *acrypto_device_find(const char *name);
-unsigned long acrypto_device_gen(void);
+extern atomic_long_t acrypto_dev_gen;
 void acrypto_device_gen_bump(void);
+
+/**
+ * acrypto_device_gen() - the current device generation
+ *
+ * Return: a number that changes whenever a device registers, goes away,
+ * or leaves or enters service.
+ */
+static inline unsigned long acrypto_device_gen(void)
+{
+	return atomic_long_read(&acrypto_dev_gen);
+}
 void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
 			    bool off);
 void acrypto_device_enter_service(struct acrypto_device *dev);

@@ -42,7 +42,14 @@ static DEFINE_MUTEX(acrypto_key_mutex);
 /* Keys freed and not yet released from their devices. */
 static LLIST_HEAD(acrypto_keys_dead);
 static void acrypto_key_reap_worker(struct work_struct *work);
-static DECLARE_WORK(acrypto_key_reap_work, acrypto_key_reap_worker);
+static DECLARE_DELAYED_WORK(acrypto_key_reap_work, acrypto_key_reap_worker);
+
+/*
+ * Keys are released in batches: a transform per request (AF_ALG users
+ * that set a new key each time) would otherwise wake the worker for every
+ * one.
+ */
+#define ACRYPTO_KEY_REAP_DELAY	(HZ / 50)
 
 /* Does @dev have a capability for @key as set now? */
 static bool acrypto_key_fits(const struct acrypto_device *dev,
@@ -330,7 +337,8 @@ void acrypto_key_free(struct acrypto_key *key)
 	if (!key)
 		return;
 	if (llist_add(&key->free_node, &acrypto_keys_dead))
-		queue_work(acrypto_wq, &acrypto_key_reap_work);
+		queue_delayed_work(acrypto_wq, &acrypto_key_reap_work,
+				   ACRYPTO_KEY_REAP_DELAY);
 }
 EXPORT_SYMBOL_GPL(acrypto_key_free);
 
@@ -417,6 +425,6 @@ void acrypto_keys_release_device(struct acrypto_device *dev)
 /* At module exit: every transform is gone, let their keys go too. */
 void acrypto_keys_uninit(void)
 {
-	flush_work(&acrypto_key_reap_work);
+	flush_delayed_work(&acrypto_key_reap_work);
 	WARN_ON(!list_empty(&acrypto_keys));
 }

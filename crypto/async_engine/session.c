@@ -623,26 +623,44 @@ void acrypto_resubmit(struct acrypto_session *s, int err)
 static int acrypto_submit_sole(struct acrypto_session *s,
 			       struct acrypto_device **dev)
 {
+	struct acrypto_device *d;
+	u64 start = 0;
 	int ret;
 
 	*dev = NULL;
 	if (s->route.len != 1 || s->bind)
 		return ACRYPTO_PROCESS_DEFER;
-	*dev = acrypto_key_sole(s->key);
-	if (!*dev || !acrypto_sole_fits(*dev, s)) {
-		*dev = NULL;
+	d = acrypto_key_sole(s->key);
+	if (!d || !d->ops->process_sync || !acrypto_sole_fits(d, s))
 		return ACRYPTO_PROCESS_DEFER;
-	}
-	ret = acrypto_process_inline(*dev, s);
-	if (likely(ret != ACRYPTO_PROCESS_DEFER)) {
-		s->state = ACRYPTO_S_IDLE;
-		if (unlikely(ret) && (ret == -EOPNOTSUPP ||
-				      acrypto_is_device_error(ret)))
-			return ret;
-		this_cpu_inc((*dev)->pcpu->sfinished);
-		this_cpu_inc((*dev)->pcpu->sole);
+	*dev = d;
+	if (READ_ONCE(d->backlog_len) || READ_ONCE(d->full))
+		return ACRYPTO_PROCESS_DEFER;
+
+	s->state = ACRYPTO_S_ACTIVE;
+	s->route.hop[0].dev = d;
+	if (acrypto_cost_sample_due())
+		start = local_clock();
+	ret = d->ops->process_sync(d, s);
+	s->state = ACRYPTO_S_IDLE;
+	if (likely(!ret)) {
+		if (start)
+			acrypto_cost_sample(d, s, local_clock() - start);
+		/* Counts as started, completed and finished too (sysfs.c). */
+		this_cpu_inc(d->pcpu->sole);
 		*dev = NULL;
+		return 0;
 	}
+	if (ret == ACRYPTO_PROCESS_DEFER)
+		return ret;
+	this_cpu_inc(d->pcpu->sstarted);
+	this_cpu_inc(d->pcpu->scompleted);
+	if (ret != -EOPNOTSUPP)
+		this_cpu_inc(d->pcpu->errors);
+	if (ret == -EOPNOTSUPP || acrypto_is_device_error(ret))
+		return ret;	/* the caller retries elsewhere */
+	this_cpu_inc(d->pcpu->sfinished);
+	*dev = NULL;
 	return ret;
 }
 

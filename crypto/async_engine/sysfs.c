@@ -124,40 +124,62 @@ static ssize_t backlog_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(backlog);
 
-/* Sum one per-CPU counter of a device; @offset is its offset in the struct. */
-static ssize_t acrypto_counter_show(struct device *d, char *buf, size_t offset)
+
+/*
+ * A step done on the sole-device path that succeeded counts only in
+ * "sole", to spare the fast path three counters: it started, completed
+ * and finished on the device too.
+ */
+static unsigned long acrypto_counter_sum(struct acrypto_device *dev,
+					 size_t offset)
 {
-	struct acrypto_device *dev = to_acrypto_device(d);
 	unsigned long sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
 		sum += READ_ONCE(*(unsigned long *)((u8 *)per_cpu_ptr(dev->pcpu, cpu) +
 						    offset));
-	return sysfs_emit(buf, "%lu\n", sum);
+	return sum;
+}
+
+/* Sum one per-CPU counter of a device; @offset is its offset in the struct. */
+static ssize_t acrypto_counter_show(struct device *d, char *buf, size_t offset)
+{
+	return sysfs_emit(buf, "%lu\n",
+			  acrypto_counter_sum(to_acrypto_device(d), offset));
+}
+
+static ssize_t acrypto_counter_sole_show(struct device *d, char *buf,
+					 size_t offset)
+{
+	struct acrypto_device *dev = to_acrypto_device(d);
+
+	return sysfs_emit(buf, "%lu\n", acrypto_counter_sum(dev, offset) +
+			  acrypto_counter_sum(dev, offsetof(struct acrypto_dev_pcpu,
+							    sole)));
 }
 
 static ssize_t sstarted_show(struct device *d, struct device_attribute *attr,
 			     char *buf)
 {
-	return acrypto_counter_show(d, buf,
-				    offsetof(struct acrypto_dev_pcpu, sstarted));
+	return acrypto_counter_sole_show(d, buf,
+					 offsetof(struct acrypto_dev_pcpu, sstarted));
 }
 static DEVICE_ATTR_RO(sstarted);
 
 static ssize_t scompleted_show(struct device *d,
 			       struct device_attribute *attr, char *buf)
 {
-	return acrypto_counter_show(d, buf,
-				    offsetof(struct acrypto_dev_pcpu, scompleted));
+	return acrypto_counter_sole_show(d, buf,
+					 offsetof(struct acrypto_dev_pcpu, scompleted));
 }
 static DEVICE_ATTR_RO(scompleted);
 
 static ssize_t sfinished_show(struct device *d, struct device_attribute *attr,
 			      char *buf)
 {
-	return acrypto_counter_show(d, buf,
-				    offsetof(struct acrypto_dev_pcpu, sfinished));
+	return acrypto_counter_sole_show(d, buf,
+					 offsetof(struct acrypto_dev_pcpu, sfinished));
 }
 static DEVICE_ATTR_RO(sfinished);
 

@@ -628,9 +628,6 @@ void acrypto_device_set_broken(struct acrypto_device *dev, bool broken);
 void acrypto_device_suspend(struct acrypto_device *dev);
 void acrypto_device_resume(struct acrypto_device *dev);
 void acrypto_device_unblock(struct acrypto_device *dev);
-const struct acrypto_cap *acrypto_device_cap(const struct acrypto_device *dev,
-					     unsigned int alg,
-					     unsigned int mode);
 bool acrypto_device_can_serve(const struct acrypto_device *dev,
 			      const struct acrypto_session *s);
 unsigned int acrypto_device_load(const struct acrypto_device *dev,
@@ -648,6 +645,26 @@ u64 acrypto_device_finish_ns(const struct acrypto_device *dev,
 			     const struct acrypto_session *s);
 bool acrypto_device_explore(struct acrypto_device *dev,
 			    const struct acrypto_session *s);
+
+/**
+ * acrypto_device_cap() - find a device's capability for an algorithm
+ * @dev: a device in registration or registered
+ * @alg: enum acrypto_alg
+ * @mode: enum acrypto_mode
+ *
+ * Return: the capability, or NULL if the device has none for @alg/@mode.
+ */
+static inline const struct acrypto_cap *
+acrypto_device_cap(const struct acrypto_device *dev, unsigned int alg,
+		   unsigned int mode)
+{
+	unsigned int i;
+
+	if (unlikely(alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX))
+		return NULL;
+	i = dev->capidx[alg][mode];
+	return i ? &dev->caps[i - 1] : NULL;
+}
 
 /**
  * acrypto_device_priv() - the driver's private area of a device
