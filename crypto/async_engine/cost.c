@@ -176,9 +176,28 @@ static u32 acrypto_cost_ewma(u32 avg, u32 sample, unsigned int shift)
 void acrypto_cost_sample(struct acrypto_device *dev,
 			 const struct acrypto_session *s, u64 ns)
 {
+	const struct acrypto_hop *hop = acrypto_session_hop(s);
+
+	acrypto_cost_sample_step(dev, hop->alg, hop->mode, acrypto_cost_len(s),
+				 ns);
+}
+
+/**
+ * acrypto_cost_sample_step() - fold one measured service time into the model
+ * @dev: the device that did a step
+ * @alg: enum acrypto_alg of the step
+ * @mode: enum acrypto_mode of the step
+ * @len: bytes of the step
+ * @ns: its service time on @dev, in nanoseconds
+ *
+ * Context: any up to softirq; on sampled steps only.
+ */
+void acrypto_cost_sample_step(struct acrypto_device *dev, unsigned int alg,
+			      unsigned int mode, unsigned int len, u64 ns)
+{
 	unsigned int shift = READ_ONCE(acrypto_cost_ewma_shift);
-	struct acrypto_cost *cost = acrypto_cost_of(dev, s);
-	unsigned int len = acrypto_cost_len(s);
+	unsigned int i = dev->cost ? dev->capidx[alg][mode] : 0;
+	struct acrypto_cost *cost = i ? &dev->cost[i - 1] : NULL;
 	struct acrypto_cost_cell *cell;
 	u32 sample, avg;
 

@@ -134,6 +134,10 @@ int acrypto_run(struct acrypto_session *s, int err, unsigned int flags);
 void acrypto_finish(struct acrypto_session *s, int err);
 void acrypto_resubmit(struct acrypto_session *s, int err);
 unsigned long acrypto_fallback_count(void);
+struct skcipher_request;
+bool acrypto_skcipher_direct(struct skcipher_request *req,
+			     struct acrypto_key *key, u8 op, u16 mode,
+			     void *sub, int *ret);
 void acrypto_session_init_pcpu(void);
 void acrypto_session_uninit_pcpu(void);
 
@@ -151,6 +155,8 @@ void acrypto_backlog_room(struct acrypto_device *dev);
 bool acrypto_cost_sample_due(void);
 void acrypto_cost_sample(struct acrypto_device *dev,
 			 const struct acrypto_session *s, u64 ns);
+void acrypto_cost_sample_step(struct acrypto_device *dev, unsigned int alg,
+			      unsigned int mode, unsigned int len, u64 ns);
 void acrypto_cost_penalise(struct acrypto_device *dev,
 			   const struct acrypto_session *s);
 int acrypto_cost_init_device(struct acrypto_device *dev);

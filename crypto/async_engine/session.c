@@ -50,6 +50,9 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <asm/simd.h>
+#include <crypto/internal/simd.h>
+#include <crypto/skcipher.h>
 #include <linux/bottom_half.h>
 #include <linux/ktime.h>
 #include <linux/percpu.h>
@@ -662,6 +665,79 @@ static int acrypto_submit_sole(struct acrypto_session *s,
 	this_cpu_inc(d->pcpu->sfinished);
 	*dev = NULL;
 	return ret;
+}
+
+/**
+ * acrypto_skcipher_direct() - a cipher request straight to its sole device
+ * @req: the crypto API request of an acrypto skcipher
+ * @key: its transform's key
+ * @op: ACRYPTO_OP_ENCRYPT or ACRYPTO_OP_DECRYPT
+ * @mode: enum acrypto_mode of the algorithm
+ * @sub: room for the implementation's sub-request (the session's private
+ *	area, at least the key's priv_size bytes)
+ * @ret: the result, when the request was done here
+ *
+ * The sole-device path at its shortest: when the key's only usable device
+ * is one whose per-key state the engine can run itself
+ * (%ACRYPTO_DEV_SW_DIRECT) and nothing waits for it, the request goes to
+ * the kernel's implementation the device prepared, with no session built,
+ * as the kernel's SIMD helper forwards to its child.
+ *
+ * Return: true with the result in *@ret, false when the request must be
+ * submitted as a session.
+ */
+bool acrypto_skcipher_direct(struct skcipher_request *req,
+			     struct acrypto_key *key, u8 op, u16 mode,
+			     void *sub, int *ret)
+{
+	struct skcipher_request *subreq = sub;
+	const struct acrypto_cap *cap;
+	struct acrypto_device *dev;
+	struct acrypto_sw *sw;
+	u64 start = 0;
+
+	/* A partition counts its sessions: they go the long way. */
+	if (unlikely(key->partition))
+		return false;
+	rcu_read_lock();
+	dev = acrypto_key_sole(key);
+	if (!dev || !(dev->flags & ACRYPTO_DEV_SW_DIRECT) ||
+	    READ_ONCE(dev->backlog_len) || READ_ONCE(dev->full))
+		goto no;
+	cap = acrypto_device_cap(dev, key->alg, mode);
+	if (!cap || !(cap->ops & BIT(op)) ||
+	    (cap->max_len && req->cryptlen > cap->max_len))
+		goto no;
+	sw = key->devpriv[dev->index];
+	if (sw->simd && !crypto_simd_usable())
+		goto no;
+
+	if (acrypto_cost_sample_due())
+		start = local_clock();
+	skcipher_request_set_tfm(subreq, sw->tfm);
+	skcipher_request_set_callback(subreq, 0, NULL, NULL);
+	skcipher_request_set_crypt(subreq, req->src, req->dst, req->cryptlen,
+				   req->iv);
+	*ret = op == ACRYPTO_OP_ENCRYPT ? crypto_skcipher_encrypt(subreq) :
+					  crypto_skcipher_decrypt(subreq);
+	if (likely(!*ret)) {
+		if (start)
+			acrypto_cost_sample_step(dev, key->alg, mode,
+						 req->cryptlen,
+						 local_clock() - start);
+		this_cpu_inc(dev->pcpu->sole);
+	} else {
+		/* A request the implementation refused: bad input. */
+		this_cpu_inc(dev->pcpu->sstarted);
+		this_cpu_inc(dev->pcpu->scompleted);
+		this_cpu_inc(dev->pcpu->sfinished);
+		this_cpu_inc(dev->pcpu->errors);
+	}
+	rcu_read_unlock();
+	return true;
+no:
+	rcu_read_unlock();
+	return false;
 }
 
 /**

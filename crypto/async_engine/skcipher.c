@@ -89,6 +89,7 @@ static int acrypto_skcipher_crypt(struct skcipher_request *req, u8 op)
 	struct acrypto_skcipher_def *def = acrypto_skcipher_def(tfm);
 	struct acrypto_skcipher_request_ctx *rctx = skcipher_request_ctx(req);
 	struct acrypto_session *s = &rctx->s;
+	int ret;
 
 	/* As the kernel's own modes: empty is fine except for XTS. */
 	if (unlikely(!req->cryptlen && def->mode != ACRYPTO_MODE_XTS))
@@ -96,6 +97,10 @@ static int acrypto_skcipher_crypt(struct skcipher_request *req, u8 op)
 	if (unlikely(req->cryptlen % def->multiple ||
 		     req->cryptlen < def->min_len))
 		return -EINVAL;
+
+	if (acrypto_skcipher_direct(req, ctx->key, op, def->mode,
+				    acrypto_session_priv(s), &ret))
+		return ret;
 
 	acrypto_session_init(s, ctx->key, acrypto_skcipher_done);
 	acrypto_session_add_hop(s, op, def->alg, def->mode);

@@ -301,7 +301,7 @@ static int __init soft_init(void)
 	strscpy(dev->name, "soft", sizeof(dev->name));
 	dev->class = nsimd_able && naccel == nsimd_able ?
 		     ACRYPTO_CLASS_ACCEL : ACRYPTO_CLASS_SOFTWARE;
-	dev->flags = ACRYPTO_DEV_SYNC;
+	dev->flags = ACRYPTO_DEV_SYNC | ACRYPTO_DEV_SW_DIRECT;
 	dev->caps = soft->caps;
 	dev->num_caps = ncaps;
 	dev->ops = &soft_ops;

@@ -437,6 +437,16 @@ struct acrypto_device_ops {
 
 /* acrypto_device.flags */
 #define ACRYPTO_DEV_SYNC	BIT(0)	/* completes in ->process() */
+/*
+ * The device's state for each key it prepared is a struct acrypto_sw, the
+ * kernel's own synchronous implementation, which it runs in
+ * ->process_sync() when crypto_simd_usable() (or always, if not SIMD).
+ * When the device is a key's sole device, the engine may run that
+ * implementation itself, straight from the crypto API request, as the
+ * kernel's SIMD helper does: no session is built.  It counts in the
+ * device's "sole" counter and cost model like a step of ->process_sync().
+ */
+#define ACRYPTO_DEV_SW_DIRECT	BIT(1)
 
 /*
  * acrypto_device.state bits, private to the engine.  A device is usable
