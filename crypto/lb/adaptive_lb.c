@@ -18,6 +18,17 @@
  * takes work while the asynchronous devices have enough queued to stay busy
  * until it is done.
  *
+ * What that margin should be depends on more than the devices: an
+ * asynchronous device may share the host's cores with the CPUs that would
+ * compute (a QEMU device under TCG does), and then every request the CPU
+ * takes slows it down.  So the margin tunes itself by the throughput it
+ * gets: every `tune_ms` the balancer compares the steps all devices
+ * completed in that period with the period before, and keeps doubling (or
+ * halving) the margin while throughput improves, turning back when it
+ * drops.  It settles where the CPU's share pays, which is no share at all
+ * when the CPU only takes cycles from the device.  Only a mix of a
+ * synchronous and an asynchronous device under load tunes it.
+ *
  * The model stays fresh through the engine's exploration: a device and
  * size not measured for cost_stale_ms gets a request now and then, so a
  * device that sped up is noticed.  Ties go to the higher class.
@@ -26,26 +37,42 @@
  * Documentation/ABI/testing/sysfs-class-crypto_lb-balancers):
  *
  *   sync_margin_pct  how much sooner a synchronous device must finish to be
- *                    chosen over an asynchronous one, percent (0-1000,
- *                    default 10)
+ *                    chosen over an asynchronous one, percent (1-100000,
+ *                    default 10); tuned while tune_ms is not 0
+ *   tune_ms          period of the tuning; 0 keeps sync_margin_pct as set
+ *                    (0-60000, default 100)
  */
 
 #include <crypto/acrypto.h>
 #include <linux/device.h>
+#include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
-#define ADAPTIVE_LB_MAX_MARGIN	1000
+#define ADAPTIVE_LB_MIN_MARGIN	1
+#define ADAPTIVE_LB_MAX_MARGIN	100000
+#define ADAPTIVE_LB_MAX_TUNE_MS	60000
 
 /**
- * struct adaptive_lb - the balancer and its parameters
+ * struct adaptive_lb - the balancer, its parameters and its tuning
  * @lb: registered with the engine
- * @sync_margin_pct: parameter, read locklessly
+ * @sync_margin_pct: parameter, tuned; read locklessly
+ * @tune_ms: parameter, read locklessly
+ * @tune_at: jiffies when the current tuning period ends; the CPU that
+ *	claims it (cmpxchg) does the tuning step
+ * @last_done: steps completed by all devices, at the start of the period
+ * @last_rate: steps completed in the period before
+ * @up: the direction the margin moves, doubling (true) or halving
  */
 struct adaptive_lb {
 	struct acrypto_lb lb;
 	unsigned int sync_margin_pct;
+	unsigned int tune_ms;
+	unsigned long tune_at;
+	unsigned long last_done;
+	unsigned long last_rate;
+	bool up;
 };
 
 static struct adaptive_lb *to_adaptive_lb(struct device *d)
@@ -66,6 +93,56 @@ static void adaptive_lb_consider(struct adaptive_lb_pick *p,
 		p->dev = dev;
 		p->t = t;
 	}
+}
+
+/* Steps every device completed so far (per-CPU counters, summed). */
+static unsigned long adaptive_lb_done(void)
+{
+	struct acrypto_device *dev;
+	unsigned long sum = 0;
+	int cpu;
+
+	acrypto_for_each_device(dev)
+		for_each_possible_cpu(cpu) {
+			const struct acrypto_dev_pcpu *pc = per_cpu_ptr(dev->pcpu,
+									cpu);
+
+			sum += READ_ONCE(pc->scompleted) + READ_ONCE(pc->sole);
+		}
+	return sum;
+}
+
+/*
+ * One step of the tuning, at most once per tune_ms, on the CPU that sees
+ * the period end first.  Throughput that dropped by more than 1/16 turns
+ * the margin back; noise below that keeps its direction.
+ */
+static void adaptive_lb_tune(struct adaptive_lb *al)
+{
+	unsigned int ms = READ_ONCE(al->tune_ms), margin;
+	unsigned long now = jiffies, at = READ_ONCE(al->tune_at), done, rate;
+
+	if (!ms || time_before(now, at))
+		return;
+	if (cmpxchg(&al->tune_at, at, now + msecs_to_jiffies(ms)) != at)
+		return;
+
+	done = adaptive_lb_done();
+	rate = done - READ_ONCE(al->last_done);
+	WRITE_ONCE(al->last_done, done);
+	if (time_after(now, at + msecs_to_jiffies(ms))) {
+		/* Idle for a while: a new start, not a comparison. */
+		WRITE_ONCE(al->last_rate, 0);
+		return;
+	}
+	if (rate + (rate >> 4) < READ_ONCE(al->last_rate))
+		WRITE_ONCE(al->up, !READ_ONCE(al->up));
+	WRITE_ONCE(al->last_rate, rate);
+
+	margin = READ_ONCE(al->sync_margin_pct);
+	margin = READ_ONCE(al->up) ? min(margin * 2, ADAPTIVE_LB_MAX_MARGIN) :
+				     max(margin / 2, ADAPTIVE_LB_MIN_MARGIN);
+	WRITE_ONCE(al->sync_margin_pct, margin);
 }
 
 static struct acrypto_device *adaptive_lb_select(struct acrypto_lb *lb,
@@ -95,6 +172,7 @@ static struct acrypto_device *adaptive_lb_select(struct acrypto_lb *lb,
 		u64 margin = div_u64(sync.t * READ_ONCE(al->sync_margin_pct),
 				     100);
 
+		adaptive_lb_tune(al);
 		best = sync.t + margin < async.t ? sync.dev : async.dev;
 	} else {
 		best = sync.dev ?: async.dev;
@@ -131,13 +209,29 @@ static ssize_t sync_margin_pct_store(struct device *d,
 				     const char *buf, size_t count)
 {
 	return adaptive_lb_store_uint(buf, count,
-				      &to_adaptive_lb(d)->sync_margin_pct, 0,
+				      &to_adaptive_lb(d)->sync_margin_pct,
+				      ADAPTIVE_LB_MIN_MARGIN,
 				      ADAPTIVE_LB_MAX_MARGIN);
 }
 static DEVICE_ATTR_RW(sync_margin_pct);
 
+static ssize_t tune_ms_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_adaptive_lb(d)->tune_ms));
+}
+
+static ssize_t tune_ms_store(struct device *d, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	return adaptive_lb_store_uint(buf, count, &to_adaptive_lb(d)->tune_ms,
+				      0, ADAPTIVE_LB_MAX_TUNE_MS);
+}
+static DEVICE_ATTR_RW(tune_ms);
+
 static struct attribute *adaptive_lb_attrs[] = {
 	&dev_attr_sync_margin_pct.attr,
+	&dev_attr_tune_ms.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(adaptive_lb);
@@ -150,6 +244,8 @@ static struct adaptive_lb adaptive_lb = {
 		.groups = adaptive_lb_groups,
 	},
 	.sync_margin_pct = 10,
+	.tune_ms = 100,
+	.up = true,
 };
 
 static int __init adaptive_lb_init(void)

@@ -81,7 +81,8 @@ lb_abi() {
 		size_lb threshold 0 4096 abc -1 12x 99999999999
 		failover_lb stall_ms 1000 250 x -5
 		failover_lb max_backlog 0 8 eight -1
-		adaptive_lb sync_margin_pct 10 25 -1 1001 y
+		adaptive_lb sync_margin_pct 10 25 0 100001 y
+		adaptive_lb tune_ms 100 0 -1 60001 x
 	EOF
 	check_fail "failover_lb/failovers is read-only" \
 		sh -c "echo 1 > $LBDIR/failover_lb/failovers"
@@ -624,7 +625,7 @@ RUN_GROUPS=${*:-lb_abi testdev rr size failover adaptive sched faults race switc
 # plan comes first so that a run cut short counts what it missed.
 group_tests() {
 	case $1 in
-	lb_abi) echo 41 ;;
+	lb_abi) echo 47 ;;
 	testdev) echo 40 ;;
 	rr) echo 9 ;;
 	size) echo 10 ;;
