@@ -297,6 +297,41 @@ u64 acrypto_device_step_cost_ns(const struct acrypto_device *dev,
 EXPORT_SYMBOL_GPL(acrypto_device_step_cost_ns);
 
 /**
+ * acrypto_cost_fresh() - has @dev been measured lately for such a step?
+ * @dev: a device
+ * @alg: enum acrypto_alg of the step
+ * @mode: enum acrypto_mode of the step
+ * @len: bytes of the step
+ *
+ * Return: true when the step's size class was measured within
+ * cost_stale_ms.
+ */
+bool acrypto_cost_fresh(const struct acrypto_device *dev, unsigned int alg,
+			unsigned int mode, unsigned int len)
+{
+	unsigned long stale = msecs_to_jiffies(READ_ONCE(acrypto_cost_stale_ms));
+	unsigned int i = dev->cost ? dev->capidx[alg][mode] : 0;
+	const struct acrypto_cost_cell *cell;
+
+	if (!i)
+		return false;
+	cell = &dev->cost[i - 1].cell[acrypto_cost_class(len)];
+	return READ_ONCE(cell->ns) &&
+	       (!stale || time_before(jiffies, READ_ONCE(cell->stamp) + stale));
+}
+
+/**
+ * acrypto_cost_class_of() - the request-size class of a step
+ * @len: bytes of the step
+ *
+ * Return: 0 to ACRYPTO_COST_CLASSES - 1.
+ */
+unsigned int acrypto_cost_class_of(unsigned int len)
+{
+	return acrypto_cost_class(len);
+}
+
+/**
  * acrypto_device_cost_ns() - what the current step of @s costs on @dev
  * @dev: a device with a capability for the step
  * @s: the session being placed

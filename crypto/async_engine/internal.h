@@ -157,6 +157,9 @@ void acrypto_cost_sample(struct acrypto_device *dev,
 			 const struct acrypto_session *s, u64 ns);
 void acrypto_cost_sample_step(struct acrypto_device *dev, unsigned int alg,
 			      unsigned int mode, unsigned int len, u64 ns);
+bool acrypto_cost_fresh(const struct acrypto_device *dev, unsigned int alg,
+			unsigned int mode, unsigned int len);
+unsigned int acrypto_cost_class_of(unsigned int len);
 void acrypto_cost_penalise(struct acrypto_device *dev,
 			   const struct acrypto_session *s);
 int acrypto_cost_init_device(struct acrypto_device *dev);
@@ -182,6 +185,8 @@ void acrypto_watchdog_uninit(void);
 void acrypto_keys_prepare_device(struct acrypto_device *dev);
 void acrypto_keys_release_device(struct acrypto_device *dev);
 struct acrypto_device *acrypto_key_sole(struct acrypto_key *key);
+struct acrypto_device *acrypto_key_dominant(struct acrypto_key *key, u8 op,
+					    u16 mode, unsigned int len);
 void acrypto_keys_uninit(void);
 struct acrypto_key *acrypto_key_alloc_part(struct acrypto_partition *part,
 					   u16 alg, u16 mode);
@@ -229,6 +234,7 @@ void acrypto_partition_account(struct acrypto_session *s);
 void acrypto_partition_result(struct acrypto_session *s, int err);
 
 /* lb.c APIs: */
+bool acrypto_lb_is_default(void);
 int acrypto_lb_init(void);
 void acrypto_lb_uninit(void);
 struct acrypto_device *acrypto_lb_select(struct acrypto_session *s);

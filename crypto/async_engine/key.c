@@ -183,6 +183,7 @@ static void acrypto_key_clear(struct acrypto_key *key)
 	key->set = false;
 	/* Make the next request look for its sole device again. */
 	WRITE_ONCE(key->sole, 0);
+	memset(key->dom, 0, sizeof(key->dom));
 }
 
 /* Prepare the installed key on every device; caller holds the rwsem. */
@@ -383,6 +384,78 @@ struct acrypto_device *acrypto_key_sole(struct acrypto_key *key)
 found:
 	c &= BIT(ACRYPTO_SOLE_SHIFT) - 1;
 	return c ? READ_ONCE(acrypto_dev_slot[c - 1]) : NULL;
+}
+
+/* How long a dominant device is taken as such before a look again. */
+#define ACRYPTO_DOM_TTL	(HZ / 20)
+
+/**
+ * acrypto_key_dominant() - a synchronous device no other can beat
+ * @key: the key of a one-step request
+ * @op: its enum acrypto_op
+ * @mode: its enum acrypto_mode
+ * @len: its bytes
+ *
+ * When a usable device of the key that the engine can run directly
+ * (%ACRYPTO_DEV_SW_DIRECT, the CPU) has a measured cost for a step of this
+ * size below every other capable device's measured cost, it is the
+ * earliest expected completion whatever the other devices hold: the
+ * default balancer would choose it.  The answer is cached in the key per
+ * size class for ACRYPTO_DOM_TTL, with the device generation; a device
+ * whose cost is not fresh (not measured for cost_stale_ms) makes the
+ * answer "none", so that the balancer runs and measures it again.
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: the device, or NULL.
+ */
+struct acrypto_device *acrypto_key_dominant(struct acrypto_key *key, u8 op,
+					    u16 mode, unsigned int len)
+{
+	unsigned int c = acrypto_cost_class_of(len), best_idx = 0;
+	unsigned long gen = acrypto_device_gen() & ACRYPTO_SOLE_GEN_MASK;
+	unsigned long d = READ_ONCE(key->dom[c]), now = jiffies;
+	u64 best = 0, other = U64_MAX, cost;
+	struct acrypto_device *dev;
+
+	if ((d >> ACRYPTO_SOLE_SHIFT) == gen &&
+	    time_before(now, READ_ONCE(key->dom_until[c])))
+		goto found;
+
+	d = gen << ACRYPTO_SOLE_SHIFT;
+	if (!acrypto_lb_is_default())
+		goto store;
+	acrypto_for_each_device(dev) {
+		const struct acrypto_cap *cap;
+
+		if (!acrypto_device_usable(dev) ||
+		    !test_bit(dev->index, &key->ready))
+			continue;
+		cap = acrypto_device_cap(dev, key->alg, mode);
+		if (!cap || !(cap->ops & BIT(op)) ||
+		    (cap->max_len && len > cap->max_len))
+			continue;
+		if (!acrypto_cost_fresh(dev, key->alg, mode, len))
+			goto store;		/* the balancer measures it */
+		cost = acrypto_device_step_cost_ns(dev, key->alg, mode, len);
+		if ((dev->flags & ACRYPTO_DEV_SW_DIRECT) &&
+		    (!best || cost < best)) {
+			if (best)
+				other = min(other, best);
+			best = cost;
+			best_idx = dev->index + 1;
+		} else {
+			other = min(other, cost);
+		}
+	}
+	if (best && best < other)
+		d |= best_idx;
+store:
+	WRITE_ONCE(key->dom_until[c], now + ACRYPTO_DOM_TTL);
+	WRITE_ONCE(key->dom[c], d);
+found:
+	d &= BIT(ACRYPTO_SOLE_SHIFT) - 1;
+	return d ? READ_ONCE(acrypto_dev_slot[d - 1]) : NULL;
 }
 
 /**

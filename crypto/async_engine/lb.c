@@ -161,6 +161,18 @@ void acrypto_lb_complete(struct acrypto_device *dev, struct acrypto_session *s,
 }
 
 /**
+ * acrypto_lb_is_default() - is the default balancer current?
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: true if simple_lb chooses the devices.
+ */
+bool acrypto_lb_is_default(void)
+{
+	return rcu_dereference(acrypto_current_lb) == acrypto_default_lb;
+}
+
+/**
  * acrypto_lb_wants_timing() - does the current balancer measure latency?
  *
  * Caller holds rcu_read_lock().

@@ -681,7 +681,10 @@ static int acrypto_submit_sole(struct acrypto_session *s,
  * is one whose per-key state the engine can run itself
  * (%ACRYPTO_DEV_SW_DIRECT) and nothing waits for it, the request goes to
  * the kernel's implementation the device prepared, with no session built,
- * as the kernel's SIMD helper forwards to its child.
+ * as the kernel's SIMD helper forwards to its child.  The same when such a
+ * device is the default balancer's choice whatever the queues hold
+ * (acrypto_key_dominant()): a device that is faster at this size than every
+ * other capable one.
  *
  * Return: true with the result in *@ret, false when the request must be
  * submitted as a session.
@@ -692,7 +695,7 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 {
 	struct skcipher_request *subreq = sub;
 	const struct acrypto_cap *cap;
-	struct acrypto_device *dev;
+	struct acrypto_device *dev, *sole;
 	struct acrypto_sw *sw;
 	u64 start = 0;
 
@@ -701,6 +704,9 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 		return false;
 	rcu_read_lock();
 	dev = acrypto_key_sole(key);
+	sole = dev;
+	if (!dev)
+		dev = acrypto_key_dominant(key, op, mode, req->cryptlen);
 	if (!dev || !(dev->flags & ACRYPTO_DEV_SW_DIRECT) ||
 	    READ_ONCE(dev->backlog_len) || READ_ONCE(dev->full))
 		goto no;
@@ -725,7 +731,13 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 			acrypto_cost_sample_step(dev, key->alg, mode,
 						 req->cryptlen,
 						 local_clock() - start);
-		this_cpu_inc(dev->pcpu->sole);
+		if (sole) {
+			this_cpu_inc(dev->pcpu->sole);
+		} else {
+			this_cpu_inc(dev->pcpu->sstarted);
+			this_cpu_inc(dev->pcpu->scompleted);
+			this_cpu_inc(dev->pcpu->sfinished);
+		}
 	} else {
 		/* A request the implementation refused: bad input. */
 		this_cpu_inc(dev->pcpu->sstarted);

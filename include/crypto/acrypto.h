@@ -195,6 +195,10 @@ struct acrypto_sw {
  *	backlog for everyone
  * @sole: engine private cache: the only usable device for this key, with
  *	the device generation it was computed at
+ * @dom: engine private cache, per request-size class: the synchronous
+ *	device the default balancer would choose whatever the queues hold,
+ *	with the device generation
+ * @dom_until: jiffies until which @dom holds
  * @fallback: the kernel's own implementation, keyed like the devices;
  *	serves the key's steps while no usable device can (never for a key of
  *	a partition)
@@ -223,6 +227,8 @@ struct acrypto_key {
 	unsigned long ready;
 	atomic_t waiting;
 	unsigned long sole;
+	unsigned long dom[ACRYPTO_COST_CLASSES];
+	unsigned long dom_until[ACRYPTO_COST_CLASSES];
 	struct acrypto_sw fallback;
 	struct acrypto_partition *partition;
 	void *devpriv[ACRYPTO_MAX_DEVICES];
