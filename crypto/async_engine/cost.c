@@ -155,6 +155,17 @@ static void acrypto_cost_fit(struct acrypto_cost *cost)
 	WRITE_ONCE(cost->fitted, true);
 }
 
+/*
+ * The lower envelope of the samples: the least one, creeping towards the
+ * average @avg by 1/16 of the difference with each sample above it.
+ */
+static u32 acrypto_cost_floor(u32 lo, u32 sample, u32 avg)
+{
+	if (!lo || sample <= lo)
+		return sample;
+	return avg > lo ? lo + max((avg - lo) >> 4, 1U) : lo;
+}
+
 /* Move @avg towards @sample by 1/2^@shift of the difference. */
 static u32 acrypto_cost_ewma(u32 avg, u32 sample, unsigned int shift)
 {
@@ -216,14 +227,18 @@ void acrypto_cost_sample_step(struct acrypto_device *dev, unsigned int alg,
 	 */
 	if (avg && READ_ONCE(cell->samples) >= ACRYPTO_COST_OUTLIER)
 		sample = min_t(u64, sample, (u64)avg * ACRYPTO_COST_OUTLIER);
-	WRITE_ONCE(cell->ns, acrypto_cost_ewma(avg, sample, shift));
+	avg = acrypto_cost_ewma(avg, sample, shift);
+	WRITE_ONCE(cell->ns, avg);
+	WRITE_ONCE(cell->lo, acrypto_cost_floor(READ_ONCE(cell->lo), sample,
+						avg));
 	WRITE_ONCE(cell->len, acrypto_cost_ewma(READ_ONCE(cell->len),
 						max(len, 1U), shift));
 	WRITE_ONCE(cell->samples, cell->samples + 1);
 	WRITE_ONCE(cell->stamp, jiffies);
-	WRITE_ONCE(dev->service_ns,
-		   acrypto_cost_ewma(READ_ONCE(dev->service_ns), sample,
-				     shift + 1));
+	avg = acrypto_cost_ewma(READ_ONCE(dev->service_ns), sample, shift + 1);
+	WRITE_ONCE(dev->service_ns, avg);
+	WRITE_ONCE(dev->service_lo,
+		   acrypto_cost_floor(READ_ONCE(dev->service_lo), sample, avg));
 	acrypto_cost_fit(cost);
 }
 
@@ -250,17 +265,31 @@ void acrypto_cost_penalise(struct acrypto_device *dev,
 	ns = READ_ONCE(cell->ns);
 	if (ns)
 		WRITE_ONCE(cell->ns, min_t(u64, 2ULL * ns, ACRYPTO_COST_MAX_NS));
+	ns = READ_ONCE(cell->lo);
+	if (ns)
+		WRITE_ONCE(cell->lo, min_t(u64, 2ULL * ns, ACRYPTO_COST_MAX_NS));
 	WRITE_ONCE(cell->stamp, jiffies);
 }
 
-/* Service time of a step of @len bytes from @cost; 0 if unknown. */
+/*
+ * Service time of a step of @len bytes from @cost; 0 if unknown.  An
+ * asynchronous device (@lo) is priced at the lower envelope of its
+ * measurements: what it does when nothing disturbs it.  Otherwise a device
+ * that shares the host's cores with the CPUs (a QEMU device under TCG)
+ * looks slower the more the CPU computes, which makes the CPU look better,
+ * which slows the device more: a loop that would starve it.
+ */
 static u64 acrypto_cost_predict(const struct acrypto_cost *cost,
-				unsigned int len)
+				unsigned int len, bool lo)
 {
 	const struct acrypto_cost_cell *cell =
 		&cost->cell[acrypto_cost_class(len)];
 	u32 ns = READ_ONCE(cell->ns), ps = READ_ONCE(cost->ps_per_byte);
+	u32 floor = READ_ONCE(cell->lo);
 	s64 est;
+
+	if (lo && floor)
+		ns = floor;
 
 	if (ns) {
 		/* The class's average, moved along the fitted slope. */
@@ -292,7 +321,8 @@ u64 acrypto_device_step_cost_ns(const struct acrypto_device *dev,
 	if (!dev->cost || alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX)
 		return 0;
 	i = dev->capidx[alg][mode];
-	return i ? acrypto_cost_predict(&dev->cost[i - 1], len) : 0;
+	return i ? acrypto_cost_predict(&dev->cost[i - 1], len,
+					!(dev->flags & ACRYPTO_DEV_SYNC)) : 0;
 }
 EXPORT_SYMBOL_GPL(acrypto_device_step_cost_ns);
 
@@ -344,7 +374,8 @@ u64 acrypto_device_cost_ns(const struct acrypto_device *dev,
 {
 	const struct acrypto_cost *cost = acrypto_cost_of(dev, s);
 
-	return cost ? acrypto_cost_predict(cost, acrypto_cost_len(s)) : 0;
+	return cost ? acrypto_cost_predict(cost, acrypto_cost_len(s),
+					   !(dev->flags & ACRYPTO_DEV_SYNC)) : 0;
 }
 EXPORT_SYMBOL_GPL(acrypto_device_cost_ns);
 
@@ -370,7 +401,9 @@ u64 acrypto_device_expected_ns(const struct acrypto_device *dev,
 	if (!own)
 		return 0;
 	held = atomic_read(&dev->inflight);
-	return own + (u64)max(held, 0) * READ_ONCE(dev->service_ns);
+	return own + (u64)max(held, 0) *
+		     (dev->flags & ACRYPTO_DEV_SYNC ? READ_ONCE(dev->service_ns) :
+						      READ_ONCE(dev->service_lo));
 }
 EXPORT_SYMBOL_GPL(acrypto_device_expected_ns);
 
@@ -582,6 +615,7 @@ int acrypto_cost_init_device(struct acrypto_device *dev)
 	if (!dev->cost)
 		return -ENOMEM;
 	dev->service_ns = 0;
+	dev->service_lo = 0;
 	return 0;
 }
 

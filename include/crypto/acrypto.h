@@ -482,6 +482,9 @@ enum {
  * struct acrypto_cost_cell - measured service time of one request-size class
  * @ns: moving average of the service time of a step, in nanoseconds; 0
  *	before the first sample
+ * @lo: its lower envelope: the least recent sample, creeping up towards
+ *	@ns by 1/16 of the difference at each sample above it; what an
+ *	asynchronous device does when nothing disturbs it
  * @len: moving average of the bytes of those steps
  * @samples: samples taken so far
  * @stamp: jiffies of the last sample
@@ -493,6 +496,7 @@ enum {
  */
 struct acrypto_cost_cell {
 	u32 ns;
+	u32 lo;
 	u32 len;
 	u32 samples;
 	unsigned long stamp;
@@ -570,6 +574,7 @@ struct acrypto_dev_pcpu {
  * @cost: the cost model, one per capability
  * @service_ns: moving average of the service time of all its steps, the
  *	price of each session queued on it
+ * @service_lo: its lower envelope, as &acrypto_cost_cell.lo
  * @lock: protects @backlog, @backlog_len, @full and @unblock_seq
  * @backlog: sessions waiting for room on the device, one FIFO per priority
  * @backlog_len: entries on @backlog
@@ -615,6 +620,7 @@ struct acrypto_device {
 	u8 capidx[__ACRYPTO_ALG_MAX][__ACRYPTO_MODE_MAX];
 	struct acrypto_cost *cost;
 	u32 service_ns;
+	u32 service_lo;
 
 	spinlock_t lock ____cacheline_aligned_in_smp;
 	struct list_head backlog[ACRYPTO_NR_PRIO];
