@@ -18,29 +18,29 @@
  * takes work while the asynchronous devices have enough queued to stay busy
  * until it is done.
  *
- * What that margin should be depends on more than the devices: an
- * asynchronous device may share the host's cores with the CPUs that would
- * compute (a QEMU device under TCG does), and then every request the CPU
- * takes slows it down.  So the margin tunes itself by the throughput it
- * gets: every `tune_ms` the balancer compares the steps all devices
- * completed in that period with the period before, and keeps doubling (or
- * halving) the margin while throughput improves, turning back when it
- * drops.  It settles where the CPU's share pays, which is no share at all
- * when the CPU only takes cycles from the device.  Only a mix of a
- * synchronous and an asynchronous device under load tunes it.
- *
- * The model stays fresh through the engine's exploration: a device and
- * size not measured for cost_stale_ms gets a request now and then, so a
- * device that sped up is noticed.  Ties go to the higher class.
+ * Whether the CPU should take a share at all depends on more than the
+ * devices: an asynchronous device may share the host's cores with the CPUs
+ * that would compute (a QEMU device under TCG does), and then every
+ * request the CPU takes slows the device down.  So the balancer tries,
+ * by the throughput it gets: in every cycle of sixteen periods of `tune_ms`
+ * it runs one period with the margin as set, one with sixteen times that
+ * margin (the CPU takes work only when the other devices have long
+ * queues), and one with the CPU left out while an asynchronous device can
+ * take the work, then uses the one that completed the most steps for the
+ * other thirteen periods.  The margin as set wins ties: the other two must do
+ * better by 1/16.  Only a mix of a synchronous and an asynchronous device
+ * under load is tuned.
  *
  * Parameters, in /sys/class/crypto_lb/adaptive_lb/ (see
  * Documentation/ABI/testing/sysfs-class-crypto_lb-balancers):
  *
  *   sync_margin_pct  how much sooner a synchronous device must finish to be
  *                    chosen over an asynchronous one, percent (1-100000,
- *                    default 10); tuned while tune_ms is not 0
- *   tune_ms          period of the tuning; 0 keeps sync_margin_pct as set
+ *                    default 10)
+ *   tune_ms          period of the trials; 0 always uses sync_margin_pct
  *                    (0-60000, default 100)
+ *   policy           (read-only) the policy in use: "margin", "wide" or
+ *                    "cpu-off"
  */
 
 #include <crypto/acrypto.h>
@@ -54,16 +54,29 @@
 #define ADAPTIVE_LB_MAX_MARGIN	100000
 #define ADAPTIVE_LB_MAX_TUNE_MS	60000
 
+/* The CPU policies the trials compare. */
+enum {
+	ADAPTIVE_LB_MARGIN,	/* sync_margin_pct as set */
+	ADAPTIVE_LB_WIDE,	/* 16 times that */
+	ADAPTIVE_LB_CPU_OFF,	/* the CPU only when no other device can */
+	ADAPTIVE_LB_POLICIES,
+};
+
+/* Periods in a cycle of trials: one per policy, then the winner. */
+#define ADAPTIVE_LB_CYCLE	16
+
 /**
- * struct adaptive_lb - the balancer, its parameters and its tuning
+ * struct adaptive_lb - the balancer, its parameters and its trials
  * @lb: registered with the engine
- * @sync_margin_pct: parameter, tuned; read locklessly
+ * @sync_margin_pct: parameter, read locklessly
  * @tune_ms: parameter, read locklessly
- * @tune_at: jiffies when the current tuning period ends; the CPU that
- *	claims it (cmpxchg) does the tuning step
+ * @tune_at: jiffies when the current period ends; the CPU that claims it
+ *	(cmpxchg) ends the period
  * @last_done: steps completed by all devices, at the start of the period
- * @last_rate: steps completed in the period before
- * @up: the direction the margin moves, doubling (true) or halving
+ * @phase: the period in the cycle, 0 to ADAPTIVE_LB_CYCLE - 1
+ * @policy: the policy of the current period, read locklessly
+ * @best: the winner of the last trials
+ * @rate: steps completed in each policy's trial period
  */
 struct adaptive_lb {
 	struct acrypto_lb lb;
@@ -71,8 +84,10 @@ struct adaptive_lb {
 	unsigned int tune_ms;
 	unsigned long tune_at;
 	unsigned long last_done;
-	unsigned long last_rate;
-	bool up;
+	unsigned int phase;
+	unsigned int policy;
+	unsigned int best;
+	unsigned long rate[ADAPTIVE_LB_POLICIES];
 };
 
 static struct adaptive_lb *to_adaptive_lb(struct device *d)
@@ -113,14 +128,14 @@ static unsigned long adaptive_lb_done(void)
 }
 
 /*
- * One step of the tuning, at most once per tune_ms, on the CPU that sees
- * the period end first.  Throughput that dropped by more than 1/16 turns
- * the margin back; noise below that keeps its direction.
+ * The end of a period, at most once per tune_ms, on the CPU that sees it
+ * first: the period's steps are the score of the policy on trial, and
+ * after the trials the best policy runs until the cycle ends.
  */
 static void adaptive_lb_tune(struct adaptive_lb *al)
 {
-	unsigned int ms = READ_ONCE(al->tune_ms), margin;
-	unsigned long now = jiffies, at = READ_ONCE(al->tune_at), done, rate;
+	unsigned int ms = READ_ONCE(al->tune_ms), phase, best, i;
+	unsigned long now = jiffies, at = READ_ONCE(al->tune_at), done;
 
 	if (!ms || time_before(now, at))
 		return;
@@ -128,21 +143,30 @@ static void adaptive_lb_tune(struct adaptive_lb *al)
 		return;
 
 	done = adaptive_lb_done();
-	rate = done - READ_ONCE(al->last_done);
-	WRITE_ONCE(al->last_done, done);
+	phase = READ_ONCE(al->phase);
 	if (time_after(now, at + msecs_to_jiffies(ms))) {
-		/* Idle for a while: a new start, not a comparison. */
-		WRITE_ONCE(al->last_rate, 0);
+		/* Idle for a while: the trials start again. */
+		phase = ADAPTIVE_LB_CYCLE - 1;
+	} else if (phase < ADAPTIVE_LB_POLICIES) {
+		al->rate[phase] = done - READ_ONCE(al->last_done);
+	}
+	WRITE_ONCE(al->last_done, done);
+
+	phase = (phase + 1) % ADAPTIVE_LB_CYCLE;
+	WRITE_ONCE(al->phase, phase);
+	if (phase < ADAPTIVE_LB_POLICIES) {
+		WRITE_ONCE(al->policy, phase);
 		return;
 	}
-	if (rate + (rate >> 4) < READ_ONCE(al->last_rate))
-		WRITE_ONCE(al->up, !READ_ONCE(al->up));
-	WRITE_ONCE(al->last_rate, rate);
-
-	margin = READ_ONCE(al->sync_margin_pct);
-	margin = READ_ONCE(al->up) ? min(margin * 2, ADAPTIVE_LB_MAX_MARGIN) :
-				     max(margin / 2, ADAPTIVE_LB_MIN_MARGIN);
-	WRITE_ONCE(al->sync_margin_pct, margin);
+	if (phase == ADAPTIVE_LB_POLICIES) {
+		/* Another policy must beat the margin as set by 1/16. */
+		best = ADAPTIVE_LB_MARGIN;
+		for (i = 1; i < ADAPTIVE_LB_POLICIES; i++)
+			if (al->rate[i] > al->rate[best] + (al->rate[best] >> 4))
+				best = i;
+		WRITE_ONCE(al->best, best);
+	}
+	WRITE_ONCE(al->policy, READ_ONCE(al->best));
 }
 
 static struct acrypto_device *adaptive_lb_select(struct acrypto_lb *lb,
@@ -169,11 +193,21 @@ static struct acrypto_device *adaptive_lb_select(struct acrypto_lb *lb,
 	}
 
 	if (sync.dev && async.dev) {
-		u64 margin = div_u64(sync.t * READ_ONCE(al->sync_margin_pct),
-				     100);
+		u64 pct = READ_ONCE(al->sync_margin_pct);
 
 		adaptive_lb_tune(al);
-		best = sync.t + margin < async.t ? sync.dev : async.dev;
+		switch (READ_ONCE(al->policy)) {
+		case ADAPTIVE_LB_CPU_OFF:
+			best = async.dev;
+			break;
+		case ADAPTIVE_LB_WIDE:
+			pct *= 16;
+			fallthrough;
+		default:
+			best = sync.t + div_u64(sync.t * pct, 100) < async.t ?
+			       sync.dev : async.dev;
+			break;
+		}
 	} else {
 		best = sync.dev ?: async.dev;
 	}
@@ -229,9 +263,26 @@ static ssize_t tune_ms_store(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(tune_ms);
 
+static ssize_t policy_show(struct device *d, struct device_attribute *attr,
+			   char *buf)
+{
+	static const char *const names[ADAPTIVE_LB_POLICIES] = {
+		[ADAPTIVE_LB_MARGIN] = "margin",
+		[ADAPTIVE_LB_WIDE] = "wide",
+		[ADAPTIVE_LB_CPU_OFF] = "cpu-off",
+	};
+	struct adaptive_lb *al = to_adaptive_lb(d);
+	unsigned int policy = READ_ONCE(al->tune_ms) ? READ_ONCE(al->policy) :
+						      ADAPTIVE_LB_MARGIN;
+
+	return sysfs_emit(buf, "%s\n", names[policy]);
+}
+static DEVICE_ATTR_RO(policy);
+
 static struct attribute *adaptive_lb_attrs[] = {
 	&dev_attr_sync_margin_pct.attr,
 	&dev_attr_tune_ms.attr,
+	&dev_attr_policy.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(adaptive_lb);
@@ -245,7 +296,6 @@ static struct adaptive_lb adaptive_lb = {
 	},
 	.sync_margin_pct = 10,
 	.tune_ms = 100,
-	.up = true,
 };
 
 static int __init adaptive_lb_init(void)

@@ -159,15 +159,16 @@ counter() {
 	cat "/sys/class/acrypto/$1/$2" 2>/dev/null || echo 0
 }
 
-# lg_sets SECTION LABEL SIZE DEPTH MS DEV1 DEV2: one generator run with the
-# mix DEV1+DEV2 and each device alone interleaved; every other device out
-# of service.  dist= is the mix's split: each device's completions minus
-# those of its own slices alone.
+# lg_sets SECTION LABEL SIZE DEPTH MS DEV1 DEV2 [SLICE]: one generator run
+# with the mix DEV1+DEV2 and each device alone interleaved; every other
+# device out of service.  dist= is the mix's split: each device's
+# completions minus those of its own slices alone.  SLICE (ms) defaults to
+# 25, 50 at 64 KiB.
 lg_sets() {
 	local sec=$1 label=$2 size=$3 depth=$4 ms=$5 d1=$6 d2=$7
-	local slice=25 b1 b2 line v1 v2 n1 n2
+	local slice=${8:-25} b1 b2 line v1 v2 n1 n2
 
-	[ "$size" -ge 65536 ] && slice=50
+	[ -z "${8:-}" ] && [ "$size" -ge 65536 ] && slice=50
 	only "$d1" "$d2"
 	b1=$(counter "$d1" scompleted)
 	b2=$(counter "$d2" scompleted)
@@ -506,7 +507,16 @@ if want balancers; then
 		for m in $MIXES; do
 			d1=${m%:*} d2=${m#*:}
 			mix_present "$d1" "$d2" || continue
-			lg_sets balancers "$d1+$d2/$lb" 4096 "$DEPTH" "$MIX_MS" "$d1" "$d2"
+			if [ $lb = adaptive_lb ]; then
+				# It tunes itself by the throughput of each
+				# 100 ms: slices of a second, three times as long
+				# a run, let it settle within the mix's slices.
+				lg_sets balancers "$d1+$d2/$lb" 4096 "$DEPTH" \
+					$((MIX_MS * 3)) "$d1" "$d2" 1000
+			else
+				lg_sets balancers "$d1+$d2/$lb" 4096 "$DEPTH" \
+					"$MIX_MS" "$d1" "$d2"
+			fi
 		done
 	done
 	echo simple_lb >/sys/class/crypto_lb/lbs
