@@ -106,6 +106,7 @@ static inline unsigned long acrypto_device_gen(void)
 {
 	return atomic_long_read(&acrypto_dev_gen);
 }
+
 void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
 			    bool off);
 void acrypto_device_enter_service(struct acrypto_device *dev);

@@ -377,19 +377,34 @@ static ssize_t acrypto_part_counter(struct acrypto_partition *p, char *buf,
 	return sysfs_emit(buf, "%lu\n", sum);
 }
 
-#define ACRYPTO_PART_COUNTER(_name)					\
-static ssize_t _name##_show(struct acrypto_partition *p, char *buf)	\
-{									\
-	return acrypto_part_counter(p, buf,				\
-				    offsetof(struct acrypto_part_stats, _name)); \
-}									\
-static struct acrypto_part_attr acrypto_part_attr_##_name =		\
-	__ATTR_RO(_name)
+static ssize_t requests_show(struct acrypto_partition *p, char *buf)
+{
+	return acrypto_part_counter(p, buf,
+				    offsetof(struct acrypto_part_stats, requests));
+}
 
-ACRYPTO_PART_COUNTER(requests);
-ACRYPTO_PART_COUNTER(bytes);
-ACRYPTO_PART_COUNTER(errors);
-ACRYPTO_PART_COUNTER(nodev);
+static ssize_t bytes_show(struct acrypto_partition *p, char *buf)
+{
+	return acrypto_part_counter(p, buf,
+				    offsetof(struct acrypto_part_stats, bytes));
+}
+
+static ssize_t errors_show(struct acrypto_partition *p, char *buf)
+{
+	return acrypto_part_counter(p, buf,
+				    offsetof(struct acrypto_part_stats, errors));
+}
+
+static ssize_t nodev_show(struct acrypto_partition *p, char *buf)
+{
+	return acrypto_part_counter(p, buf,
+				    offsetof(struct acrypto_part_stats, nodev));
+}
+
+static struct acrypto_part_attr acrypto_part_attr_requests = __ATTR_RO(requests);
+static struct acrypto_part_attr acrypto_part_attr_bytes = __ATTR_RO(bytes);
+static struct acrypto_part_attr acrypto_part_attr_errors = __ATTR_RO(errors);
+static struct acrypto_part_attr acrypto_part_attr_nodev = __ATTR_RO(nodev);
 
 static struct acrypto_part_attr acrypto_part_attr_assign_device =
 	__ATTR_WO(assign_device);

@@ -124,7 +124,6 @@ static ssize_t backlog_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(backlog);
 
-
 /*
  * A step done on the sole-device path that succeeded counts only in
  * "sole", to spare the fast path three counters: it started, completed
