@@ -270,8 +270,10 @@ int acr_devices(char names[][64], int max)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d)) && n < max) {
+		/* The main queue and the partitions are no devices. */
 		if (de->d_name[0] == '.' ||
-		    !strcmp(de->d_name, "crypto_sessions"))
+		    !strcmp(de->d_name, "crypto_sessions") ||
+		    !strcmp(de->d_name, "partitions"))
 			continue;
 		snprintf(names[n++], 64, "%.63s", de->d_name);
 	}
