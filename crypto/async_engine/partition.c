@@ -103,8 +103,10 @@ static int acrypto_partition_parse_name(const char *buf, size_t count,
 		return -EINVAL;
 	if (len >= ACRYPTO_PART_NAME_LEN)
 		return -ENAMETOOLONG;
+	/* Not islower(): the kernel's ctype takes Latin-1 letters for letters. */
 	for (i = 0; i < len; i++)
-		if (!islower(buf[i]) && !isdigit(buf[i]) && buf[i] != '_')
+		if ((buf[i] < 'a' || buf[i] > 'z') && !isdigit(buf[i]) &&
+		    buf[i] != '_')
 			return -EINVAL;
 	memcpy(name, buf, len);
 	name[len] = '\0';
