@@ -447,6 +447,21 @@ static int acrypto_partition_drop_algs(struct acrypto_partition *p)
 	return err;
 }
 
+/*
+ * Is @name one of the directory's own entries (create, list, remove, and
+ * the device core's uevent, power, subsystem)?  kobject_add() would refuse
+ * it too, but only after a stack dump in the log.
+ */
+static bool acrypto_partition_name_taken(const char *name)
+{
+	struct kernfs_node *kn = sysfs_get_dirent(acrypto_parts_kobj->sd, name);
+
+	if (!kn)
+		return false;
+	sysfs_put(kn);
+	return true;
+}
+
 static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
@@ -460,7 +475,7 @@ static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	mutex_lock(&acrypto_part_mutex);
 	err = -EEXIST;
-	if (acrypto_partition_find(name))
+	if (acrypto_partition_find(name) || acrypto_partition_name_taken(name))
 		goto out_unlock;
 	err = -ENOSPC;
 	if (acrypto_nr_partitions >= ACRYPTO_MAX_PARTITIONS)
