@@ -120,6 +120,9 @@ static int acrypto_partition_parse_move(const char *buf, char *name,
 	char tmp[ACRYPTO_NAME_LEN + 8];
 	char *p = tmp, *dev, *opt;
 
+	/* Too long a device name, whatever the length of the rest. */
+	if (strcspn(buf, " \t\n") >= ACRYPTO_NAME_LEN)
+		return -ENAMETOOLONG;
 	if (strlen(buf) >= sizeof(tmp))
 		return -EINVAL;
 	strscpy(tmp, buf, sizeof(tmp));
@@ -128,8 +131,6 @@ static int acrypto_partition_parse_move(const char *buf, char *name,
 	*force = opt && !strcmp(opt, "force");
 	if (!*dev || (opt && *opt && !*force) || (p && *skip_spaces(p)))
 		return -EINVAL;
-	if (strlen(dev) >= ACRYPTO_NAME_LEN)
-		return -ENAMETOOLONG;
 	strscpy(name, dev, ACRYPTO_NAME_LEN);
 	return 0;
 }
