@@ -189,6 +189,18 @@ void acrypto_partition_result(struct acrypto_session *s, int err)
 	}
 }
 
+/* Does @dev hold sessions?  Then say so: a move without force is refused. */
+static bool acrypto_partition_busy(struct acrypto_device *dev,
+				   struct acrypto_partition *from)
+{
+	int n = atomic_read(&dev->inflight);
+
+	if (n)
+		pr_info("%s is busy with %d sessions of partition %s: not moved (write \"%s force\" to move it anyway)\n",
+			dev->name, n, acrypto_partition_name(from), dev->name);
+	return n != 0;
+}
+
 /*
  * Move @dev to @to (NULL: the shared pool).  Caller holds
  * acrypto_part_mutex.  The device goes out of service ("moving"), drains
@@ -203,14 +215,25 @@ static int acrypto_partition_move(struct acrypto_device *dev,
 	long left;
 
 	lockdep_assert_held(&acrypto_part_mutex);
-	acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_MOVING, true);
+	/*
+	 * Busy is what the device holds when asked: out of service, it gets
+	 * no new sessions and soon holds none, whatever its load was.
+	 */
+	if (!force && acrypto_partition_busy(dev, from))
+		return -EBUSY;
+	/*
+	 * Out of service, but not drained as acrypto_device_set_off() would:
+	 * that takes back what the device accepted, and a move refused below
+	 * must leave its sessions where they are.
+	 */
+	if (!test_and_set_bit(ACRYPTO_DEV_OFF_MOVING, &dev->state)) {
+		acrypto_device_gen_bump();
+		acrypto_device_notify(dev);
+	}
 	/* Selections made before the state change have linked their session. */
 	synchronize_rcu();
-	if (atomic_read(&dev->inflight) && !force) {
+	if (!force && acrypto_partition_busy(dev, from)) {
 		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_MOVING, false);
-		pr_info("%s is busy with %d sessions of partition %s: not moved (write \"%s force\" to move it anyway)\n",
-			dev->name, atomic_read(&dev->inflight),
-			acrypto_partition_name(from), dev->name);
 		return -EBUSY;
 	}
 	acrypto_device_drain(dev, true);
