@@ -103,8 +103,10 @@ static int acrypto_partition_parse_name(const char *buf, size_t count,
 		return -EINVAL;
 	if (len >= ACRYPTO_PART_NAME_LEN)
 		return -ENAMETOOLONG;
+	/* Not islower(): the kernel's ctype takes Latin-1 letters for letters. */
 	for (i = 0; i < len; i++)
-		if (!islower(buf[i]) && !isdigit(buf[i]) && buf[i] != '_')
+		if ((buf[i] < 'a' || buf[i] > 'z') && !isdigit(buf[i]) &&
+		    buf[i] != '_')
 			return -EINVAL;
 	memcpy(name, buf, len);
 	name[len] = '\0';
@@ -118,6 +120,9 @@ static int acrypto_partition_parse_move(const char *buf, char *name,
 	char tmp[ACRYPTO_NAME_LEN + 8];
 	char *p = tmp, *dev, *opt;
 
+	/* Too long a device name, whatever the length of the rest. */
+	if (strcspn(buf, " \t\n") >= ACRYPTO_NAME_LEN)
+		return -ENAMETOOLONG;
 	if (strlen(buf) >= sizeof(tmp))
 		return -EINVAL;
 	strscpy(tmp, buf, sizeof(tmp));
@@ -126,8 +131,6 @@ static int acrypto_partition_parse_move(const char *buf, char *name,
 	*force = opt && !strcmp(opt, "force");
 	if (!*dev || (opt && *opt && !*force) || (p && *skip_spaces(p)))
 		return -EINVAL;
-	if (strlen(dev) >= ACRYPTO_NAME_LEN)
-		return -ENAMETOOLONG;
 	strscpy(name, dev, ACRYPTO_NAME_LEN);
 	return 0;
 }
@@ -186,6 +189,18 @@ void acrypto_partition_result(struct acrypto_session *s, int err)
 	}
 }
 
+/* Does @dev hold sessions?  Then say so: a move without force is refused. */
+static bool acrypto_partition_busy(struct acrypto_device *dev,
+				   struct acrypto_partition *from)
+{
+	int n = atomic_read(&dev->inflight);
+
+	if (n)
+		pr_info("%s is busy with %d sessions of partition %s: not moved (write \"%s force\" to move it anyway)\n",
+			dev->name, n, acrypto_partition_name(from), dev->name);
+	return n != 0;
+}
+
 /*
  * Move @dev to @to (NULL: the shared pool).  Caller holds
  * acrypto_part_mutex.  The device goes out of service ("moving"), drains
@@ -200,14 +215,25 @@ static int acrypto_partition_move(struct acrypto_device *dev,
 	long left;
 
 	lockdep_assert_held(&acrypto_part_mutex);
-	acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_MOVING, true);
+	/*
+	 * Busy is what the device holds when asked: out of service, it gets
+	 * no new sessions and soon holds none, whatever its load was.
+	 */
+	if (!force && acrypto_partition_busy(dev, from))
+		return -EBUSY;
+	/*
+	 * Out of service, but not drained as acrypto_device_set_off() would:
+	 * that takes back what the device accepted, and a move refused below
+	 * must leave its sessions where they are.
+	 */
+	if (!test_and_set_bit(ACRYPTO_DEV_OFF_MOVING, &dev->state)) {
+		acrypto_device_gen_bump();
+		acrypto_device_notify(dev);
+	}
 	/* Selections made before the state change have linked their session. */
 	synchronize_rcu();
-	if (atomic_read(&dev->inflight) && !force) {
+	if (!force && acrypto_partition_busy(dev, from)) {
 		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_MOVING, false);
-		pr_info("%s is busy with %d sessions of partition %s: not moved (write \"%s force\" to move it anyway)\n",
-			dev->name, atomic_read(&dev->inflight),
-			acrypto_partition_name(from), dev->name);
 		return -EBUSY;
 	}
 	acrypto_device_drain(dev, true);
@@ -460,6 +486,21 @@ static int acrypto_partition_drop_algs(struct acrypto_partition *p)
 	return err;
 }
 
+/*
+ * Is @name one of the directory's own entries (create, list, remove, and
+ * the device core's uevent, power, subsystem)?  kobject_add() would refuse
+ * it too, but only after a stack dump in the log.
+ */
+static bool acrypto_partition_name_taken(const char *name)
+{
+	struct kernfs_node *kn = sysfs_get_dirent(acrypto_parts_kobj->sd, name);
+
+	if (!kn)
+		return false;
+	sysfs_put(kn);
+	return true;
+}
+
 static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
@@ -473,7 +514,7 @@ static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	mutex_lock(&acrypto_part_mutex);
 	err = -EEXIST;
-	if (acrypto_partition_find(name))
+	if (acrypto_partition_find(name) || acrypto_partition_name_taken(name))
 		goto out_unlock;
 	err = -ENOSPC;
 	if (acrypto_nr_partitions >= ACRYPTO_MAX_PARTITIONS)

@@ -795,8 +795,13 @@ int acrypto_session_submit(struct acrypto_session *s)
 		ret = acrypto_run(s, -ENODEV, ACRYPTO_RUN_SUBMIT);
 	}
 	rcu_read_unlock();
-	if (unlikely(s->key->partition) && ret != -EINPROGRESS &&
-	    ret != -EBUSY)
+	/*
+	 * The result first: a session still in the engine may have completed
+	 * and been freed by its owner already (a completion in the softirq
+	 * that local_bh_enable() ran); only a finished one is still ours.
+	 */
+	if (ret != -EINPROGRESS && ret != -EBUSY &&
+	    unlikely(s->key->partition))
 		acrypto_partition_result(s, ret);
 	return ret;
 }

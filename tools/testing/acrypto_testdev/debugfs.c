@@ -2,8 +2,9 @@
 /*
  * acrypto_testdev: knobs under /sys/kernel/debug/acrypto_testdev/<device>/.
  *
- * One decimal value per file; a write outside a knob's range, or that is
- * not a number, fails with -EINVAL and changes nothing.  See README.rst.
+ * One decimal value per file (stats and keys are lists; keys is keys.c's);
+ * a write outside a knob's range, or that is not a number, fails with
+ * -EINVAL and changes nothing.  See README.rst.
  */
 
 #include <linux/debugfs.h>
@@ -290,6 +291,7 @@ static const struct {
 	{ "break_ms", 0644, &testdev_break_ms_fops, true },
 	{ "process_delay_us", 0644, &testdev_process_delay_us_fops, true },
 	{ "stats", 0444, &testdev_stats_fops, false },
+	{ "keys", 0644, &testdev_keys_fops, false },
 };
 
 /**

@@ -309,8 +309,8 @@ void testdev_impl_caps(struct testdev *td, unsigned long modes)
 	td->adev->num_caps = n;
 }
 
-static int testdev_key_prepare(struct acrypto_device *adev,
-			       struct acrypto_key *key)
+static int testdev_key_setup(struct acrypto_device *adev,
+			     struct acrypto_key *key)
 {
 	const struct testdev_impl *impl = testdev_impl_find(key->alg,
 							    key->mode);
@@ -360,9 +360,23 @@ err_free_tfm:
 	return err;
 }
 
+/* Set up the key, and note in the key log that it was given to us. */
+static int testdev_key_prepare(struct acrypto_device *adev,
+			       struct acrypto_key *key)
+{
+	const struct testdev_impl *impl = testdev_impl_find(key->alg,
+							    key->mode);
+	int err = testdev_key_setup(adev, key);
+
+	if (impl)
+		testdev_keys_prepared(testdev_from(adev), key, impl->name, err);
+	return err;
+}
+
 static void testdev_key_release(struct acrypto_device *adev,
 				struct acrypto_key *key)
 {
+	testdev_keys_released(testdev_from(adev), key);
 	testdev_free_tfm(testdev_impl_find(key->alg, key->mode),
 			 key->devpriv[adev->index]);
 }
@@ -908,6 +922,7 @@ void testdev_init(struct testdev *td, const struct testdev_config *cfg)
 	INIT_WORK(&td->unblock_work, testdev_unblock_worker);
 	INIT_WORK(&td->break_work, testdev_break_worker);
 	INIT_DELAYED_WORK(&td->recover_work, testdev_recover_worker);
+	testdev_keys_init(td);
 }
 
 /**

@@ -60,6 +60,7 @@ enum testdev_impl_id {
 #define TESTDEV_MAX_LATENCY_US	10000000U	/* 10 s */
 #define TESTDEV_MAX_DELAY_US	1000000U	/* 1 s */
 #define TESTDEV_HASH_BITS	8
+#define TESTDEV_KEYLOG_LEN	256
 
 /**
  * struct testdev_config - how an instance starts, from the module parameters
@@ -142,6 +143,49 @@ struct testdev_stats {
 	u32 max_inflight;
 };
 
+/* testdev_key_rec.state */
+enum testdev_key_state {
+	TESTDEV_KEY_HELD,	/* ->key_prepare() succeeded, not released */
+	TESTDEV_KEY_RELEASED,	/* ->key_release() since */
+	TESTDEV_KEY_REFUSED,	/* ->key_prepare() failed */
+};
+
+/**
+ * struct testdev_key_rec - one ->key_prepare() call, in the key log
+ * @key: the engine's key, only compared, to find the record on release
+ * @seq: the call's number, counted from the instance's registration
+ * @mode: the capability's name
+ * @keylen: the key's length in bytes
+ * @fp: the key's first bytes (its fingerprint)
+ * @fplen: how many of @fp are valid: min(@keylen, 4)
+ * @state: enum testdev_key_state
+ */
+struct testdev_key_rec {
+	const struct acrypto_key *key;
+	const char *mode;
+	u32 seq;
+	u32 keylen;
+	u8 fp[4];
+	u8 fplen;
+	u8 state;
+};
+
+/**
+ * struct testdev_keylog - the keys an instance was given (keys.c)
+ * @lock: protects the fields below
+ * @rec: the records since the last reset, oldest first
+ * @n: records in @rec
+ * @seq: ->key_prepare() calls since registration
+ * @dropped: calls not recorded since the last reset, @rec being full
+ */
+struct testdev_keylog {
+	spinlock_t lock;	/* the fields below */
+	struct testdev_key_rec rec[TESTDEV_KEYLOG_LEN];
+	unsigned int n;
+	u32 seq;
+	u32 dropped;
+};
+
 /**
  * struct testdev - one instance, in the private area of its acrypto device
  * @adev: the acrypto device
@@ -197,6 +241,7 @@ struct testdev_stats {
  * @break_work: reports the instance broken when @break_countdown ran out
  * @recover_work: reports recovery @break_ms after breaking
  * @dir: debugfs directory of the instance
+ * @keylog: the keys the instance was given (the keys file)
  */
 struct testdev {
 	struct acrypto_device *adev;
@@ -234,6 +279,7 @@ struct testdev {
 	struct work_struct break_work;
 	struct delayed_work recover_work;
 	struct dentry *dir;
+	struct testdev_keylog keylog;
 };
 
 static inline struct testdev *testdev_from(struct acrypto_device *adev)
@@ -254,6 +300,13 @@ void testdev_set_wrong_output(struct testdev *td, u32 n);
 void testdev_set_break_after(struct testdev *td, u32 count);
 void testdev_report_broken(struct testdev *td, bool broken);
 extern const struct acrypto_device_ops testdev_ops;
+
+/* keys.c APIs: */
+void testdev_keys_init(struct testdev *td);
+void testdev_keys_prepared(struct testdev *td, const struct acrypto_key *key,
+			   const char *mode, int err);
+void testdev_keys_released(struct testdev *td, const struct acrypto_key *key);
+extern const struct file_operations testdev_keys_fops;
 
 /* debugfs.c APIs: */
 void testdev_debugfs_init(void);

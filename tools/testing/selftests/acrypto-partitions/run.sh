@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - the acrypto-partitions tests in the guest (busybox sh).
+#
+# Usage: run.sh [-t SECONDS] [TEST...]
+#
+#   abi        every invalid name, assignment and removal fails with its
+#              documented errno and changes nothing; the valid ones do what
+#              the ABI says
+#   isolation  tenant1 = {virtio_crypto0}, tenant2 = {testdev0, testdev1},
+#              soft shared: a dm-crypt volume per partition, an AF_ALG
+#              stream bound to tenant2 and shared traffic at once; each
+#              device's counters move only with its partition's traffic;
+#              the data reads back after the volumes are reopened
+#   move       testdev1 moved from tenant2 to tenant1 under a checked AF_ALG
+#              load: refused (EBUSY) without force, done with force,
+#              nothing lost; then it serves tenant1 only
+#   keys       the key-crossing probe (the test devices' key logs)
+#   nodev      a partition without a usable device fails with ENODEV, no
+#              fallback; shared traffic unaffected; devices come back
+#
+# -t: time limit per test (default 300).  Each test is one TAP document; a
+# last one has a result per test (its exit status).
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TIMEOUT=300
+if [ "${1:-}" = -t ]; then
+	TIMEOUT=${2:?}
+	shift 2
+fi
+TESTS=${*:-abi isolation move keys nodev}
+
+export PART_DIR="$HERE"
+results=''
+n=0
+fail=0
+for t in $TESTS; do
+	n=$((n + 1))
+	echo "# acrypto-partitions: $t"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	timeout "$TIMEOUT" sh "$HERE/$t.sh"
+	rc=$?
+	secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" \
+		'BEGIN { printf "%d", b - a }')
+	if [ $rc -eq 0 ]; then
+		results="${results}ok $n - $t ($secs s)
+"
+	else
+		fail=1
+		results="${results}not ok $n - $t (exit status $rc, $secs s)
+"
+	fi
+done
+echo "1..$n"
+printf '%s' "$results"
+exit $fail
