@@ -375,7 +375,11 @@ static const char *const acrypto_off_reasons[] = {
 
 /*
  * A device became usable: the caches of usable devices are stale, its
- * backlog may go, and sessions waiting elsewhere may move to it.
+ * backlog may go, and sessions waiting elsewhere may move to it.  Those
+ * move kick_budget at a time, as the steal runs with BH off: one round
+ * now, then one session at each of its completions (acrypto_backlog_room())
+ * and a round at each unblock, so that a long backlog elsewhere cannot
+ * hold this CPU.
  */
 static void acrypto_device_now_usable(struct acrypto_device *dev)
 {
@@ -383,7 +387,7 @@ static void acrypto_device_now_usable(struct acrypto_device *dev)
 	dev_info(&dev->dev, "in service\n");
 	acrypto_device_notify(dev);
 	acrypto_device_kick(dev);
-	acrypto_backlog_steal(dev, UINT_MAX);
+	acrypto_backlog_steal(dev, READ_ONCE(acrypto_kick_budget));
 }
 
 /**

@@ -150,6 +150,23 @@ DEFINE_DEBUGFS_ATTRIBUTE(testdev_process_delay_us_fops,
 			 testdev_process_delay_us_get,
 			 testdev_process_delay_us_set, "%llu\n");
 
+static int testdev_complete_inline_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(((struct testdev *)data)->complete_inline);
+	return 0;
+}
+
+static int testdev_complete_inline_set(void *data, u64 val)
+{
+	if (!testdev_in_range(val, 0, 1))
+		return -EINVAL;
+	WRITE_ONCE(((struct testdev *)data)->complete_inline, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(testdev_complete_inline_fops,
+			 testdev_complete_inline_get,
+			 testdev_complete_inline_set, "%llu\n");
+
 static int testdev_qlen_get(void *data, u64 *val)
 {
 	*val = READ_ONCE(((struct testdev *)data)->qlen);
@@ -264,6 +281,7 @@ static int testdev_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "corrupted %llu\n", st.corrupted);
 	seq_printf(m, "cancelled %llu\n", st.cancelled);
 	seq_printf(m, "refused %llu\n", st.refused);
+	seq_printf(m, "inlined %llu\n", st.inlined);
 	seq_printf(m, "inflight %u\n", inflight);
 	seq_printf(m, "max_inflight %u\n", st.max_inflight);
 	return 0;
@@ -290,6 +308,7 @@ static const struct {
 	{ "break_after", 0644, &testdev_break_after_fops, true },
 	{ "break_ms", 0644, &testdev_break_ms_fops, true },
 	{ "process_delay_us", 0644, &testdev_process_delay_us_fops, true },
+	{ "complete_inline", 0644, &testdev_complete_inline_fops, true },
 	{ "stats", 0444, &testdev_stats_fops, false },
 	{ "keys", 0644, &testdev_keys_fops, false },
 };

@@ -395,8 +395,15 @@ static u64 testdev_service_ns(struct testdev *td, unsigned int len)
 	return ns;
 }
 
-/* Arm the timer for the head of the pending list.  Caller holds td->lock. */
-static void testdev_arm(struct testdev *td)
+/*
+ * Arm the timer for the head of the pending list, not before @not_before
+ * (CLOCK_MONOTONIC, ns).  The timer re-arms itself for later than the
+ * moment its softirq run began: requests already due then wait for the
+ * next run, instead of being completed by this one (the hrtimer code runs a
+ * timer again in the same run while it is due), so that one softirq run
+ * completes TESTDEV_BATCH requests at most.  Caller holds td->lock.
+ */
+static void testdev_arm(struct testdev *td, u64 not_before)
 {
 	struct testdev_request *r;
 
@@ -404,7 +411,7 @@ static void testdev_arm(struct testdev *td)
 	if (td->stalled || list_empty(&td->pending))
 		return;
 	r = list_first_entry(&td->pending, struct testdev_request, node);
-	hrtimer_start(&td->timer, ns_to_ktime(r->due_ns),
+	hrtimer_start(&td->timer, ns_to_ktime(max(r->due_ns, not_before)),
 		      HRTIMER_MODE_ABS_SOFT);
 }
 
@@ -425,6 +432,43 @@ static void testdev_decide_faults(struct testdev *td, struct testdev_request *r)
 	/* Counted on every request; a failure leaves nothing to corrupt. */
 	if (wrong && !(++td->wrong_seq % wrong) && !r->err)
 		r->fault |= TESTDEV_RF_WRONG;
+}
+
+static int testdev_finish(struct testdev *td, struct testdev_request *r,
+			  struct testdev_stats *st);
+
+/*
+ * The complete_inline knob: compute now, complete from within ->process()
+ * and only then say -EINPROGRESS.  The request never occupies the queue.
+ */
+static int testdev_process_inline(struct testdev *td,
+				  struct testdev_request *r,
+				  struct acrypto_session *s,
+				  const struct testdev_impl *impl)
+{
+	struct testdev_stats st = {};
+	int err;
+
+	r->s = s;
+	r->impl = impl;
+	spin_lock_bh(&td->lock);
+	testdev_decide_faults(td, r);
+	td->stats.accepted++;
+	spin_unlock_bh(&td->lock);
+
+	err = testdev_finish(td, r, &st);
+
+	spin_lock_bh(&td->lock);
+	td->stats.completed++;
+	td->stats.inlined++;
+	td->stats.failed += st.failed;
+	td->stats.written += st.written;
+	td->stats.corrupted += st.corrupted;
+	spin_unlock_bh(&td->lock);
+
+	/* @r is part of @s: neither may be touched after this. */
+	acrypto_session_complete(s, err);
+	return -EINPROGRESS;
 }
 
 static int testdev_process(struct acrypto_device *adev,
@@ -450,6 +494,8 @@ static int testdev_process(struct acrypto_device *adev,
 				 acrypto_session_mode(s));
 	if (unlikely(!impl))
 		return -EOPNOTSUPP;
+	if (READ_ONCE(td->complete_inline))
+		return testdev_process_inline(td, r, s, impl);
 
 	now = ktime_get_ns();
 	spin_lock_bh(&td->lock);
@@ -479,7 +525,7 @@ static int testdev_process(struct acrypto_device *adev,
 	td->stats.accepted++;
 	td->stats.max_inflight = max(td->stats.max_inflight, td->inflight);
 	if (was_empty)
-		testdev_arm(td);
+		testdev_arm(td, 0);
 
 	if (td->break_countdown && !--td->break_countdown && !td->dying)
 		schedule_work(&td->break_work);
@@ -756,7 +802,7 @@ static enum hrtimer_restart testdev_timer_fn(struct hrtimer *timer)
 		td->blocked = false;
 		unblock = true;
 	}
-	testdev_arm(td);
+	testdev_arm(td, ktime_get_ns() + NSEC_PER_USEC);
 	spin_unlock(&td->lock);
 
 	if (unblock)
@@ -828,7 +874,7 @@ void testdev_set_stalled(struct testdev *td, bool stalled)
 {
 	spin_lock_bh(&td->lock);
 	td->stalled = stalled;
-	testdev_arm(td);
+	testdev_arm(td, 0);
 	spin_unlock_bh(&td->lock);
 }
 

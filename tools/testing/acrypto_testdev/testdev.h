@@ -130,6 +130,8 @@ struct testdev_request {
  *	no output, is not corrupted
  * @cancelled: requests given back to the engine by ->cancel()
  * @refused: times ->process() said -ENOSPC
+ * @inlined: of @completed, those completed from within ->process() (the
+ *	complete_inline knob)
  * @max_inflight: most requests held at once
  */
 struct testdev_stats {
@@ -140,6 +142,7 @@ struct testdev_stats {
 	u64 corrupted;
 	u64 cancelled;
 	u64 refused;
+	u64 inlined;
 	u32 max_inflight;
 };
 
@@ -212,6 +215,10 @@ struct testdev_keylog {
  *	looks at the request, like a slow doorbell; widens the window between
  *	the engine's handing over a session and the device's owning it, for
  *	tests of what happens in between
+ * @complete_inline: knob: ->process() computes the request at once and
+ *	calls acrypto_session_complete() before it returns -EINPROGRESS, like
+ *	a device that finishes while it is being handed the request; the
+ *	engine must not run the submitter's callback from there
  *
  * The knobs are written by debugfs (process context) and read locklessly
  * with READ_ONCE() on the request path; a request sees either value.
@@ -258,6 +265,7 @@ struct testdev {
 	bool cancel;
 	u32 break_ms;
 	u32 process_delay_us;
+	bool complete_inline;
 
 	spinlock_t lock ____cacheline_aligned_in_smp;
 	struct list_head pending;
