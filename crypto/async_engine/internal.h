@@ -163,6 +163,7 @@ void acrypto_keys_uninit(void);
 
 /* lb.c APIs: */
 int acrypto_lb_init(void);
+void acrypto_lb_request_wanted(void);
 void acrypto_lb_uninit(void);
 struct acrypto_device *acrypto_lb_select(struct acrypto_session *s);
 void acrypto_lb_complete(struct acrypto_device *dev, struct acrypto_session *s,

@@ -902,6 +902,13 @@ struct acrypto_lb {
 /* acrypto_lb.flags */
 #define ACRYPTO_LB_TIMING	BIT(0)	/* wants start_ns on each session */
 
+/*
+ * The module alias of a balancer module, for loading it by name: a write to
+ * /sys/class/crypto_lb/lbs or the engine's "balancer" parameter naming a
+ * balancer that is not registered asks for "acrypto-lb-<name>".
+ */
+#define MODULE_ALIAS_ACRYPTO_LB(name)	MODULE_ALIAS("acrypto-lb-" name)
+
 /* lb.c APIs: */
 int acrypto_lb_register(struct acrypto_lb *lb);
 void acrypto_lb_unregister(struct acrypto_lb *lb);
