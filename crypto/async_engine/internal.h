@@ -169,6 +169,7 @@ struct acrypto_device *acrypto_lb_select(struct acrypto_session *s);
 void acrypto_lb_complete(struct acrypto_device *dev, struct acrypto_session *s,
 			 int err);
 bool acrypto_lb_wants_timing(void);
+const char *acrypto_lb_current_name(void);
 
 /* simple_lb.c APIs: */
 extern struct acrypto_lb acrypto_simple_lb;
@@ -177,6 +178,7 @@ extern struct acrypto_lb acrypto_simple_lb;
 extern struct class *acrypto_class;
 const char *acrypto_alg_name(unsigned int alg);
 const char *acrypto_mode_name(unsigned int mode);
+const char *acrypto_device_state_word(unsigned long state);
 extern const struct attribute_group *acrypto_device_groups[];
 int acrypto_sysfs_init(void);
 void acrypto_sysfs_uninit(void);

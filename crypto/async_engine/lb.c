@@ -274,6 +274,18 @@ bool acrypto_lb_wants_timing(void)
 	return rcu_dereference(acrypto_current_lb)->flags & ACRYPTO_LB_TIMING;
 }
 
+/**
+ * acrypto_lb_current_name() - the name of the current balancer
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: the name, valid until rcu_read_unlock().
+ */
+const char *acrypto_lb_current_name(void)
+{
+	return rcu_dereference(acrypto_current_lb)->name;
+}
+
 static ssize_t lbs_show(struct class *class, struct class_attribute *attr,
 			char *buf)
 {
