@@ -58,6 +58,7 @@
 #include <linux/smp.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /*
  * Nesting depth of submission calls on this CPU, counted with BH off.  A
@@ -289,6 +290,7 @@ static void acrypto_step_start(struct acrypto_device *dev,
 	 */
 	s->start_ns = acrypto_cost_sample_due() || acrypto_lb_wants_timing() ?
 		      ktime_get_ns() : 0;
+	trace_acrypto_start(s, dev, false);
 }
 
 /* Bytes of IV the current step of @s reads and may update. */
@@ -350,6 +352,7 @@ enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 
 	this_cpu_inc(dev->pcpu->sstarted);
 	acrypto_count_completion(dev, *ret);
+	trace_acrypto_complete(s, dev, *ret, s->start_ns, false);
 	return ACRYPTO_FINISHED;
 }
 
@@ -375,11 +378,13 @@ static int acrypto_process_inline(struct acrypto_device *dev,
 	s->route.hop[s->route.pos].dev = dev;
 	if (acrypto_cost_sample_due())
 		start = local_clock();
+	trace_acrypto_start(s, dev, true);
 	ret = dev->ops->process_sync(dev, s);
 	if (ret == ACRYPTO_PROCESS_DEFER) {
 		s->state = ACRYPTO_S_IDLE;
 		return ret;
 	}
+	trace_acrypto_complete(s, dev, ret, start, true);
 	if (start && !ret)
 		acrypto_cost_sample(dev, s, local_clock() - start);
 	this_cpu_inc(dev->pcpu->sstarted);
@@ -441,6 +446,7 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 				memcpy(s->iv, s->iv_saved, acrypto_step_ivsize(s));
 			this_cpu_inc(dev->pcpu->declined);
 			s->tried |= BIT(dev->index);
+			trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_DECLINE, *err);
 			return true;
 		}
 		if (*err == -EOPNOTSUPP) {
@@ -465,6 +471,8 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 					       acrypto_step_ivsize(s));
 				s->retries++;
 				s->tried |= BIT(dev->index);
+				trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_ERROR,
+						    *err);
 				return true;
 			}
 		}
@@ -494,6 +502,7 @@ static bool acrypto_fallback(struct acrypto_session *s, int *err)
 	this_cpu_inc(acrypto_fallbacks);
 	s->route.hop[s->route.pos].dev = NULL;
 	*err = acrypto_sw_crypt(&key->fallback, s, acrypto_session_priv(s));
+	trace_acrypto_fallback(s, acrypto_sw_driver_name(&key->fallback), *err);
 	return true;
 }
 
@@ -511,6 +520,7 @@ static enum acrypto_offer acrypto_dispatch(struct acrypto_device *dev,
 {
 	enum acrypto_offer res;
 
+	trace_acrypto_select(s, dev);
 	if (!no_inline) {
 		*ret = acrypto_process_inline(dev, s);
 		if (*ret != ACRYPTO_PROCESS_DEFER)
@@ -568,6 +578,7 @@ int acrypto_run(struct acrypto_session *s, int err, unsigned int flags)
 			acrypto_queue_unlink(s);
 			s->state = ACRYPTO_S_IDLE;
 			s->tried |= BIT(dev->index);
+			trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_REFUSED, ret);
 			if (ret == -ENOSPC)
 				err = -ENOSPC;
 			continue;
@@ -583,6 +594,7 @@ int acrypto_run(struct acrypto_session *s, int err, unsigned int flags)
 /* Deliver a result for a session that did not finish in submit. */
 void acrypto_finish(struct acrypto_session *s, int err)
 {
+	trace_acrypto_done(s, err);
 	acrypto_notify(s);
 	s->done(s, err);
 }
@@ -622,6 +634,7 @@ static int acrypto_submit_sole(struct acrypto_session *s,
 		*dev = NULL;
 		return ACRYPTO_PROCESS_DEFER;
 	}
+	trace_acrypto_select(s, *dev);
 	ret = acrypto_process_inline(*dev, s);
 	if (likely(ret != ACRYPTO_PROCESS_DEFER)) {
 		s->state = ACRYPTO_S_IDLE;
@@ -661,6 +674,7 @@ int acrypto_session_submit(struct acrypto_session *s)
 		return -EINVAL;
 	if (unlikely(s->priority >= ACRYPTO_NR_PRIO))
 		s->priority = ACRYPTO_NR_PRIO - 1;
+	trace_acrypto_submit(s);
 
 	rcu_read_lock();
 	ret = acrypto_submit_sole(s, &dev);
@@ -675,6 +689,9 @@ int acrypto_session_submit(struct acrypto_session *s)
 		ret = acrypto_run(s, -ENODEV, ACRYPTO_RUN_SUBMIT);
 	}
 	rcu_read_unlock();
+	/* Only a final result: a session in flight may be gone already. */
+	if (trace_acrypto_done_enabled() && ret != -EINPROGRESS && ret != -EBUSY)
+		trace_acrypto_done(s, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(acrypto_session_submit);
@@ -685,6 +702,7 @@ static void __acrypto_session_complete(struct acrypto_session *s, int err)
 	struct acrypto_device *dev = s->dev;
 	u64 now;
 
+	trace_acrypto_complete(s, dev, err, s->start_ns, false);
 	acrypto_count_completion(dev, err);
 	if (s->start_ns && !err) {
 		now = ktime_get_ns();
