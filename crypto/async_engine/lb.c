@@ -13,10 +13,11 @@
  * balancer has asks for the module alias "acrypto-lb-<name>"
  * (MODULE_ALIAS_ACRYPTO_LB()), as the crypto API does with "crypto-<alg>".
  * The "balancer" module parameter names the balancer the administrator
- * wants (acrypto.balancer= on the kernel command line, an "options acrypto
- * balancer=" line in modprobe.d, or a write at run time): it becomes current
- * as soon as it registers, and its module is requested if it is not there.
- * A write to lbs changes the wish too, so both always name the same.
+ * wants at boot (acrypto.balancer= on the kernel command line, an "options
+ * acrypto balancer=" line in modprobe.d): its module is requested once the
+ * engine is up, and it becomes current when it registers.  A write to lbs
+ * or to the parameter at run time selects a balancer, loading its module
+ * if needed, and changes the wish too, so both always name the same.
  *
  * A balancer module's exit calls acrypto_lb_unregister(): if it is current,
  * the default takes over and a grace period passes before the call returns,
@@ -352,9 +353,8 @@ static CLASS_ATTR_RW(lbs);
 /*
  * The "balancer" parameter.  Set while the module loads (before init): the
  * name is kept, and its module requested at the end of init
- * (acrypto_lb_request_wanted()).  Set at run time: as a write to lbs,
- * except that a balancer that cannot be loaded now stays wanted, and
- * becomes current when it registers.
+ * (acrypto_lb_request_wanted()); the balancer becomes current when it
+ * registers.  Set at run time: a write to lbs.
  */
 static int acrypto_lb_param_set(const char *val, const struct kernel_param *kp)
 {
@@ -362,21 +362,11 @@ static int acrypto_lb_param_set(const char *val, const struct kernel_param *kp)
 
 	if (!acrypto_lb_name(val, name))
 		return -EINVAL;
-	if (!strcmp(name, acrypto_default_lb->name))
-		name[0] = '\0';
-	if (!READ_ONCE(acrypto_lb_ready)) {
-		strscpy(acrypto_lb_wanted, name, sizeof(acrypto_lb_wanted));
-		return 0;
-	}
-	if (!name[0])
-		return acrypto_lb_select_name(acrypto_default_lb->name);
-	if (!acrypto_lb_select_name(name))
-		return 0;
-	mutex_lock(&acrypto_lb_mutex);
-	strscpy(acrypto_lb_wanted, name, sizeof(acrypto_lb_wanted));
-	mutex_unlock(&acrypto_lb_mutex);
-	pr_warn("balancer %s is not available; made current when it registers\n",
-		name);
+	if (READ_ONCE(acrypto_lb_ready))
+		return acrypto_lb_select_name(name);
+	strscpy(acrypto_lb_wanted,
+		strcmp(name, acrypto_default_lb->name) ? name : "",
+		sizeof(acrypto_lb_wanted));
 	return 0;
 }
 
