@@ -229,6 +229,7 @@ struct acrypto_key {
 struct acrypto_device;
 struct acrypto_session;
 struct acrypto_kat;
+struct acrypto_stats;
 
 /**
  * struct acrypto_hop - one step of a route
@@ -562,6 +563,7 @@ struct acrypto_dev_pcpu {
  * @state_kn: the same for the "state" attribute
  * @kat: the device's known-answer test, see kat.c
  * @cost_group: sysfs group "cost" of the cost model
+ * @stats: statistics by algorithm and mode, per CPU (stats.c)
  * @priv: the driver's private area, see acrypto_device_priv()
  *
  * Allocate with acrypto_device_alloc(), register with
@@ -604,6 +606,7 @@ struct acrypto_device {
 	struct kernfs_node *state_kn;
 	struct acrypto_kat *kat;
 	struct attribute_group *cost_group;
+	struct acrypto_stats *stats;
 
 	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
 };
