@@ -58,6 +58,7 @@
 #include <linux/smp.h>
 
 #include "internal.h"
+#include "stats.h"
 #include "trace.h"
 
 /*
@@ -352,6 +353,7 @@ enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 
 	this_cpu_inc(dev->pcpu->sstarted);
 	acrypto_count_completion(dev, *ret);
+	acrypto_stats_step(dev, s, *ret);
 	trace_acrypto_complete(s, dev, *ret, s->start_ns, false);
 	return ACRYPTO_FINISHED;
 }
@@ -385,12 +387,17 @@ static int acrypto_process_inline(struct acrypto_device *dev,
 		return ret;
 	}
 	trace_acrypto_complete(s, dev, ret, start, true);
-	if (start && !ret)
-		acrypto_cost_sample(dev, s, local_clock() - start);
+	if (start && !ret) {
+		u64 ns = local_clock() - start;
+
+		acrypto_cost_sample(dev, s, ns);
+		acrypto_stats_latency(dev, s, ns);
+	}
 	this_cpu_inc(dev->pcpu->sstarted);
 	this_cpu_inc(dev->pcpu->scompleted);
 	if (unlikely(ret) && ret != -EOPNOTSUPP)
 		this_cpu_inc(dev->pcpu->errors);
+	acrypto_stats_step(dev, s, ret);
 	return ret;
 }
 
@@ -471,6 +478,7 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 					       acrypto_step_ivsize(s));
 				s->retries++;
 				s->tried |= BIT(dev->index);
+				acrypto_stats_retry(dev, s);
 				trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_ERROR,
 						    *err);
 				return true;
@@ -704,11 +712,14 @@ static void __acrypto_session_complete(struct acrypto_session *s, int err)
 
 	trace_acrypto_complete(s, dev, err, s->start_ns, false);
 	acrypto_count_completion(dev, err);
+	acrypto_stats_step(dev, s, err);
 	if (s->start_ns && !err) {
 		now = ktime_get_ns();
-		if (now > s->start_ns)
+		if (now > s->start_ns) {
 			acrypto_cost_sample(dev, s, div_u64(now - s->start_ns,
 							    s->ahead + 1));
+			acrypto_stats_latency(dev, s, now - s->start_ns);
+		}
 	}
 
 	if (acrypto_step_end(s, dev, &err))
