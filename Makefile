@@ -8,8 +8,10 @@
 #   make demo            boot a guest and show the engine at work
 #   make bench           benchmarks as ratios (Documentation/crypto/benchmarks.rst)
 #   make lint            checkpatch --strict, W=1 and sparse (C=2), as TAP
-#   make install         install the product modules on a real 6.1 host (not
-#                        the test modules), then depmod
+#   make install         install the product on a real 6.1 host: the modules
+#                        (not the test modules), then depmod, and
+#                        install-tools
+#   make install-tools   acryptostat, its man page, the modprobe.d files
 #   make product         build the product modules only (dkms.conf's MAKE)
 #   make clean
 #
@@ -49,7 +51,15 @@ PMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(PRODUCT_CONFIG)
 KDIR_REL = $(patsubst /lib/modules/%/build,%,$(filter /lib/modules/%/build,$(KDIR:/=)))
 KVER ?= $(or $(KDIR_REL),$(shell $(MAKE) -s -C $(KDIR) kernelrelease))
 
-.PHONY: all modules product modules-clean clean install install-modules
+# Where `make install` puts the user-space part.  DESTDIR stages it (a
+# package build); INSTALL_MOD_PATH stages the modules (kbuild's own name).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/acrypto
+SYSCONFDIR ?= /etc
+
+.PHONY: all modules product modules-clean clean install install-modules install-tools
 .PHONY: check demo lint checkpatch bench check-debug
 
 all: modules
@@ -63,13 +73,29 @@ modules:
 product:
 	+$(PMAKE) modules
 
-install: install-modules
+install: install-modules install-tools
 
 # Debian's kernel signs modules with a key its headers do not ship: kbuild's
 # attempt would only print errors.  DKMS signs with its own key (MOK).
 install-modules: product
 	+$(PMAKE) KERNELRELEASE=$(KVER) CONFIG_MODULE_SIG_ALL= modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+
+# The status tool, its man page, and the modprobe.d files: acrypto.conf
+# (the boot-time options, commented) goes to /etc/modprobe.d unless one is
+# there already; acrypto-virtio.conf (virtio_acrypto instead of the
+# kernel's virtio_crypto) is opt-in: copied to DATADIR, for the
+# administrator to copy to /etc/modprobe.d.
+install-tools:
+	install -D -m 0755 tools/acrypto/acryptostat $(DESTDIR)$(SBINDIR)/acryptostat
+	install -D -m 0644 tools/acrypto/acryptostat.8 $(DESTDIR)$(MANDIR)/man8/acryptostat.8
+	install -D -m 0644 etc/modprobe.d/acrypto-virtio.conf \
+		$(DESTDIR)$(DATADIR)/acrypto-virtio.conf
+	install -D -m 0644 etc/modprobe.d/acrypto.conf \
+		$(DESTDIR)$(DATADIR)/acrypto.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/modprobe.d/acrypto.conf ] || \
+		install -D -m 0644 etc/modprobe.d/acrypto.conf \
+			$(DESTDIR)$(SYSCONFDIR)/modprobe.d/acrypto.conf
 
 # What the module build left; `clean` also removes the guests' work
 # directory (.vm/, images and logs).
