@@ -47,6 +47,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# shellcheck disable=SC2012 # release names, no odd characters
 KDIR=${ACRYPTO_KDIR:-$(ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | sort -V | tail -n 1)}
 KVER=${ACRYPTO_KVER:-$(basename "$(dirname "$KDIR")")}
 MODDIR=${ACRYPTO_MODDIR:-/lib/modules/$KVER}
@@ -99,6 +100,7 @@ dkms_run() {
 	local opts=(--sourcetree "$W/src" --dkmstree "$W/tree")
 
 	if [ "$NS" = 1 ]; then
+		# shellcheck disable=SC2016 # expanded by the inner bash
 		unshare -m --propagation private bash -c \
 			'mount --bind "$1" /var/lib/dkms && shift && exec dkms "$@"' \
 			_ "$W/var" "$@" "${opts[@]}"
