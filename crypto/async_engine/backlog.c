@@ -44,6 +44,7 @@
 #include <linux/rcupdate.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Devices with a non-empty backlog: completions look for work to steal. */
 static atomic_t acrypto_nr_backlogged = ATOMIC_INIT(0);
@@ -60,6 +61,7 @@ static void acrypto_backlog_add(struct acrypto_device *dev,
 	s->queued = jiffies;
 	s->qseq = dev->backlog_seq++;
 	s->state = ACRYPTO_S_BACKLOG;
+	trace_acrypto_backlog_in(dev, s);
 }
 
 /* Take @s off @dev's backlog.  Caller holds dev->lock. */
@@ -72,6 +74,7 @@ static void acrypto_backlog_del(struct acrypto_device *dev,
 		atomic_dec(&acrypto_nr_backlogged);
 	atomic_dec(&s->key->waiting);
 	s->state = ACRYPTO_S_IDLE;
+	trace_acrypto_backlog_out(dev, s);
 }
 
 /*
@@ -239,6 +242,7 @@ static void acrypto_relocate(struct acrypto_session *s,
 		acrypto_finish(s, -ENODEV);
 		return;
 	}
+	trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_DRAIN, -ENODEV);
 	s->tried |= BIT(dev->index);
 	acrypto_resubmit(s, -ENODEV);
 }
@@ -443,6 +447,7 @@ void acrypto_backlog_steal(struct acrypto_device *dev, unsigned int budget)
 			break;
 
 		this_cpu_inc(dev->pcpu->migrated);
+		trace_acrypto_retry(s, s->dev, dev, ACRYPTO_RETRY_STEAL, 0);
 		acrypto_notify(s);
 		acrypto_queue_unlink(s);
 		acrypto_queue_link(s, dev);

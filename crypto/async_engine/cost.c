@@ -48,6 +48,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "stats.h"
 
 /* Costs are capped, so that a sum of them never overflows. */
 #define ACRYPTO_COST_MAX_NS	(10U * NSEC_PER_SEC)
@@ -573,7 +574,11 @@ int acrypto_cost_sysfs_add(struct acrypto_device *dev)
 	if (err)
 		goto err_free;
 	dev->cost_group = grp;
-	return 0;
+	/* The statistics' files come and go with the cost model's. */
+	err = acrypto_stats_sysfs_add(dev);
+	if (err)
+		acrypto_cost_sysfs_remove(dev);
+	return err;
 
 err_free:
 	kfree(list);
@@ -592,6 +597,7 @@ void acrypto_cost_sysfs_remove(struct acrypto_device *dev)
 
 	if (!grp)
 		return;
+	acrypto_stats_sysfs_remove(dev);
 	sysfs_remove_group(&dev->dev.kobj, grp);
 	/* The attributes were allocated in one array, the first is its start. */
 	kfree(container_of(grp->attrs[0], struct acrypto_cost_attr,
@@ -611,12 +617,18 @@ void acrypto_cost_sysfs_remove(struct acrypto_device *dev)
  */
 int acrypto_cost_init_device(struct acrypto_device *dev)
 {
+	int err;
+
 	dev->cost = kcalloc(dev->num_caps, sizeof(*dev->cost), GFP_KERNEL);
 	if (!dev->cost)
 		return -ENOMEM;
 	dev->service_ns = 0;
 	dev->service_lo = 0;
-	return 0;
+	/* The statistics live as long as the cost model (stats.c). */
+	err = acrypto_stats_init_device(dev);
+	if (err)
+		acrypto_cost_uninit_device(dev);
+	return err;
 }
 
 /**
@@ -625,6 +637,7 @@ int acrypto_cost_init_device(struct acrypto_device *dev)
  */
 void acrypto_cost_uninit_device(struct acrypto_device *dev)
 {
+	acrypto_stats_uninit_device(dev);
 	kfree(dev->cost);
 	dev->cost = NULL;
 }

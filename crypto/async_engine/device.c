@@ -29,6 +29,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 struct list_head acrypto_device_list = LIST_HEAD_INIT(acrypto_device_list);
 EXPORT_SYMBOL_GPL(acrypto_device_list);
@@ -258,6 +259,7 @@ int acrypto_device_register(struct acrypto_device *dev)
 	/* Listed, but given nothing before it passed its known answers. */
 	set_bit(ACRYPTO_DEV_TESTING, &dev->state);
 	set_bit(ACRYPTO_DEV_REGISTERED, &dev->state);
+	acrypto_trace_device_new(dev);
 	list_add_tail_rcu(&dev->node, &acrypto_device_list);
 	acrypto_update_max_reqsize();
 	up_write(&acrypto_dev_rwsem);
@@ -307,6 +309,7 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 		return;
 
 	set_bit(ACRYPTO_DEV_DYING, &dev->state);
+	acrypto_trace_device_state(dev);
 	acrypto_device_gen_bump();
 
 	down_write(&acrypto_dev_rwsem);
@@ -359,6 +362,7 @@ EXPORT_SYMBOL_GPL(acrypto_device_unregister);
 /* Tell sysfs pollers that "broken" and "state" changed; any context. */
 void acrypto_device_notify(struct acrypto_device *dev)
 {
+	acrypto_trace_device_state(dev);
 	if (dev->broken_kn)
 		sysfs_notify_dirent(dev->broken_kn);
 	if (dev->state_kn)

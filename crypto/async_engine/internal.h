@@ -237,11 +237,13 @@ void acrypto_partition_result(struct acrypto_session *s, int err);
 /* lb.c APIs: */
 bool acrypto_lb_is_default(void);
 int acrypto_lb_init(void);
+void acrypto_lb_request_wanted(void);
 void acrypto_lb_uninit(void);
 struct acrypto_device *acrypto_lb_select(struct acrypto_session *s);
 void acrypto_lb_complete(struct acrypto_device *dev, struct acrypto_session *s,
 			 int err);
 bool acrypto_lb_wants_timing(void);
+const char *acrypto_lb_current_name(void);
 
 /* simple_lb.c APIs: */
 extern struct acrypto_lb acrypto_simple_lb;
@@ -251,6 +253,7 @@ extern struct class *acrypto_class;
 const char *acrypto_alg_name(unsigned int alg);
 struct kobject *acrypto_sysfs_partitions(void);
 const char *acrypto_mode_name(unsigned int mode);
+const char *acrypto_device_state_word(unsigned long state);
 extern const struct attribute_group *acrypto_device_groups[];
 int acrypto_sysfs_init(void);
 void acrypto_sysfs_uninit(void);

@@ -40,6 +40,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* One published vector. */
 struct acrypto_kat_vec {
@@ -536,6 +537,7 @@ int acrypto_kat_run(struct acrypto_device *dev)
 		return -ENODEV;
 	}
 	set_bit(ACRYPTO_DEV_TESTING, &dev->state);
+	acrypto_trace_device_state(dev);
 
 	for (i = 0; i < dev->num_caps && !err; i++) {
 		const struct acrypto_cap *cap = &dev->caps[i];

@@ -9,6 +9,16 @@
  * on acrypto_lb_mutex.  The default balancer, simple_lb, is part of
  * acrypto.ko, always registered and never removed.
  *
+ * Balancer modules load on demand: a write to lbs of a name no registered
+ * balancer has asks for the module alias "acrypto-lb-<name>"
+ * (MODULE_ALIAS_ACRYPTO_LB()), as the crypto API does with "crypto-<alg>".
+ * The "balancer" module parameter names the balancer the administrator
+ * wants at boot (acrypto.balancer= on the kernel command line, an "options
+ * acrypto balancer=" line in modprobe.d): its module is requested once the
+ * engine is up, and it becomes current when it registers.  A write to lbs
+ * or to the parameter at run time selects a balancer, loading its module
+ * if needed, and changes the wish too, so both always name the same.
+ *
  * A balancer module's exit calls acrypto_lb_unregister(): if it is current,
  * the default takes over and a grace period passes before the call returns,
  * so no selection is still running in the module's code when it goes.  The
@@ -19,12 +29,16 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/device.h>
+#include <linux/kmod.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -37,6 +51,18 @@ static struct class *crypto_lb_class;
 /* Longest balancer name accepted. */
 #define ACRYPTO_LB_NAME_MAX	32
 
+/*
+ * The balancer the administrator wants (the "balancer" parameter, the last
+ * write to lbs); empty for the default.  Under acrypto_lb_mutex once the
+ * engine is up; before, only the parameter parser writes it.
+ */
+static char acrypto_lb_wanted[ACRYPTO_LB_NAME_MAX];
+/* lb.c is initialised: the parameter may select and load balancers. */
+static bool acrypto_lb_ready;
+
+static void acrypto_lb_request_worker(struct work_struct *work);
+static DECLARE_WORK(acrypto_lb_request_work, acrypto_lb_request_worker);
+
 static struct acrypto_lb *acrypto_lb_find(const char *name)
 {
 	struct acrypto_lb *lb;
@@ -46,6 +72,79 @@ static struct acrypto_lb *acrypto_lb_find(const char *name)
 		if (sysfs_streq(name, lb->name))
 			return lb;
 	return NULL;
+}
+
+/*
+ * Copy the balancer name in @buf (up to a newline) to @name.  Returns
+ * false for what cannot be a balancer's name, which no module is asked
+ * for: empty, too long, or other than lower-case letters, digits, '_' and
+ * '-'.
+ */
+static bool acrypto_lb_name(const char *buf, char name[ACRYPTO_LB_NAME_MAX])
+{
+	size_t len = strcspn(buf, "\n");
+	size_t i;
+
+	if (!len || len >= ACRYPTO_LB_NAME_MAX || buf[len + !!buf[len]])
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(buf[i]) && !isdigit(buf[i]) &&
+		    buf[i] != '_' && buf[i] != '-')
+			return false;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	return true;
+}
+
+/* Make @lb current.  Caller holds acrypto_lb_mutex. */
+static void acrypto_lb_set_current(struct acrypto_lb *lb, const char *why)
+{
+	struct acrypto_lb *old;
+
+	lockdep_assert_held(&acrypto_lb_mutex);
+	old = rcu_dereference_protected(acrypto_current_lb,
+					lockdep_is_held(&acrypto_lb_mutex));
+	if (old == lb)
+		return;
+	rcu_assign_pointer(acrypto_current_lb, lb);
+	pr_info("balancer %s is current (was %s%s)\n", lb->name, old->name, why);
+}
+
+/*
+ * Load the module of balancer @name: request_module("acrypto-lb-<name>").
+ * Returns 0 when modprobe succeeded.  Context: process context, without
+ * acrypto_lb_mutex (the balancer's init takes it).
+ */
+static int acrypto_lb_load(const char *name)
+{
+	int err;
+
+	if (!IS_ENABLED(CONFIG_MODULES))
+		return -ENOENT;
+	err = request_module("acrypto-lb-%s", name);
+	if (err)
+		pr_info_ratelimited("balancer %s: no module acrypto-lb-%s (%d)\n",
+				    name, name, err);
+	return err;
+}
+
+/*
+ * The wanted balancer, when it is not registered yet: ask for its module.
+ * Queued from acrypto's init, which must not wait for a module that
+ * depends on it; the balancer makes itself current when it registers.
+ */
+static void acrypto_lb_request_worker(struct work_struct *work)
+{
+	char name[ACRYPTO_LB_NAME_MAX];
+	bool load;
+
+	mutex_lock(&acrypto_lb_mutex);
+	strscpy(name, acrypto_lb_wanted, sizeof(name));
+	load = name[0] && !acrypto_lb_find(name);
+	mutex_unlock(&acrypto_lb_mutex);
+	if (load && acrypto_lb_load(name))
+		pr_warn("balancer %s (the balancer parameter) is not available; %s stays current\n",
+			name, acrypto_default_lb->name);
 }
 
 /**
@@ -85,6 +184,8 @@ int acrypto_lb_register(struct acrypto_lb *lb)
 	lb->dev = d;
 	list_add_tail(&lb->node, &acrypto_lbs);
 	pr_info("balancer %s registered\n", lb->name);
+	if (!strcmp(lb->name, acrypto_lb_wanted))
+		acrypto_lb_set_current(lb, ", the balancer parameter");
 
 out_unlock:
 	mutex_unlock(&acrypto_lb_mutex);
@@ -99,6 +200,8 @@ static void __acrypto_lb_unregister(struct acrypto_lb *lb)
 	if (lb != acrypto_default_lb &&
 	    rcu_access_pointer(acrypto_current_lb) == lb) {
 		rcu_assign_pointer(acrypto_current_lb, acrypto_default_lb);
+		/* The administrator's choice went with it. */
+		acrypto_lb_wanted[0] = '\0';
 		pr_info("balancer %s going away, %s is current\n",
 			lb->name, acrypto_default_lb->name);
 	}
@@ -184,6 +287,18 @@ bool acrypto_lb_wants_timing(void)
 	return rcu_dereference(acrypto_current_lb)->flags & ACRYPTO_LB_TIMING;
 }
 
+/**
+ * acrypto_lb_current_name() - the name of the current balancer
+ *
+ * Caller holds rcu_read_lock().
+ *
+ * Return: the name, valid until rcu_read_unlock().
+ */
+const char *acrypto_lb_current_name(void)
+{
+	return rcu_dereference(acrypto_current_lb)->name;
+}
+
 static ssize_t lbs_show(struct class *class, struct class_attribute *attr,
 			char *buf)
 {
@@ -201,34 +316,92 @@ static ssize_t lbs_show(struct class *class, struct class_attribute *attr,
 	return len;
 }
 
+/*
+ * Make the balancer named in @buf current, loading its module if no
+ * balancer of that name is registered.  The wish is recorded too.
+ * Returns 0, or -EINVAL when there is no such balancer.
+ */
+static int acrypto_lb_select_name(const char *buf)
+{
+	char name[ACRYPTO_LB_NAME_MAX];
+	struct acrypto_lb *lb;
+	bool loaded = false;
+	int shown;
+
+	for (;;) {
+		mutex_lock(&acrypto_lb_mutex);
+		lb = acrypto_lb_find(buf);
+		/* A balancer whose module is on its way out is not offered. */
+		if (lb && try_module_get(lb->owner))
+			break;
+		mutex_unlock(&acrypto_lb_mutex);
+		if (loaded || lb || !acrypto_lb_name(buf, name) ||
+		    acrypto_lb_load(name)) {
+			shown = min_t(size_t, strcspn(buf, "\n"),
+				      ACRYPTO_LB_NAME_MAX);
+			pr_info_ratelimited("no balancer named '%.*s'\n",
+					    shown, buf);
+			return -EINVAL;
+		}
+		loaded = true;
+	}
+	strscpy(acrypto_lb_wanted, lb == acrypto_default_lb ? "" : lb->name,
+		sizeof(acrypto_lb_wanted));
+	acrypto_lb_set_current(lb, "");
+	mutex_unlock(&acrypto_lb_mutex);
+	module_put(lb->owner);
+	return 0;
+}
+
 static ssize_t lbs_store(struct class *class, struct class_attribute *attr,
 			 const char *buf, size_t count)
 {
-	struct acrypto_lb *lb, *old;
-	int shown;
+	int err = acrypto_lb_select_name(buf);
 
-	mutex_lock(&acrypto_lb_mutex);
-	lb = acrypto_lb_find(buf);
-	/* A balancer whose module is on its way out is no longer offered. */
-	if (!lb || !try_module_get(lb->owner)) {
-		mutex_unlock(&acrypto_lb_mutex);
-		shown = min_t(size_t, strcspn(buf, "\n"), ACRYPTO_LB_NAME_MAX);
-		pr_info_ratelimited("no balancer named '%.*s'\n",
-				    shown, buf);
-		return -EINVAL;
-	}
-	old = rcu_dereference_protected(acrypto_current_lb,
-					lockdep_is_held(&acrypto_lb_mutex));
-	if (old != lb) {
-		rcu_assign_pointer(acrypto_current_lb, lb);
-		pr_info("balancer %s is current (was %s)\n",
-			lb->name, old->name);
-	}
-	mutex_unlock(&acrypto_lb_mutex);
-	module_put(lb->owner);
-	return count;
+	return err ? err : count;
 }
 static CLASS_ATTR_RW(lbs);
+
+/*
+ * The "balancer" parameter.  Set while the module loads (before init): the
+ * name is kept, and its module requested at the end of init
+ * (acrypto_lb_request_wanted()); the balancer becomes current when it
+ * registers.  Set at run time: a write to lbs.
+ */
+static int acrypto_lb_param_set(const char *val, const struct kernel_param *kp)
+{
+	char name[ACRYPTO_LB_NAME_MAX];
+
+	if (!acrypto_lb_name(val, name))
+		return -EINVAL;
+	if (READ_ONCE(acrypto_lb_ready))
+		return acrypto_lb_select_name(name);
+	strscpy(acrypto_lb_wanted,
+		strcmp(name, acrypto_default_lb->name) ? name : "",
+		sizeof(acrypto_lb_wanted));
+	return 0;
+}
+
+static int acrypto_lb_param_get(char *buf, const struct kernel_param *kp)
+{
+	const char *name;
+	int len;
+
+	mutex_lock(&acrypto_lb_mutex);
+	name = acrypto_lb_wanted[0] ? acrypto_lb_wanted : acrypto_default_lb->name;
+	len = sysfs_emit(buf, "%s\n", name);
+	mutex_unlock(&acrypto_lb_mutex);
+	return len;
+}
+
+static const struct kernel_param_ops acrypto_lb_param_ops = {
+	.set = acrypto_lb_param_set,
+	.get = acrypto_lb_param_get,
+};
+
+module_param_cb(balancer, &acrypto_lb_param_ops, NULL, 0644);
+MODULE_PARM_DESC(balancer,
+		 "Balancer made current when it registers, its module loaded on demand (default simple_lb)");
 
 int acrypto_lb_init(void)
 {
@@ -246,6 +419,7 @@ int acrypto_lb_init(void)
 	err = acrypto_lb_register(acrypto_default_lb);
 	if (err)
 		goto err_remove_file;
+	WRITE_ONCE(acrypto_lb_ready, true);
 	return 0;
 
 err_remove_file:
@@ -255,8 +429,22 @@ err_destroy_class:
 	return err;
 }
 
+/**
+ * acrypto_lb_request_wanted() - load the balancer the parameter names
+ *
+ * Called at the end of acrypto's init: a module request queued earlier
+ * would make an init failure wait for a balancer module that waits for
+ * acrypto's init.  The balancer becomes current when it registers.
+ */
+void acrypto_lb_request_wanted(void)
+{
+	if (acrypto_lb_wanted[0])
+		schedule_work(&acrypto_lb_request_work);
+}
+
 void acrypto_lb_uninit(void)
 {
+	cancel_work_sync(&acrypto_lb_request_work);
 	__acrypto_lb_unregister(acrypto_default_lb);
 	WARN_ON(!list_empty(&acrypto_lbs));
 	class_remove_file(crypto_lb_class, &class_attr_lbs);

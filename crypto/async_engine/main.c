@@ -156,6 +156,7 @@ static int __init acrypto_init(void)
 	err = acrypto_partition_init(acrypto_sysfs_partitions());
 	if (err)
 		goto err_watchdog;
+	acrypto_lb_request_wanted();
 
 	pr_info("asynchronous crypto engine ready, balancer %s\n",
 		acrypto_simple_lb.name);
@@ -195,6 +196,12 @@ static void __exit acrypto_exit(void)
 module_init(acrypto_init);
 module_exit(acrypto_exit);
 
+/*
+ * The CPU device: without a device the engine serves nothing, so
+ * `modprobe acrypto` (kmod honours soft dependencies) brings it along.
+ * "softdep acrypto post:" in /etc/modprobe.d/acrypto.conf keeps it out.
+ */
+MODULE_SOFTDEP("post: acrypto_soft");
 MODULE_AUTHOR("The acrypto authors");
 MODULE_DESCRIPTION("Asynchronous crypto engine with pluggable load balancers");
 MODULE_LICENSE("GPL");

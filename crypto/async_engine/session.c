@@ -61,6 +61,8 @@
 #include <linux/smp.h>
 
 #include "internal.h"
+#include "stats.h"
+#include "trace.h"
 
 /*
  * Nesting depth of submission calls on this CPU, counted with BH off.  A
@@ -292,6 +294,7 @@ static void acrypto_step_start(struct acrypto_device *dev,
 	 */
 	s->start_ns = acrypto_cost_sample_due() || acrypto_lb_wants_timing() ?
 		      ktime_get_ns() : 0;
+	trace_acrypto_start(s, dev, false);
 }
 
 /* Bytes of IV the current step of @s reads and may update. */
@@ -353,6 +356,8 @@ enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 
 	this_cpu_inc(dev->pcpu->sstarted);
 	acrypto_count_completion(dev, *ret);
+	acrypto_stats_step(dev, s, *ret);
+	trace_acrypto_complete(s, dev, *ret, s->start_ns, false);
 	return ACRYPTO_FINISHED;
 }
 
@@ -378,17 +383,24 @@ static int acrypto_process_inline(struct acrypto_device *dev,
 	s->route.hop[s->route.pos].dev = dev;
 	if (acrypto_cost_sample_due())
 		start = local_clock();
+	trace_acrypto_start(s, dev, true);
 	ret = dev->ops->process_sync(dev, s);
 	if (ret == ACRYPTO_PROCESS_DEFER) {
 		s->state = ACRYPTO_S_IDLE;
 		return ret;
 	}
-	if (start && !ret)
-		acrypto_cost_sample(dev, s, local_clock() - start);
+	trace_acrypto_complete(s, dev, ret, start, true);
+	if (start && !ret) {
+		u64 ns = local_clock() - start;
+
+		acrypto_cost_sample(dev, s, ns);
+		acrypto_stats_latency(dev, s, ns);
+	}
 	this_cpu_inc(dev->pcpu->sstarted);
 	this_cpu_inc(dev->pcpu->scompleted);
 	if (unlikely(ret) && ret != -EOPNOTSUPP)
 		this_cpu_inc(dev->pcpu->errors);
+	acrypto_stats_step(dev, s, ret);
 	return ret;
 }
 
@@ -444,6 +456,7 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 				memcpy(s->iv, s->iv_saved, acrypto_step_ivsize(s));
 			this_cpu_inc(dev->pcpu->declined);
 			s->tried |= BIT(dev->index);
+			trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_DECLINE, *err);
 			return true;
 		}
 		if (*err == -EOPNOTSUPP) {
@@ -468,6 +481,9 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 					       acrypto_step_ivsize(s));
 				s->retries++;
 				s->tried |= BIT(dev->index);
+				acrypto_stats_retry(dev, s);
+				trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_ERROR,
+						    *err);
 				return true;
 			}
 		}
@@ -506,6 +522,7 @@ static bool acrypto_fallback(struct acrypto_session *s, int *err)
 	this_cpu_inc(acrypto_fallbacks);
 	s->route.hop[s->route.pos].dev = NULL;
 	*err = acrypto_sw_crypt(&key->fallback, s, acrypto_session_priv(s));
+	trace_acrypto_fallback(s, acrypto_sw_driver_name(&key->fallback), *err);
 	return true;
 }
 
@@ -523,6 +540,7 @@ static enum acrypto_offer acrypto_dispatch(struct acrypto_device *dev,
 {
 	enum acrypto_offer res;
 
+	trace_acrypto_select(s, dev);
 	if (!no_inline) {
 		*ret = acrypto_process_inline(dev, s);
 		if (*ret != ACRYPTO_PROCESS_DEFER)
@@ -580,6 +598,7 @@ int acrypto_run(struct acrypto_session *s, int err, unsigned int flags)
 			acrypto_queue_unlink(s);
 			s->state = ACRYPTO_S_IDLE;
 			s->tried |= BIT(dev->index);
+			trace_acrypto_retry(s, dev, NULL, ACRYPTO_RETRY_REFUSED, ret);
 			if (ret == -ENOSPC)
 				err = -ENOSPC;
 			continue;
@@ -595,6 +614,7 @@ int acrypto_run(struct acrypto_session *s, int err, unsigned int flags)
 /* Deliver a result for a session that did not finish in submit. */
 void acrypto_finish(struct acrypto_session *s, int err)
 {
+	trace_acrypto_done(s, err);
 	if (unlikely(s->route.hop[0].key->partition))
 		acrypto_partition_result(s, err);
 	acrypto_notify(s);
@@ -640,15 +660,22 @@ static int acrypto_submit_sole(struct acrypto_session *s,
 	if (READ_ONCE(d->backlog_len) || READ_ONCE(d->full))
 		return ACRYPTO_PROCESS_DEFER;
 
+	trace_acrypto_select(s, d);
 	s->state = ACRYPTO_S_ACTIVE;
 	s->route.hop[0].dev = d;
 	if (acrypto_cost_sample_due())
 		start = local_clock();
 	ret = d->ops->process_sync(d, s);
 	s->state = ACRYPTO_S_IDLE;
+	if (ret != ACRYPTO_PROCESS_DEFER)
+		acrypto_stats_step(d, s, ret);
 	if (likely(!ret)) {
-		if (start)
-			acrypto_cost_sample(d, s, local_clock() - start);
+		if (start) {
+			u64 ns = local_clock() - start;
+
+			acrypto_cost_sample(d, s, ns);
+			acrypto_stats_latency(d, s, ns);
+		}
 		/* Counts as started, completed and finished too (sysfs.c). */
 		this_cpu_inc(d->pcpu->sole);
 		*dev = NULL;
@@ -726,11 +753,13 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 				   req->iv);
 	*ret = op == ACRYPTO_OP_ENCRYPT ? crypto_skcipher_encrypt(subreq) :
 					  crypto_skcipher_decrypt(subreq);
+	if (start)
+		start = local_clock() - start;
+	acrypto_stats_direct(dev, key->alg, mode, req->cryptlen, *ret, start);
 	if (likely(!*ret)) {
 		if (start)
 			acrypto_cost_sample_step(dev, key->alg, mode,
-						 req->cryptlen,
-						 local_clock() - start);
+						 req->cryptlen, start);
 		if (sole) {
 			this_cpu_inc(dev->pcpu->sole);
 		} else {
@@ -778,6 +807,7 @@ int acrypto_session_submit(struct acrypto_session *s)
 		return -EINVAL;
 	if (unlikely(s->priority >= ACRYPTO_NR_PRIO))
 		s->priority = ACRYPTO_NR_PRIO - 1;
+	trace_acrypto_submit(s);
 
 	if (unlikely(s->key->partition))
 		acrypto_partition_account(s);
@@ -800,9 +830,11 @@ int acrypto_session_submit(struct acrypto_session *s)
 	 * and been freed by its owner already (a completion in the softirq
 	 * that local_bh_enable() ran); only a finished one is still ours.
 	 */
-	if (ret != -EINPROGRESS && ret != -EBUSY &&
-	    unlikely(s->key->partition))
-		acrypto_partition_result(s, ret);
+	if (ret != -EINPROGRESS && ret != -EBUSY) {
+		trace_acrypto_done(s, ret);
+		if (unlikely(s->key->partition))
+			acrypto_partition_result(s, ret);
+	}
 	return ret;
 }
 EXPORT_SYMBOL_GPL(acrypto_session_submit);
@@ -813,12 +845,16 @@ static void __acrypto_session_complete(struct acrypto_session *s, int err)
 	struct acrypto_device *dev = s->dev;
 	u64 now;
 
+	trace_acrypto_complete(s, dev, err, s->start_ns, false);
 	acrypto_count_completion(dev, err);
+	acrypto_stats_step(dev, s, err);
 	if (s->start_ns && !err) {
 		now = ktime_get_ns();
-		if (now > s->start_ns)
+		if (now > s->start_ns) {
 			acrypto_cost_sample(dev, s, div_u64(now - s->start_ns,
 							    s->ahead + 1));
+			acrypto_stats_latency(dev, s, now - s->start_ns);
+		}
 	}
 
 	if (acrypto_step_end(s, dev, &err))

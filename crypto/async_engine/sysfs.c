@@ -277,31 +277,42 @@ static ssize_t broken_store(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(broken);
 
-/* One word, the first that applies. */
+/**
+ * acrypto_device_state_word() - a device's state as one word
+ * @state: &acrypto_device.state
+ *
+ * Return: the first that applies of "dying", "offline", "not-ready",
+ * "testing", "failed", "stalled", "suspended" and "online": what the
+ * "state" attribute shows.
+ */
+const char *acrypto_device_state_word(unsigned long state)
+{
+	if (!(state & BIT(ACRYPTO_DEV_REGISTERED)) ||
+	    (state & BIT(ACRYPTO_DEV_DYING)))
+		return "dying";
+	if (state & BIT(ACRYPTO_DEV_OFF_ADMIN))
+		return "offline";
+	if (state & BIT(ACRYPTO_DEV_OFF_DRIVER))
+		return "not-ready";
+	if (state & BIT(ACRYPTO_DEV_OFF_MOVING))
+		return "moving";
+	if (state & BIT(ACRYPTO_DEV_TESTING))
+		return "testing";
+	if (state & BIT(ACRYPTO_DEV_OFF_FAILED))
+		return "failed";
+	if (state & BIT(ACRYPTO_DEV_OFF_STALLED))
+		return "stalled";
+	if (state & BIT(ACRYPTO_DEV_SUSPENDED))
+		return "suspended";
+	return "online";
+}
+
 static ssize_t state_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
 {
 	unsigned long state = READ_ONCE(to_acrypto_device(d)->state);
-	const char *word = "online";
 
-	if (!(state & BIT(ACRYPTO_DEV_REGISTERED)) ||
-	    (state & BIT(ACRYPTO_DEV_DYING)))
-		word = "dying";
-	else if (state & BIT(ACRYPTO_DEV_OFF_ADMIN))
-		word = "offline";
-	else if (state & BIT(ACRYPTO_DEV_OFF_DRIVER))
-		word = "not-ready";
-	else if (state & BIT(ACRYPTO_DEV_OFF_MOVING))
-		word = "moving";
-	else if (state & BIT(ACRYPTO_DEV_TESTING))
-		word = "testing";
-	else if (state & BIT(ACRYPTO_DEV_OFF_FAILED))
-		word = "failed";
-	else if (state & BIT(ACRYPTO_DEV_OFF_STALLED))
-		word = "stalled";
-	else if (state & BIT(ACRYPTO_DEV_SUSPENDED))
-		word = "suspended";
-	return sysfs_emit(buf, "%s\n", word);
+	return sysfs_emit(buf, "%s\n", acrypto_device_state_word(state));
 }
 static DEVICE_ATTR_RO(state);
 

@@ -311,6 +311,7 @@ static void __exit adaptive_lb_exit(void)
 module_init(adaptive_lb_init);
 module_exit(adaptive_lb_exit);
 
+MODULE_ALIAS_ACRYPTO_LB("adaptive_lb");
 MODULE_AUTHOR("The acrypto authors");
 MODULE_DESCRIPTION("acrypto load balancer: equal finish times by measured cost");
 MODULE_LICENSE("GPL");

@@ -188,6 +188,7 @@ static void __exit failover_lb_exit(void)
 module_init(failover_lb_init);
 module_exit(failover_lb_exit);
 
+MODULE_ALIAS_ACRYPTO_LB("failover_lb");
 MODULE_AUTHOR("The acrypto authors");
 MODULE_DESCRIPTION("acrypto primary/backup load balancer");
 MODULE_LICENSE("GPL");

@@ -145,6 +145,7 @@ static void __exit rr_lb_exit(void)
 module_init(rr_lb_init);
 module_exit(rr_lb_exit);
 
+MODULE_ALIAS_ACRYPTO_LB("rr_lb");
 MODULE_AUTHOR("The acrypto authors");
 MODULE_DESCRIPTION("acrypto round-robin load balancer");
 MODULE_LICENSE("GPL");

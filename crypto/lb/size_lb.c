@@ -263,6 +263,7 @@ static void __exit size_lb_exit(void)
 module_init(size_lb_init);
 module_exit(size_lb_exit);
 
+MODULE_ALIAS_ACRYPTO_LB("size_lb");
 MODULE_AUTHOR("The acrypto authors");
 MODULE_DESCRIPTION("acrypto load balancer by request size, crossover learned from measured costs");
 MODULE_LICENSE("GPL");

@@ -240,6 +240,7 @@ struct acrypto_device;
 struct acrypto_session;
 struct acrypto_kat;
 struct acrypto_partition;
+struct acrypto_stats;
 
 /**
  * struct acrypto_hop - one step of a route
@@ -593,6 +594,7 @@ struct acrypto_dev_pcpu {
  * @partition: the partition the device is reserved for, NULL for the
  *	shared pool; changes only while the device is out of service and
  *	empty, under acrypto_dev_rwsem (write)
+ * @stats: statistics by algorithm and mode, per CPU (stats.c)
  * @priv: the driver's private area, see acrypto_device_priv()
  *
  * Allocate with acrypto_device_alloc(), register with
@@ -637,6 +639,7 @@ struct acrypto_device {
 	struct acrypto_kat *kat;
 	struct attribute_group *cost_group;
 	struct acrypto_partition *partition;
+	struct acrypto_stats *stats;
 
 	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
 };
@@ -951,6 +954,13 @@ struct acrypto_lb {
 
 /* acrypto_lb.flags */
 #define ACRYPTO_LB_TIMING	BIT(0)	/* wants start_ns on each session */
+
+/*
+ * The module alias of a balancer module, for loading it by name: a write to
+ * /sys/class/crypto_lb/lbs or the engine's "balancer" parameter naming a
+ * balancer that is not registered asks for "acrypto-lb-<name>".
+ */
+#define MODULE_ALIAS_ACRYPTO_LB(name)	MODULE_ALIAS("acrypto-lb-" name)
 
 /* lb.c APIs: */
 int acrypto_lb_register(struct acrypto_lb *lb);

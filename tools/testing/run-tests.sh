@@ -14,6 +14,8 @@
 # must boot its guests with tools/testing/vm/run-vm.sh using that image and
 # kernel, and print TAP on stdout.  Inside the image the suite's files are at
 # /acrypto/tests/<suite>/ (with the output of its Makefile, if it has one).
+# A suite that builds something for the kernel itself (acrypto-dkms) finds
+# it in the environment: ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
 #
 # Another kernel (the debug kernel of `make check-debug`) is used with
 # --kdir (its build tree, for the modules), --kernel and --moddir.
@@ -133,7 +135,8 @@ run_suites() {
 
 	for suite in "${SUITES[@]}"; do
 		echo "# suite: $suite"
-		if ! "$ROOT/tools/testing/selftests/$suite/run-host.sh" \
+		if ! ACRYPTO_KDIR=$KDIR ACRYPTO_KVER=$KVER ACRYPTO_MODDIR=$MODDIR \
+			"$ROOT/tools/testing/selftests/$suite/run-host.sh" \
 			--initrd "$OUT/initrd.cpio.gz" --kernel "$KERNEL" \
 			--timeout-scale "$SCALE"; then
 			rc=1

@@ -22,6 +22,8 @@ PACKAGES=(
 	sparse linux-source-6.1
 	# the debug kernel of make check-debug (tools/testing/debug-kernel)
 	build-essential flex bison bc libelf-dev libssl-dev lz4
+	# the DKMS path of a real host (selftests/acrypto-dkms)
+	dkms
 )
 
 case ${1:-} in
