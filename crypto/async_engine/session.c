@@ -665,10 +665,13 @@ static int acrypto_submit_sole(struct acrypto_session *s,
 	s->route.hop[0].dev = d;
 	if (acrypto_cost_sample_due())
 		start = local_clock();
+	trace_acrypto_start(s, d, true);
 	ret = d->ops->process_sync(d, s);
 	s->state = ACRYPTO_S_IDLE;
-	if (ret != ACRYPTO_PROCESS_DEFER)
+	if (ret != ACRYPTO_PROCESS_DEFER) {
+		trace_acrypto_complete(s, d, ret, start, true);
 		acrypto_stats_step(d, s, ret);
+	}
 	if (likely(!ret)) {
 		if (start) {
 			u64 ns = local_clock() - start;
@@ -726,8 +729,11 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 	struct acrypto_sw *sw;
 	u64 start = 0;
 
-	/* A partition counts its sessions: they go the long way. */
-	if (unlikely(key->partition))
+	/*
+	 * A partition counts its sessions, and the trace events describe
+	 * sessions: they go the long way.
+	 */
+	if (unlikely(key->partition) || trace_acrypto_submit_enabled())
 		return false;
 	rcu_read_lock();
 	dev = acrypto_key_sole(key);
