@@ -7,10 +7,11 @@
  * on its backlog, one FIFO per priority, until it calls
  * acrypto_device_unblock() (FreeBSD's ERESTART/crypto_unblock()).  The
  * backlog is fed in priority order, except that a session that has waited
- * longer than max_wait_ms goes before younger ones of higher priority, so
- * that a stream of latency-sensitive requests (networking) cannot hold a
- * bulk request forever.  Taking the next session is O(1): the head of each
- * of the ACRYPTO_NR_PRIO lists is looked at.
+ * longer than max_wait_ms gets one turn in ACRYPTO_AGED_SHARE before
+ * younger ones of higher priority, so that a stream of latency-sensitive
+ * requests (networking) cannot hold a bulk request forever, and a bulk
+ * flood cannot turn the priorities into one FIFO.  Taking the next session
+ * is O(1): the head of each of the ACRYPTO_NR_PRIO lists is looked at.
  *
  * Fairness between transforms: each key counts its sessions waiting on
  * backlogs (&acrypto_key.waiting).  A new request of a transform that has
@@ -78,14 +79,26 @@ static void acrypto_backlog_del(struct acrypto_device *dev,
 }
 
 /*
- * The session to feed next: the head of the highest priority, unless the
- * head of a lower priority has waited longer than max_wait_ms and arrived
- * before that one.  Caller holds dev->lock.
+ * Of the turns a device's backlog gives while higher-priority sessions
+ * wait, one in ACRYPTO_AGED_SHARE goes to the oldest session of a lower
+ * priority that has waited longer than max_wait_ms.  Aged sessions cannot
+ * starve, and a flood that outlasts max_wait_ms, whose every session has
+ * aged, still cannot turn the priorities into one FIFO: the higher
+ * priorities keep the other turns.
  */
-static struct acrypto_session *acrypto_backlog_first(struct acrypto_device *dev)
+#define ACRYPTO_AGED_SHARE	4
+
+/*
+ * The session to feed next: the head of the highest priority, or on its
+ * turn the oldest aged head of a lower priority.  *@aged tells the caller
+ * which, for acrypto_backlog_taken(): 0 no aged session waits, 1 one
+ * waits but it is not its turn, 2 it is the one.  Caller holds dev->lock.
+ */
+static struct acrypto_session *acrypto_backlog_first(struct acrypto_device *dev,
+						     int *aged)
 {
 	unsigned long wait = msecs_to_jiffies(READ_ONCE(acrypto_max_wait_ms));
-	struct acrypto_session *pick = NULL, *head;
+	struct acrypto_session *top = NULL, *old = NULL, *head;
 	int prio;
 
 	lockdep_assert_held(&dev->lock);
@@ -95,13 +108,28 @@ static struct acrypto_session *acrypto_backlog_first(struct acrypto_device *dev)
 						backlog_node);
 		if (!head)
 			continue;
-		if (!pick)
-			pick = head;
+		if (!top)
+			top = head;
 		else if (wait && time_after(jiffies, head->queued + wait) &&
-			 (s32)(head->qseq - pick->qseq) < 0)
-			pick = head;
+			 (s32)(head->qseq - (old ?: top)->qseq) < 0)
+			old = head;
 	}
-	return pick;
+	*aged = 0;
+	if (!old)
+		return top;
+	if (dev->aged_turns + 1 < ACRYPTO_AGED_SHARE) {
+		*aged = 1;
+		return top;
+	}
+	*aged = 2;
+	return old;
+}
+
+/* The session acrypto_backlog_first() chose was taken: count the turn. */
+static void acrypto_backlog_taken(struct acrypto_device *dev, int aged)
+{
+	lockdep_assert_held(&dev->lock);
+	dev->aged_turns = aged == 1 ? dev->aged_turns + 1 : 0;
 }
 
 /*
@@ -195,10 +223,12 @@ static struct acrypto_session *acrypto_backlog_pop(struct acrypto_device *dev,
 						   unsigned int *seq)
 {
 	struct acrypto_session *s = NULL;
+	int aged;
 
 	spin_lock_bh(&dev->lock);
 	if (!dev->full && dev->backlog_len) {
-		s = acrypto_backlog_first(dev);
+		s = acrypto_backlog_first(dev, &aged);
+		acrypto_backlog_taken(dev, aged);
 		acrypto_backlog_del(dev, s);
 		*seq = dev->unblock_seq;
 	}
@@ -399,13 +429,15 @@ static struct acrypto_session *acrypto_backlog_take(struct acrypto_device *dev,
 						    struct acrypto_device *from)
 {
 	struct acrypto_session *s;
+	int aged;
 
 	spin_lock_bh(&from->lock);
-	s = from->backlog_len ? acrypto_backlog_first(from) : NULL;
+	s = from->backlog_len ? acrypto_backlog_first(from, &aged) : NULL;
 	if (s && !s->bind && acrypto_device_can_serve(dev, s) &&
-	    acrypto_backlog_earlier(dev, from, s))
+	    acrypto_backlog_earlier(dev, from, s)) {
+		acrypto_backlog_taken(from, aged);
 		acrypto_backlog_del(from, s);
-	else
+	} else
 		s = NULL;
 	spin_unlock_bh(&from->lock);
 	return s;
@@ -486,10 +518,32 @@ void acrypto_backlog_room(struct acrypto_device *dev)
 		acrypto_backlog_steal(dev, 1);
 }
 
+/*
+ * A drain that may sleep moves sessions kick_budget at a time: the CPU may
+ * schedule (and run softirqs) between two rounds, as it does between two
+ * rounds of the kick worker.  The sessions being moved are on the
+ * drain's private lists meanwhile.  Caller has BH off and holds
+ * rcu_read_lock().
+ */
+static void acrypto_drain_pause(unsigned int *n, unsigned int flags)
+{
+	if (!(flags & ACRYPTO_DRAIN_MAY_SLEEP) ||
+	    ++*n < READ_ONCE(acrypto_kick_budget))
+		return;
+	*n = 0;
+	rcu_read_unlock();
+	local_bh_enable();
+	cond_resched();
+	local_bh_disable();
+	rcu_read_lock();
+}
+
 /**
  * acrypto_device_drain() - move sessions off a device
  * @dev: a device that is out of service or going away
- * @reclaim: also ask the driver to give back sessions it accepted
+ * @flags: %ACRYPTO_DRAIN_RECLAIM: also ask the driver to give back sessions
+ *	it accepted; %ACRYPTO_DRAIN_MAY_SLEEP: the caller may sleep, and the
+ *	drain lets the CPU schedule every kick_budget sessions
  *
  * Sessions on the backlog go to other devices through the balancer (or the
  * kernel's own implementation), or finish with -ENODEV when bound to it.
@@ -497,9 +551,10 @@ void acrypto_backlog_room(struct acrypto_device *dev)
  * driver's ->cancel() gives them up; the others stay with the device until
  * it completes them.
  *
- * Context: process or softirq context, outside a submitter's call.
+ * Context: process or softirq context, outside a submitter's call;
+ * process context with no lock held for %ACRYPTO_DRAIN_MAY_SLEEP.
  */
-void acrypto_device_drain(struct acrypto_device *dev, bool reclaim)
+void acrypto_device_drain(struct acrypto_device *dev, unsigned int flags)
 {
 	struct acrypto_session *s, *tmp;
 	LIST_HEAD(waiting);
@@ -516,7 +571,7 @@ void acrypto_device_drain(struct acrypto_device *dev, bool reclaim)
 		}
 	spin_unlock_bh(&dev->lock);
 
-	if (reclaim)
+	if (flags & ACRYPTO_DRAIN_RECLAIM)
 		n = acrypto_queue_reclaim(dev, &taken);
 	if (n) {
 		dev_info(&dev->dev, "took back %u sessions it had accepted\n", n);
@@ -533,16 +588,19 @@ void acrypto_device_drain(struct acrypto_device *dev, bool reclaim)
 
 	local_bh_disable();
 	rcu_read_lock();
+	n = 0;
 	list_for_each_entry_safe(s, tmp, &waiting, backlog_node) {
 		list_del(&s->backlog_node);
 		acrypto_notify(s);
 		acrypto_move(s);
+		acrypto_drain_pause(&n, flags);
 	}
 	list_for_each_entry_safe(s, tmp, &taken, backlog_node) {
 		list_del(&s->backlog_node);
 		s->dev = NULL;
 		acrypto_queue_put(dev, s);
 		acrypto_relocate(s, dev);
+		acrypto_drain_pause(&n, flags);
 	}
 	rcu_read_unlock();
 	local_bh_enable();

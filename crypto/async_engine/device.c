@@ -324,7 +324,7 @@ void acrypto_device_unregister(struct acrypto_device *dev)
 	 * them.  A known-answer test in progress ends with them.
 	 */
 	synchronize_rcu();
-	acrypto_device_drain(dev, true);
+	acrypto_device_drain(dev, ACRYPTO_DRAIN_RECLAIM | ACRYPTO_DRAIN_MAY_SLEEP);
 	acrypto_kat_stop(dev);
 	if (atomic_read(&dev->inflight))
 		dev_info(&dev->dev, "waiting for %d sessions in flight\n",
@@ -411,6 +411,16 @@ static void acrypto_device_now_usable(struct acrypto_device *dev)
 void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
 			    bool off)
 {
+	__acrypto_device_set_off(dev, reason, off, ACRYPTO_DRAIN_RECLAIM);
+}
+
+/*
+ * The same, with the flags of the drain: ACRYPTO_DRAIN_MAY_SLEEP from
+ * process context with no lock held (a write to "broken").
+ */
+void __acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
+			      bool off, unsigned int drain)
+{
 	bool was_usable = acrypto_device_usable(dev);
 
 	if (off) {
@@ -421,7 +431,7 @@ void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
 			dev_warn(&dev->dev,
 				 "out of service (%s), moving its sessions\n",
 				 acrypto_off_reasons[reason]);
-			acrypto_device_drain(dev, true);
+			acrypto_device_drain(dev, drain);
 		}
 		acrypto_device_notify(dev);
 		return;

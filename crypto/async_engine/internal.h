@@ -109,6 +109,8 @@ static inline unsigned long acrypto_device_gen(void)
 
 void acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
 			    bool off);
+void __acrypto_device_set_off(struct acrypto_device *dev, unsigned int reason,
+			      bool off, unsigned int drain);
 void acrypto_device_enter_service(struct acrypto_device *dev);
 void acrypto_device_notify(struct acrypto_device *dev);
 
@@ -148,7 +150,10 @@ enum acrypto_offer acrypto_offer(struct acrypto_device *dev,
 				 int *ret);
 void acrypto_device_kick(struct acrypto_device *dev);
 void acrypto_device_kick_worker(struct work_struct *work);
-void acrypto_device_drain(struct acrypto_device *dev, bool reclaim);
+/* acrypto_device_drain() flags */
+#define ACRYPTO_DRAIN_RECLAIM	BIT(0)	/* take back what the device accepted */
+#define ACRYPTO_DRAIN_MAY_SLEEP	BIT(1)	/* process context, no lock held */
+void acrypto_device_drain(struct acrypto_device *dev, unsigned int flags);
 void acrypto_backlog_steal(struct acrypto_device *dev, unsigned int budget);
 void acrypto_backlog_room(struct acrypto_device *dev);
 

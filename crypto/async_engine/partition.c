@@ -236,7 +236,7 @@ static int acrypto_partition_move(struct acrypto_device *dev,
 		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_MOVING, false);
 		return -EBUSY;
 	}
-	acrypto_device_drain(dev, true);
+	acrypto_device_drain(dev, ACRYPTO_DRAIN_RECLAIM | ACRYPTO_DRAIN_MAY_SLEEP);
 	left = wait_event_timeout(dev->wait, !atomic_read(&dev->inflight),
 				  msecs_to_jiffies(ACRYPTO_PART_DRAIN_MS));
 	if (!left && atomic_read(&dev->inflight)) {

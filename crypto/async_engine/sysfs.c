@@ -253,7 +253,9 @@ static ssize_t broken_store(struct device *d, struct device_attribute *attr,
 		return -ENODEV;
 
 	if (broken) {
-		acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_ADMIN, true);
+		__acrypto_device_set_off(dev, ACRYPTO_DEV_OFF_ADMIN, true,
+					 ACRYPTO_DRAIN_RECLAIM |
+					 ACRYPTO_DRAIN_MAY_SLEEP);
 		return count;
 	}
 	state = READ_ONCE(dev->state);

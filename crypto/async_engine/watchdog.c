@@ -80,7 +80,7 @@ static void acrypto_watchdog_worker(struct work_struct *work)
 			 * taken out (->process() ran during the reclaim).  Ask
 			 * for them again.
 			 */
-			acrypto_device_drain(dev, true);
+			acrypto_device_drain(dev, ACRYPTO_DRAIN_RECLAIM);
 			continue;
 		}
 		dev_err(&dev->dev,

@@ -582,6 +582,8 @@ struct acrypto_dev_pcpu {
  * @full: the device said it is full and has not unblocked since
  * @unblock_seq: bumped by acrypto_device_unblock()
  * @backlog_seq: arrivals on @backlog, for their order across priorities
+ * @aged_turns: turns given to higher priorities since an aged session of a
+ *	lower one last had its turn (backlog.c)
  * @kick_work: feeds the device from its backlog outside the submitter's
  *	call, and when one feeding round hit its budget
  * @pcpu: per-CPU queues and counters
@@ -630,6 +632,7 @@ struct acrypto_device {
 	bool full;
 	unsigned int unblock_seq;
 	u32 backlog_seq;
+	unsigned int aged_turns;
 	struct work_struct kick_work;
 
 	struct acrypto_dev_pcpu __percpu *pcpu;
