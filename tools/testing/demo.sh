@@ -6,7 +6,8 @@
 # engine at work, as a narrated session of steps with a verdict each
 # (tools/testing/demo/guest-demo.sh): the devices and their known-answer
 # tests, AF_ALG, balancers selected through sysfs, dm-crypt, IPsec, a device
-# failing under load and coming back.  Exits non-zero if a verdict failed.
+# failing under load and coming back, a partition, a trace and acryptostat.
+# Exits non-zero if a verdict failed.
 
 set -euo pipefail
 
@@ -52,6 +53,7 @@ done
 bash "$VM/mkinitramfs.sh" --kver "$KVER" "${extra[@]}" \
 	--files "$ROOT/tools/testing/demo/guest-demo.sh:/acrypto/demo.sh" \
 	--files "$OUT/demo-bin/lbload:/acrypto/lbload" \
+	--files "$ROOT/tools/acrypto/acryptostat:/usr/bin/acryptostat" \
 	--out "$OUT/demo.cpio.gz" >&2
 
 echo "Booting the guest (QEMU, TCG): the demonstration takes about two minutes." >&2

@@ -270,6 +270,44 @@ echo 5000 >/sys/module/acrypto/parameters/stall_timeout_ms
 echo 1000 >/sys/module/acrypto/parameters/probe_interval_ms
 
 # ---------------------------------------------------------------------------
+step "A partition, a trace and acryptostat" \
+	"A partition reserves devices for one consumer: the engine registers its" \
+	"algorithms under their own driver names (acrypto-<partition>-...), at a" \
+	"priority nothing takes by accident, and only its devices run them.  The" \
+	"trace events show a request's path; acryptostat reads the statistics."
+run "echo demo > $ACR/partitions/create && echo testdev0 > $ACR/partitions/demo/assign_device"
+wait_for "[ \$(cat $ACR/testdev0/state) = online ]" 15 >/dev/null 2>&1
+run "cat $ACR/partitions/demo/algorithms $ACR/testdev0/partition"
+snap
+# The same key, IV and plaintext as step 2's round trip: the same
+# ciphertext, through the partition's own instance.
+kcapi-enc -e -c acrypto-demo-cbc-aes --iv 00112233445566778899aabbccddeeff \
+	--keyfd 3 3<"$W/key" -i "$W/plain" -o "$W/pcipher" 2>/dev/null
+p_td=$(delta testdev0) p_other=0
+for d in $(devices); do
+	[ "$d" = testdev0 ] || p_other=$((p_other + $(delta "$d")))
+done
+say "1 MiB through acrypto-demo-cbc-aes: testdev0 $p_td steps, every other device $p_other"
+TR=/sys/kernel/tracing
+[ -e $TR/trace ] || mount -t tracefs nodev $TR 2>/dev/null
+echo >$TR/trace
+echo 1 >$TR/events/acrypto/enable
+printf '0123456789abcdef' >"$W/p16"
+kcapi-enc -e -c acrypto-demo-cbc-aes --nounpad \
+	--iv 00112233445566778899aabbccddeeff --keyfd 3 3<"$W/key" \
+	-i "$W/p16" -o "$W/c16" >/dev/null 2>&1
+echo 0 >$TR/events/acrypto/enable
+grep acrypto_ $TR/trace | sed 's/^ *//' | cut -c1-110 >"$W/trace"
+say "trace of one 16-byte request:"
+sed 's/^/      /' "$W/trace"
+run "acryptostat -d testdev0 -d soft"
+run "echo testdev0 > $ACR/partitions/demo/unassign_device && echo demo > $ACR/partitions/remove"
+check_verdict "the partition's instance: same ciphertext, on testdev0 only; the trace shows submit to done" \
+	sh -c "cmp -s $W/cipher $W/pcipher && [ $p_td -gt 0 ] && [ $p_other = 0 ] &&
+	       grep -q acrypto_submit $W/trace && grep -q acrypto_done $W/trace &&
+	       [ \$(cat $ACR/testdev0/partition) = shared ]"
+
+# ---------------------------------------------------------------------------
 step "Which device did the work"
 printf '    %-16s %10s %10s %10s %8s %8s %8s %8s\n' device sstarted scompleted \
 	sfinished errors migrated sole state
