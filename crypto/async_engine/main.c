@@ -82,7 +82,7 @@ MODULE_PARM_DESC(stall_timeout_ms,
 unsigned int acrypto_max_wait_ms = 100;
 module_param_named(max_wait_ms, acrypto_max_wait_ms, uint, 0644);
 MODULE_PARM_DESC(max_wait_ms,
-		 "A session waiting on a backlog this long goes before younger ones of higher priority; 0 disables (default 100)");
+		 "A session waiting on a backlog this long takes one turn in four before younger ones of higher priority; 0 disables (default 100)");
 
 unsigned int acrypto_kick_budget = 64;
 acrypto_param_range(kick_budget, acrypto_kick_budget, 1, 65536);
