@@ -140,8 +140,9 @@ done
 say "(requests per device; MB/s as the engine measured each device)"
 say "an unknown name is refused:"
 printf '  $ echo -n no_such_lb > %s\n' "$LBS"
-if printf no_such_lb >"$LBS" 2>"$W/err"; then refused=0; else refused=1; fi
+if (echo -n no_such_lb >"$LBS") 2>"$W/err"; then refused=0; else refused=1; fi
 sed 's/^/    /' "$W/err"
+dmesg | grep "no balancer named" | tail -n 1 | sed 's/^/    /'
 run "rmmod rr_lb; cat $LBS"
 current=$(sed -n 's/^\([^ ]*\) .*\[current\].*/\1/p' "$LBS")
 eval "rr_soft=\$D_rr_soft rr_v=\$D_rr_virtio_crypto0"
@@ -250,12 +251,15 @@ usleep 500000
 run "echo 0 > $TDDBG/testdev0/stall"
 wait_for "[ \$(cat $ACR/testdev0/state) = online ]" 15 >/dev/null 2>&1
 note
-t0=$(cnt testdev0 sstarted)
 wait "$LOAD"
 load_rc=$?
 sed 's/^/    /' "$W/fail.out"
+# Back in service, it takes its turn again.
+t0=$(cnt testdev0 sstarted)
+"$LBLOAD" -n 400 -j 4 -z 4096 >"$W/back.out" 2>&1
+back_rc=$?
 took=$(($(cnt testdev0 sstarted) - t0))
-say "testdev0 states seen:$states; requests it took after coming back: $took"
+say "testdev0 states seen:$states; of 400 more requests it took $took"
 dmesg | grep -E 'testdev0: (stalled|out of service|in service|took back)' |
 	tail -5 | sed 's/^/    /'
 case $states in
@@ -263,7 +267,7 @@ case $states in
 *) back=0 ;;
 esac
 check_verdict "all 4000 requests right and none lost; testdev0 out of service, then online again by itself" \
-	sh -c "[ $load_rc = 0 ] && [ $back = 1 ] && [ $took -gt 0 ]"
+	sh -c "[ $load_rc = 0 ] && [ $back_rc = 0 ] && [ $back = 1 ] && [ $took -gt 0 ]"
 printf simple_lb >"$LBS"
 rmmod rr_lb
 echo 5000 >/sys/module/acrypto/parameters/stall_timeout_ms
@@ -297,7 +301,9 @@ kcapi-enc -e -c acrypto-demo-cbc-aes --nounpad \
 	--iv 00112233445566778899aabbccddeeff --keyfd 3 3<"$W/key" \
 	-i "$W/p16" -o "$W/c16" >/dev/null 2>&1
 echo 0 >$TR/events/acrypto/enable
-grep acrypto_ $TR/trace | sed 's/^ *//' | cut -c1-110 >"$W/trace"
+grep acrypto_ $TR/trace |
+	sed -E 's/^.* ([0-9]+\.[0-9]+): (acrypto_[a-z_]+): session=[0-9a-f]+ /\1 \2: /' |
+	cut -c1-96 >"$W/trace"
 say "trace of one 16-byte request:"
 sed 's/^/      /' "$W/trace"
 run "acryptostat -d testdev0 -d soft"
