@@ -437,8 +437,9 @@ static struct acrypto_session *acrypto_backlog_take(struct acrypto_device *dev,
 	    acrypto_backlog_earlier(dev, from, s)) {
 		acrypto_backlog_taken(from, aged);
 		acrypto_backlog_del(from, s);
-	} else
+	} else {
 		s = NULL;
+	}
 	spin_unlock_bh(&from->lock);
 	return s;
 }
