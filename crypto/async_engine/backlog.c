@@ -133,6 +133,19 @@ static void acrypto_backlog_taken(struct acrypto_device *dev, int aged)
 }
 
 /*
+ * It came back (the device was full): the turn was not had.  Otherwise an
+ * aged session whose turns fall on a full device would never go.
+ */
+static void acrypto_backlog_untaken(struct acrypto_device *dev, int aged)
+{
+	lockdep_assert_held(&dev->lock);
+	if (aged == 2)
+		dev->aged_turns = ACRYPTO_AGED_SHARE - 1;
+	else if (aged == 1 && dev->aged_turns)
+		dev->aged_turns--;
+}
+
+/*
  * Park @s on @dev's backlog.  @seq is the unblock sequence read before the
  * device said it was full (with ACRYPTO_RUN_FULL).  On a first submission
  * (ACRYPTO_RUN_SUBMIT) the crypto API backlog protocol applies; sessions
@@ -217,18 +230,18 @@ enum acrypto_offer acrypto_offer(struct acrypto_device *dev,
 
 /*
  * Pop the session to feed next unless the device is full.  *@seq gets the
- * unblock sequence at that moment.
+ * unblock sequence at that moment, *@aged the turn it took (for
+ * acrypto_backlog_push_head()).
  */
 static struct acrypto_session *acrypto_backlog_pop(struct acrypto_device *dev,
-						   unsigned int *seq)
+						   unsigned int *seq, int *aged)
 {
 	struct acrypto_session *s = NULL;
-	int aged;
 
 	spin_lock_bh(&dev->lock);
 	if (!dev->full && dev->backlog_len) {
-		s = acrypto_backlog_first(dev, &aged);
-		acrypto_backlog_taken(dev, aged);
+		s = acrypto_backlog_first(dev, aged);
+		acrypto_backlog_taken(dev, *aged);
 		acrypto_backlog_del(dev, s);
 		*seq = dev->unblock_seq;
 	}
@@ -236,10 +249,13 @@ static struct acrypto_session *acrypto_backlog_pop(struct acrypto_device *dev,
 	return s;
 }
 
-/* Put @s back at the head of its FIFO after the device said it is full. */
+/*
+ * Put @s back at the head of its FIFO after the device said it is full;
+ * @aged is the turn acrypto_backlog_pop() said it took.
+ */
 static bool acrypto_backlog_push_head(struct acrypto_device *dev,
 				      struct acrypto_session *s,
-				      unsigned int seq)
+				      unsigned int seq, int aged)
 {
 	bool usable;
 
@@ -254,6 +270,7 @@ static bool acrypto_backlog_push_head(struct acrypto_device *dev,
 		/* It keeps its age and its place. */
 		s->queued = queued;
 		s->qseq = qseq;
+		acrypto_backlog_untaken(dev, aged);
 		if (dev->unblock_seq == seq)
 			dev->full = true;
 	}
@@ -297,6 +314,7 @@ static bool __acrypto_device_kick(struct acrypto_device *dev,
 	struct acrypto_session *s;
 	unsigned int seq;
 	bool more = false;
+	int aged;
 	int ret;
 
 	local_bh_disable();
@@ -305,7 +323,7 @@ again:
 	if (test_and_set_bit(ACRYPTO_DEV_DISPATCHING, &dev->state))
 		goto out;
 
-	while (budget && (s = acrypto_backlog_pop(dev, &seq))) {
+	while (budget && (s = acrypto_backlog_pop(dev, &seq, &aged))) {
 		budget--;
 		acrypto_notify(s);
 		if (!acrypto_device_usable(dev) &&
@@ -317,7 +335,7 @@ again:
 		case ACRYPTO_ACCEPTED:
 			break;
 		case ACRYPTO_REFUSED:
-			if (!acrypto_backlog_push_head(dev, s, seq))
+			if (!acrypto_backlog_push_head(dev, s, seq, aged))
 				acrypto_move(s);
 			break;
 		case ACRYPTO_FINISHED:
