@@ -32,7 +32,6 @@
 #include "trace.h"
 
 struct list_head acrypto_device_list = LIST_HEAD_INIT(acrypto_device_list);
-EXPORT_SYMBOL_GPL(acrypto_device_list);
 
 DECLARE_RWSEM(acrypto_dev_rwsem);
 static DEFINE_IDA(acrypto_dev_ida);
@@ -585,6 +584,31 @@ unsigned int acrypto_device_load(const struct acrypto_device *dev,
 	return (unsigned int)atomic_read(&dev->inflight) * 1024U / qlen;
 }
 EXPORT_SYMBOL_GPL(acrypto_device_load);
+
+/**
+ * acrypto_device_next() - the next registered device
+ * @pos: a device seen under the same rcu_read_lock(), or NULL for the first
+ *
+ * The iterator of acrypto_for_each_device(), for modules: the device list
+ * itself is the engine's.  Devices come in registration order.
+ *
+ * Context: caller holds rcu_read_lock().
+ *
+ * Return: the device after @pos, or NULL at the end of the list.
+ */
+struct acrypto_device *acrypto_device_next(struct acrypto_device *pos)
+{
+	struct list_head *head = pos ? &pos->node : &acrypto_device_list;
+	struct list_head *next;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "device list walked outside rcu_read_lock()");
+	next = rcu_dereference_raw(list_next_rcu(head));
+	if (next == &acrypto_device_list)
+		return NULL;
+	return list_entry(next, struct acrypto_device, node);
+}
+EXPORT_SYMBOL_GPL(acrypto_device_next);
 
 /**
  * acrypto_any_device() - whether some registered device can do alg/mode

@@ -5,7 +5,7 @@
 #ifndef _ACRYPTO_INTERNAL_H
 #define _ACRYPTO_INTERNAL_H
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <crypto/hash.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -86,6 +86,16 @@ extern unsigned int acrypto_cost_stale_ms;
 extern struct workqueue_struct *acrypto_wq;
 
 /* device.c APIs: */
+extern struct list_head acrypto_device_list;
+
+/*
+ * Inside the engine the device list is walked directly rather than through
+ * the exported acrypto_device_next().  Caller holds rcu_read_lock().
+ */
+#undef acrypto_for_each_device
+#define acrypto_for_each_device(pos) \
+	list_for_each_entry_rcu(pos, &acrypto_device_list, node)
+
 extern struct rw_semaphore acrypto_dev_rwsem;
 extern struct acrypto_device *acrypto_dev_slot[ACRYPTO_MAX_DEVICES];
 int acrypto_device_init(void);
@@ -127,7 +137,6 @@ unsigned long acrypto_queue_len(void);
 
 /* session.c APIs: */
 DECLARE_PER_CPU(unsigned int, acrypto_in_submit);
-bool acrypto_is_device_error(int err);
 void acrypto_notify(struct acrypto_session *s);
 enum acrypto_offer acrypto_process(struct acrypto_device *dev,
 				   struct acrypto_session *s, int *ret);

@@ -17,7 +17,7 @@
  */
 
 #include <asm/simd.h>
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <crypto/aes.h>
 #include <crypto/internal/simd.h>
 #include <crypto/sha2.h>
@@ -119,7 +119,7 @@ static int soft_key_prepare(struct acrypto_device *dev, struct acrypto_key *key)
 	err = acrypto_sw_setkey(sw, key);
 	if (err)
 		goto err_free_sw;
-	key->devpriv[dev->index] = sw;
+	acrypto_key_set_devpriv(key, dev, sw);
 	return 0;
 
 err_free_sw:
@@ -132,7 +132,7 @@ err_free:
 static void soft_key_release(struct acrypto_device *dev,
 			     struct acrypto_key *key)
 {
-	struct acrypto_sw *sw = key->devpriv[dev->index];
+	struct acrypto_sw *sw = acrypto_key_devpriv(key, dev);
 
 	acrypto_sw_free(sw);
 	kfree(sw);

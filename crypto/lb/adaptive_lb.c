@@ -43,7 +43,7 @@
  *                    "cpu-off"
  */
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
@@ -115,15 +115,9 @@ static unsigned long adaptive_lb_done(void)
 {
 	struct acrypto_device *dev;
 	unsigned long sum = 0;
-	int cpu;
 
 	acrypto_for_each_device(dev)
-		for_each_possible_cpu(cpu) {
-			const struct acrypto_dev_pcpu *pc = per_cpu_ptr(dev->pcpu,
-									cpu);
-
-			sum += READ_ONCE(pc->scompleted) + READ_ONCE(pc->sole);
-		}
+		sum += acrypto_device_completed(dev);
 	return sum;
 }
 

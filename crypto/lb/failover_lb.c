@@ -32,7 +32,7 @@
  *                was not healthy
  */
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
@@ -71,12 +71,12 @@ static bool failover_lb_healthy(const struct failover_lb *fo,
 {
 	unsigned int stall_ms = READ_ONCE(fo->stall_ms);
 
-	if (READ_ONCE(dev->full) ||
-	    READ_ONCE(dev->backlog_len) > READ_ONCE(fo->max_backlog))
+	if (acrypto_device_full(dev) ||
+	    acrypto_device_backlog_len(dev) > READ_ONCE(fo->max_backlog))
 		return false;
 	/* The device's progress clock is the one the engine's watchdog uses. */
-	if (stall_ms && atomic_read(&dev->inflight) &&
-	    time_after(jiffies, READ_ONCE(dev->progress) +
+	if (stall_ms && acrypto_device_inflight(dev) &&
+	    time_after(jiffies, acrypto_device_progress(dev) +
 				msecs_to_jiffies(stall_ms)))
 		return false;
 	return true;

@@ -17,7 +17,7 @@
  *              full or have a backlog while another one has room.
  */
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -44,7 +44,7 @@ static struct rr_lb *to_rr_lb(struct device *d)
 /* A device said -ENOSPC, or sessions already wait for it. */
 static bool rr_lb_full(const struct acrypto_device *dev)
 {
-	return READ_ONCE(dev->full) || READ_ONCE(dev->backlog_len);
+	return acrypto_device_full(dev) || acrypto_device_backlog_len(dev);
 }
 
 static bool rr_lb_eligible(const struct acrypto_device *dev,

@@ -30,7 +30,7 @@
  *                        faster
  */
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <linux/device.h>
 #include <linux/limits.h>
 #include <linux/module.h>

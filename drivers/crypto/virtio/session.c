@@ -99,7 +99,7 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 	spin_lock_bh(&vac->keys_lock);
 	list_add_tail(&vk->node, &vac->keys);
 	spin_unlock_bh(&vac->keys_lock);
-	key->devpriv[adev->index] = vk;
+	acrypto_key_set_devpriv(key, adev, vk);
 	return 0;
 }
 
@@ -147,7 +147,7 @@ static int vac_ctrl_queue(struct vac_device *vac, struct vac_session *sess,
 void vac_key_release(struct acrypto_device *adev, struct acrypto_key *key)
 {
 	struct vac_device *vac = vac_from_adev(adev);
-	struct vac_key *vk = key->devpriv[adev->index];
+	struct vac_key *vk = acrypto_key_devpriv(key, adev);
 	unsigned int op;
 
 	if (WARN_ON(!vk))

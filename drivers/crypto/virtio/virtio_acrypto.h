@@ -20,7 +20,7 @@
 #ifndef _VIRTIO_ACRYPTO_H
 #define _VIRTIO_ACRYPTO_H
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <crypto/aes.h>
 #include <linux/interrupt.h>
 #include <linux/list.h>

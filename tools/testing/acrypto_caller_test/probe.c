@@ -30,7 +30,7 @@
 
 #define pr_fmt(fmt) "acrypto_caller_test: " fmt
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -98,7 +98,7 @@ static unsigned long ct_cpu_work(void)
 
 	rcu_read_lock();
 	acrypto_for_each_device(dev)
-		work += READ_ONCE(this_cpu_ptr(dev->pcpu)->sstarted);
+		work += acrypto_device_started_here(dev);
 	rcu_read_unlock();
 	return work;
 }

@@ -37,7 +37,7 @@
  *                         ms), which the script compares with max_wait_ms
  */
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <crypto/aes.h>
 #include <crypto/algapi.h>
 #include <linux/completion.h>

@@ -352,7 +352,7 @@ static int testdev_key_setup(struct acrypto_device *adev,
 	}
 	if (err)
 		goto err_free_tfm;
-	key->devpriv[adev->index] = tfm;
+	acrypto_key_set_devpriv(key, adev, tfm);
 	return 0;
 
 err_free_tfm:
@@ -378,7 +378,7 @@ static void testdev_key_release(struct acrypto_device *adev,
 {
 	testdev_keys_released(testdev_from(adev), key);
 	testdev_free_tfm(testdev_impl_find(key->alg, key->mode),
-			 key->devpriv[adev->index]);
+			 acrypto_key_devpriv(key, adev));
 }
 
 /* Simulated time the engine of the instance is busy with @len bytes. */
@@ -854,7 +854,7 @@ void testdev_report_broken(struct testdev *td, bool broken)
 	u32 ms = READ_ONCE(td->break_ms);
 
 	WRITE_ONCE(td->broken, broken);
-	dev_info(&td->adev->dev, "reporting itself %s\n",
+	dev_info(acrypto_device_to_dev(td->adev), "reporting itself %s\n",
 		 broken ? "broken" : "recovered");
 	acrypto_device_set_broken(td->adev, broken);
 	if (broken && ms && !READ_ONCE(td->dying))

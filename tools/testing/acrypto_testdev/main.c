@@ -185,7 +185,7 @@ static int testdev_add(unsigned int i, const struct testdev_config *cfg,
 	testdev_devs[i] = adev;
 	testdev_debugfs_add(td);
 	if (cfg->wrong_output)
-		dev_info(&adev->dev, "wrong_output=%u: corrupting results since registration\n",
+		dev_info(acrypto_device_to_dev(adev), "wrong_output=%u: corrupting results since registration\n",
 			 cfg->wrong_output);
 	return 0;
 }

@@ -13,7 +13,7 @@
 #ifndef _ACRYPTO_TESTDEV_H
 #define _ACRYPTO_TESTDEV_H
 
-#include <crypto/acrypto.h>
+#include <crypto/internal/acrypto.h>
 #include <linux/bits.h>
 #include <linux/hashtable.h>
 #include <linux/hrtimer.h>
