@@ -192,7 +192,7 @@ int acrypto_kat_init_device(struct acrypto_device *dev);
 void acrypto_kat_stop(struct acrypto_device *dev);
 void acrypto_kat_uninit_device(struct acrypto_device *dev);
 
-/* watchdog.c APIs: */
+/* watchdog.c APIs (acrypto_device_stalled() is exported): */
 int acrypto_watchdog_init(void);
 void acrypto_watchdog_uninit(void);
 

@@ -36,9 +36,22 @@ static unsigned long acrypto_watchdog_period(void)
 	return clamp(msecs_to_jiffies(ms / 4), 1UL, (unsigned long)HZ / 4);
 }
 
-/* Holds sessions and completed none for @timeout, while awake. */
-static bool acrypto_device_stalled(struct acrypto_device *dev,
-				   unsigned long timeout)
+/**
+ * acrypto_device_stalled() - whether a device stopped completing
+ * @dev: the device
+ * @timeout: how long without a completion counts as a stall, in jiffies
+ *
+ * The stall watchdog's test, for balancers that want to move new sessions
+ * away from a device before the watchdog takes it out of service: @dev
+ * holds sessions, is awake and not going away, and has completed none of
+ * them for @timeout (acrypto_device_progress()).
+ *
+ * Context: any.
+ *
+ * Return: true if @dev is stalling.
+ */
+bool acrypto_device_stalled(const struct acrypto_device *dev,
+			    unsigned long timeout)
 {
 	if (!atomic_read(&dev->inflight) ||
 	    test_bit(ACRYPTO_DEV_DYING, &dev->state) ||
@@ -48,6 +61,7 @@ static bool acrypto_device_stalled(struct acrypto_device *dev,
 	smp_rmb();
 	return time_after(jiffies, READ_ONCE(dev->progress) + timeout);
 }
+EXPORT_SYMBOL_GPL(acrypto_device_stalled);
 
 static void acrypto_watchdog_worker(struct work_struct *work)
 {

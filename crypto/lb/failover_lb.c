@@ -74,10 +74,8 @@ static bool failover_lb_healthy(const struct failover_lb *fo,
 	if (acrypto_device_full(dev) ||
 	    acrypto_device_backlog_len(dev) > READ_ONCE(fo->max_backlog))
 		return false;
-	/* The device's progress clock is the one the engine's watchdog uses. */
-	if (stall_ms && acrypto_device_inflight(dev) &&
-	    time_after(jiffies, acrypto_device_progress(dev) +
-				msecs_to_jiffies(stall_ms)))
+	/* The engine's watchdog's test, with our own, shorter timeout. */
+	if (stall_ms && acrypto_device_stalled(dev, msecs_to_jiffies(stall_ms)))
 		return false;
 	return true;
 }

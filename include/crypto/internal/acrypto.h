@@ -451,6 +451,10 @@ struct acrypto_device *acrypto_device_next(struct acrypto_device *pos);
 /* backlog.c APIs: */
 void acrypto_device_unblock(struct acrypto_device *dev);
 
+/* watchdog.c APIs: */
+bool acrypto_device_stalled(const struct acrypto_device *dev,
+			    unsigned long timeout);
+
 /* cost.c APIs, for balancers: */
 u64 acrypto_device_cost_ns(const struct acrypto_device *dev,
 			   const struct acrypto_session *s);
