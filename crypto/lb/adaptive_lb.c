@@ -208,52 +208,34 @@ static struct acrypto_device *adaptive_lb_select(struct acrypto_lb *lb,
 	return best ?: unknown;
 }
 
-/* A parameter: one unsigned decimal within bounds. */
-static ssize_t adaptive_lb_store_uint(const char *buf, size_t count,
-				      unsigned int *param, unsigned int min,
-				      unsigned int max)
-{
-	unsigned int val;
-	int err;
-
-	err = kstrtouint(buf, 10, &val);
-	if (err)
-		return err;
-	if (val < min || val > max)
-		return -EINVAL;
-	WRITE_ONCE(*param, val);
-	return count;
-}
-
 static ssize_t sync_margin_pct_show(struct device *d,
 				    struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(to_adaptive_lb(d)->sync_margin_pct));
+	return acrypto_lb_show_uint(buf, &to_adaptive_lb(d)->sync_margin_pct);
 }
 
 static ssize_t sync_margin_pct_store(struct device *d,
 				     struct device_attribute *attr,
 				     const char *buf, size_t count)
 {
-	return adaptive_lb_store_uint(buf, count,
-				      &to_adaptive_lb(d)->sync_margin_pct,
-				      ADAPTIVE_LB_MIN_MARGIN,
-				      ADAPTIVE_LB_MAX_MARGIN);
+	return acrypto_lb_store_uint(buf, count,
+				     &to_adaptive_lb(d)->sync_margin_pct,
+				     ADAPTIVE_LB_MIN_MARGIN,
+				     ADAPTIVE_LB_MAX_MARGIN);
 }
 static DEVICE_ATTR_RW(sync_margin_pct);
 
 static ssize_t tune_ms_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(to_adaptive_lb(d)->tune_ms));
+	return acrypto_lb_show_uint(buf, &to_adaptive_lb(d)->tune_ms);
 }
 
 static ssize_t tune_ms_store(struct device *d, struct device_attribute *attr,
 			     const char *buf, size_t count)
 {
-	return adaptive_lb_store_uint(buf, count, &to_adaptive_lb(d)->tune_ms,
-				      0, ADAPTIVE_LB_MAX_TUNE_MS);
+	return acrypto_lb_store_uint(buf, count, &to_adaptive_lb(d)->tune_ms,
+				     0, ADAPTIVE_LB_MAX_TUNE_MS);
 }
 static DEVICE_ATTR_RW(tune_ms);
 

@@ -106,42 +106,30 @@ static struct acrypto_device *failover_lb_select(struct acrypto_lb *lb,
 static ssize_t stall_ms_show(struct device *d, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(to_failover_lb(d)->stall_ms));
+	return acrypto_lb_show_uint(buf, &to_failover_lb(d)->stall_ms);
 }
 
 static ssize_t stall_ms_store(struct device *d, struct device_attribute *attr,
 			      const char *buf, size_t count)
 {
-	unsigned int val;
-	int err;
-
-	err = kstrtouint(buf, 10, &val);
-	if (err)
-		return err;
-	WRITE_ONCE(to_failover_lb(d)->stall_ms, val);
-	return count;
+	return acrypto_lb_store_uint(buf, count, &to_failover_lb(d)->stall_ms,
+				     0, UINT_MAX);
 }
 static DEVICE_ATTR_RW(stall_ms);
 
 static ssize_t max_backlog_show(struct device *d,
 				struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(to_failover_lb(d)->max_backlog));
+	return acrypto_lb_show_uint(buf, &to_failover_lb(d)->max_backlog);
 }
 
 static ssize_t max_backlog_store(struct device *d,
 				 struct device_attribute *attr,
 				 const char *buf, size_t count)
 {
-	unsigned int val;
-	int err;
-
-	err = kstrtouint(buf, 10, &val);
-	if (err)
-		return err;
-	WRITE_ONCE(to_failover_lb(d)->max_backlog, val);
-	return count;
+	return acrypto_lb_store_uint(buf, count,
+				     &to_failover_lb(d)->max_backlog,
+				     0, UINT_MAX);
 }
 static DEVICE_ATTR_RW(max_backlog);
 

@@ -122,20 +122,14 @@ static struct acrypto_device *size_lb_select(struct acrypto_lb *lb,
 static ssize_t threshold_show(struct device *d, struct device_attribute *attr,
 			      char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(to_size_lb(d)->threshold));
+	return acrypto_lb_show_uint(buf, &to_size_lb(d)->threshold);
 }
 
 static ssize_t threshold_store(struct device *d, struct device_attribute *attr,
 			       const char *buf, size_t count)
 {
-	unsigned int val;
-	int err;
-
-	err = kstrtouint(buf, 10, &val);
-	if (err)
-		return err;
-	WRITE_ONCE(to_size_lb(d)->threshold, val);
-	return count;
+	return acrypto_lb_store_uint(buf, count, &to_size_lb(d)->threshold,
+				     0, UINT_MAX);
 }
 static DEVICE_ATTR_RW(threshold);
 

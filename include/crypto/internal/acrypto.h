@@ -828,5 +828,43 @@ struct acrypto_lb {
 int acrypto_lb_register(struct acrypto_lb *lb);
 void acrypto_lb_unregister(struct acrypto_lb *lb);
 
+/**
+ * acrypto_lb_show_uint() - show an unsigned parameter of a balancer
+ * @buf: the sysfs buffer of a ->show() method
+ * @param: the parameter, read with READ_ONCE()
+ *
+ * Return: what ->show() returns.
+ */
+static inline ssize_t acrypto_lb_show_uint(char *buf,
+					   const unsigned int *param)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*param));
+}
+
+/**
+ * acrypto_lb_store_uint() - store an unsigned parameter of a balancer
+ * @buf: what was written, one unsigned decimal
+ * @count: its length
+ * @param: the parameter, written with WRITE_ONCE()
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ *
+ * Return: @count, or -EINVAL (out of bounds) or kstrtouint()'s error.
+ */
+static inline ssize_t acrypto_lb_store_uint(const char *buf, size_t count,
+					    unsigned int *param,
+					    unsigned int min, unsigned int max)
+{
+	unsigned int val;
+	int err;
+
+	err = kstrtouint(buf, 10, &val);
+	if (err)
+		return err;
+	if (val < min || val > max)
+		return -EINVAL;
+	WRITE_ONCE(*param, val);
+	return count;
+}
 
 #endif /* _CRYPTO_INTERNAL_ACRYPTO_H */
