@@ -339,10 +339,7 @@ again:
 				acrypto_move(s);
 			break;
 		case ACRYPTO_FINISHED:
-			if (acrypto_step_end(s, dev, &ret))
-				acrypto_resubmit(s, ret);
-			else
-				acrypto_finish(s, ret);
+			acrypto_step_done(s, dev, ret);
 			break;
 		default:
 			break;
@@ -511,10 +508,7 @@ void acrypto_backlog_steal(struct acrypto_device *dev, unsigned int budget)
 			acrypto_move(s);
 			break;
 		case ACRYPTO_FINISHED:
-			if (acrypto_step_end(s, dev, &ret))
-				acrypto_resubmit(s, ret);
-			else
-				acrypto_finish(s, ret);
+			acrypto_step_done(s, dev, ret);
 			break;
 		}
 	}

@@ -145,6 +145,8 @@ bool acrypto_step_end(struct acrypto_session *s, struct acrypto_device *dev,
 int acrypto_run(struct acrypto_session *s, int err, unsigned int flags);
 void acrypto_finish(struct acrypto_session *s, int err);
 void acrypto_resubmit(struct acrypto_session *s, int err);
+void acrypto_step_done(struct acrypto_session *s, struct acrypto_device *dev,
+		       int err);
 unsigned long acrypto_fallback_count(void);
 struct skcipher_request;
 bool acrypto_skcipher_direct(struct skcipher_request *req,

@@ -636,6 +636,25 @@ void acrypto_resubmit(struct acrypto_session *s, int err)
 		acrypto_finish(s, err);
 }
 
+/**
+ * acrypto_step_done() - end the current step of @s on @dev and carry on
+ * @s: a session whose step ended outside its submitter's call
+ * @dev: the device the step ended on
+ * @err: the step's result
+ *
+ * Ends the step (acrypto_step_end()), then dispatches the session again
+ * (acrypto_resubmit()) or delivers its result (acrypto_finish()).  Caller
+ * holds rcu_read_lock() with BH off, outside any submitter's call.
+ */
+void acrypto_step_done(struct acrypto_session *s, struct acrypto_device *dev,
+		       int err)
+{
+	if (acrypto_step_end(s, dev, &err))
+		acrypto_resubmit(s, err);
+	else
+		acrypto_finish(s, err);
+}
+
 /*
  * The sole-device fast path: one step, one usable device for the key, and
  * that device computes in the call.  No balancer, no queue, no shared
@@ -863,10 +882,7 @@ static void __acrypto_session_complete(struct acrypto_session *s, int err)
 		}
 	}
 
-	if (acrypto_step_end(s, dev, &err))
-		acrypto_resubmit(s, err);
-	else
-		acrypto_finish(s, err);
+	acrypto_step_done(s, dev, err);
 	acrypto_backlog_room(dev);
 }
 
