@@ -657,9 +657,11 @@ EXPORT_SYMBOL_GPL(acrypto_priv_size);
 
 int acrypto_device_init(void)
 {
-	/* Device indexes fit the masks tried (u32), ready and sole. */
-	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > 32);
-	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES > BITS_PER_LONG);
+	/* Device indexes fit the masks tried, ready and sole. */
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES >
+		     BITS_PER_TYPE(((struct acrypto_session *)NULL)->tried));
+	BUILD_BUG_ON(ACRYPTO_MAX_DEVICES >
+		     BITS_PER_TYPE(((struct acrypto_key *)NULL)->ready));
 	BUILD_BUG_ON(BIT(ACRYPTO_SOLE_SHIFT) <= ACRYPTO_MAX_DEVICES);
 	return 0;
 }

@@ -310,6 +310,7 @@ static void acrypto_kat_put_key(struct acrypto_device *dev,
 {
 	struct acrypto_key *key = kat->key;
 
+	lockdep_assert_held(&kat->lock);
 	if (!key)
 		return;
 	if (dev->index >= 0 && test_bit(dev->index, &key->ready) &&
@@ -328,6 +329,7 @@ static int acrypto_kat_get_key(struct acrypto_device *dev,
 	struct acrypto_key *key;
 	int err = 0;
 
+	lockdep_assert_held(&kat->lock);
 	key = kzalloc(sizeof(*key), GFP_KERNEL);
 	if (!key)
 		return -ENOMEM;
@@ -446,6 +448,7 @@ static int acrypto_kat_vec(struct acrypto_device *dev, struct acrypto_kat *kat,
 	unsigned int n;
 	int err;
 
+	lockdep_assert_held(&kat->lock);
 	err = acrypto_kat_get_key(dev, kat, vec);
 	if (err)
 		return err;
@@ -686,7 +689,9 @@ void acrypto_kat_uninit_device(struct acrypto_device *dev)
 	if (!kat)
 		return;
 	cancel_work_sync(&kat->work);
+	mutex_lock(&kat->lock);
 	acrypto_kat_put_key(dev, kat);
+	mutex_unlock(&kat->lock);
 	kfree(kat->src);
 	kfree(kat->req);
 	kfree(kat);

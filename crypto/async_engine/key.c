@@ -172,6 +172,7 @@ static void acrypto_key_clear(struct acrypto_key *key)
 	unsigned long ready = key->ready;
 	unsigned int i;
 
+	lockdep_assert_held(&acrypto_dev_rwsem);
 	/* By index: a device leaving is off the list before it releases. */
 	for_each_set_bit(i, &ready, ACRYPTO_MAX_DEVICES)
 		if (!WARN_ON(!acrypto_dev_slot[i]))
@@ -192,6 +193,7 @@ static int acrypto_key_prepare_all(struct acrypto_key *key)
 	struct acrypto_device *dev;
 	int err = -ENODEV;
 
+	lockdep_assert_held(&acrypto_dev_rwsem);
 	list_for_each_entry(dev, &acrypto_device_list, node) {
 		int ret;
 

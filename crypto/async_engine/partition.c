@@ -302,6 +302,7 @@ static struct acrypto_device *acrypto_part_device(const char *name)
 {
 	struct acrypto_device *dev;
 
+	lockdep_assert_held(&acrypto_part_mutex);
 	down_read(&acrypto_dev_rwsem);
 	dev = acrypto_device_find(name);
 	if (dev && (test_bit(ACRYPTO_DEV_DYING, &dev->state) ||
@@ -475,6 +476,7 @@ static int acrypto_partition_drop_algs(struct acrypto_partition *p)
 	struct acrypto_fe_alg *fa, *tmp;
 	int err = 0;
 
+	lockdep_assert_held(&acrypto_part_mutex);
 	list_for_each_entry_safe(fa, tmp, &p->algs, part_node) {
 		if (acrypto_frontend_remove(fa)) {
 			err = -EBUSY;

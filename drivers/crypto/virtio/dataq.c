@@ -200,6 +200,7 @@ static int vac_dataq_add(struct vac_dataq *dq, struct vac_request *req)
 		req->dst, &req->status_sg,	/* device-writable */
 	};
 
+	lockdep_assert_held(&dq->lock);
 	/* No indirect descriptors: @gfp is never used to allocate. */
 	return virtqueue_add_sgs(dq->vq, sgs, 2, 2, req, GFP_ATOMIC);
 }
@@ -394,6 +395,7 @@ static bool vac_dataq_feed(struct vac_dataq *dq, struct list_head *failed)
 	bool added = false;
 	int err;
 
+	lockdep_assert_held(&dq->lock);
 	while ((req = list_first_entry_or_null(&dq->backlog,
 					       struct vac_request, node))) {
 		err = READ_ONCE(dq->vac->dying) || READ_ONCE(dq->vac->reset) ?
