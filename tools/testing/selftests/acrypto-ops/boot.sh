@@ -127,20 +127,31 @@ if [ -z "$alias" ]; then
 else
 	M=/lib/modules/$(uname -r)
 	# The harness drops virtio_crypto's alias and blacklists it: undo both,
-	# as on a host.
+	# as on a host.  A kernel built without virtio_crypto (the debug
+	# kernel) has no competitor to order against.
+	vc_alias=$(modinfo -F alias virtio_crypto 2>/dev/null)
 	cp "$M/modules.alias" /tmp/modules.alias.orig
-	echo "alias $(modinfo -F alias virtio_crypto) virtio_crypto" >>"$M/modules.alias"
+	[ -n "$vc_alias" ] &&
+		echo "alias $vc_alias virtio_crypto" >>"$M/modules.alias"
 	mv /etc/modprobe.d/acrypto-vm.conf /tmp/harness-acrypto.conf
 	deps=$(modprobe -D "$alias" 2>&1)
-	check "without the file, the device's alias gives both drivers" \
-		sh -c "echo '$deps' | grep -q '/virtio_crypto.ko' && echo '$deps' | grep -q '/virtio_acrypto.ko'"
+	if [ -n "$vc_alias" ]; then
+		check "without the file, the device's alias gives both drivers" \
+			sh -c "echo '$deps' | grep -q '/virtio_crypto.ko' && echo '$deps' | grep -q '/virtio_acrypto.ko'"
+	else
+		tap_skip "without the file, the device's alias gives both drivers" "$(uname -r) has no virtio_crypto module"
+	fi
 	cp "$OPS/etc/acrypto-virtio.conf" /etc/modprobe.d/
 	deps=$(modprobe -D "$alias" 2>&1)
 	check "with acrypto-virtio.conf, virtio_acrypto alone" \
 		sh -c "echo '$deps' | grep -q '/virtio_acrypto.ko' && ! echo '$deps' | grep -q '/virtio_crypto.ko'"
-	deps=$("$KMOD" --show-depends virtio_crypto 2>&1)
-	check "kmod: virtio_crypto's soft dependency puts virtio_acrypto first" \
-		sh -c "echo '$deps' | awk '/virtio_acrypto.ko/ { a = NR } /virtio_crypto.ko/ { c = NR } END { exit !(a && c && a < c) }'"
+	if [ -n "$vc_alias" ]; then
+		deps=$("$KMOD" --show-depends virtio_crypto 2>&1)
+		check "kmod: virtio_crypto's soft dependency puts virtio_acrypto first" \
+			sh -c "echo '$deps' | awk '/virtio_acrypto.ko/ { a = NR } /virtio_crypto.ko/ { c = NR } END { exit !(a && c && a < c) }'"
+	else
+		tap_skip "kmod: virtio_crypto's soft dependency puts virtio_acrypto first" "$(uname -r) has no virtio_crypto module"
+	fi
 	check "modprobe by the device's alias" modprobe "$alias"
 	check "virtio_acrypto loaded, virtio_crypto not" \
 		sh -c ". $OPS/lib-ops.sh; loaded virtio_acrypto && ! loaded virtio_crypto"
