@@ -77,7 +77,9 @@ struct st_run {
 	struct st_req *req[ST_MAX];
 	unsigned int n;
 	int submitted[ST_MAX];	/* what acrypto_session_submit() returned */
-	atomic_t pending;
+	atomic_t pending;	/* in flight, plus one until all are submitted */
+	bool submitting;	/* that extra one is still held */
+	bool waited;		/* @done was consumed */
 	atomic_t seq;
 	atomic_t advanced;
 	int advance_err;
@@ -185,7 +187,13 @@ static struct st_run *st_new_run(unsigned int n)
 	run = kzalloc(sizeof(*run), GFP_KERNEL);
 	if (!run)
 		return ERR_PTR(-ENOMEM);
-	atomic_set(&run->pending, 0);
+	/*
+	 * The run holds one count of its own while it submits, so that
+	 * sessions finishing before the last is submitted cannot bring
+	 * @pending to zero and complete @done early.
+	 */
+	atomic_set(&run->pending, 1);
+	run->submitting = true;
 	init_completion(&run->done);
 
 	for (i = 0; i < 2; i++) {
@@ -263,13 +271,25 @@ static int st_submit(struct st_run *run, unsigned int i)
 	return ret;
 }
 
+/* All sessions of @run are submitted: drop the run's own count. */
+static void st_submitted(struct st_run *run)
+{
+	if (!run->submitting)
+		return;
+	run->submitting = false;
+	if (atomic_dec_and_test(&run->pending))
+		complete(&run->done);
+}
+
 static int st_wait(struct st_run *run)
 {
+	st_submitted(run);
 	if (!wait_for_completion_timeout(&run->done, ST_TIMEOUT)) {
 		st_logf("timeout: %d sessions still pending\n",
 			atomic_read(&run->pending));
 		return -ETIMEDOUT;
 	}
+	run->waited = true;
 	return 0;
 }
 
@@ -301,7 +321,8 @@ static int st_check(struct st_run *run, unsigned int i, int want)
  */
 static void st_finish_run(struct st_run *run)
 {
-	if (atomic_read(&run->pending) &&
+	st_submitted(run);
+	if (!run->waited &&
 	    !wait_for_completion_timeout(&run->done, ST_TIMEOUT)) {
 		st_logf("leaking a run with %d sessions in flight\n",
 			atomic_read(&run->pending));
