@@ -64,9 +64,12 @@ static DEFINE_IDA(vac_ida);
 static bool vac_cancel(struct acrypto_device *adev, struct acrypto_session *s)
 {
 	struct vac_device *vac = vac_from_adev(adev);
+	struct vac_request *req = acrypto_session_priv(s);
 
-	return vac_session_cancel(vac, s) ||
-	       vac_dataq_cancel(vac, acrypto_session_priv(s));
+	if (!vac_session_cancel(vac, s) && !vac_dataq_cancel(vac, req))
+		return false;
+	vac_request_put_long(req);
+	return true;
 }
 
 static const struct acrypto_device_ops vac_ops = {
@@ -395,8 +398,8 @@ static int vac_validate(struct virtio_device *vdev)
 static int vac_probe(struct virtio_device *vdev)
 {
 	struct acrypto_device *adev;
+	unsigned int num_dq, ring_desc, i;
 	struct vac_device *vac;
-	unsigned int num_dq;
 	bool registering;
 	int err;
 
@@ -439,14 +442,19 @@ static int vac_probe(struct virtio_device *vdev)
 	err = vac_find_vqs(vac, true);
 	if (err)
 		goto err_free_dq;
+	for (i = 0, ring_desc = 0; i < vac->num_dq; i++)
+		ring_desc += virtqueue_get_vring_size(vac->dq[i].vq);
+	err = vac_long_alloc(vac, ring_desc);
+	if (err)
+		goto err_del_vqs;
 
 	snprintf(adev->name, sizeof(adev->name), "virtio_crypto%d", vac->id);
 	adev->class = ACRYPTO_CLASS_HARDWARE;
 	adev->caps = vac->caps;
 	adev->num_caps = vac->num_caps;
 	adev->ops = &vac_ops;
-	/* Room for the chains of an IPsec packet (see VAC_REQSIZE). */
-	BUILD_BUG_ON(VAC_REQ_SGS < 32);
+	/* Short chains are cut in the request's own entries (VAC_REQSIZE). */
+	BUILD_BUG_ON(VAC_REQ_SGS < 8);
 	BUILD_BUG_ON(offsetof(struct vac_request, iv) !=
 		     sizeof(struct virtio_crypto_op_data_req));
 	BUILD_BUG_ON(offsetof(struct vac_ctrl, key) !=
@@ -487,6 +495,8 @@ err_reset:
 	flush_work(&vac->reg_work);
 	cancel_work_sync(&vac->status_work);
 	vac_reset(vac);
+	vac_long_free(vac);
+err_del_vqs:
 	vac_del_vqs(vac);
 err_free_dq:
 	kfree(vac->dq);
@@ -553,6 +563,7 @@ static void vac_remove(struct virtio_device *vdev)
 		}
 		vac_del_vqs(vac);
 	}
+	vac_long_free(vac);
 	kfree(vac->dq);
 	ida_free(&vac_ida, vac->id);
 	acrypto_device_free(vac->adev);

@@ -6,9 +6,10 @@
  * (struct vac_request): the virtio header and the IV share one descriptor,
  * the source and destination chains follow, the one-byte status ends the
  * device-writable part.  Chains longer than the request are cut with
- * scatterlist entries kept in the same area (VAC_REQ_SGS of them).
- * Indirect descriptors are not negotiated (core.c), so queueing allocates
- * nothing.
+ * scatterlist entries kept in the same area (VAC_REQ_SGS of them) or, for
+ * the rare chains that need more, in a long table lent by the device's
+ * pool until the request returns to the engine.  Indirect descriptors are
+ * not negotiated (core.c), so queueing allocates nothing.
  *
  * Submission picks the data queue of the submitting CPU and kicks after
  * dropping the queue lock.  A full ring, or a frozen device, makes
@@ -21,7 +22,8 @@
  * What this device cannot do is declined with -EOPNOTSUPP: the engine gives
  * the request to another device or to the kernel's own implementation,
  * without counting an error.  That is a chain that needs more entries than
- * VAC_REQ_SGS to be cut, a request longer than the device's max_size (the
+ * VAC_LONG_SGS to be cut, or more than VAC_REQ_SGS while every long table
+ * is lent out, a request longer than the device's max_size (the
  * capability's max_len keeps those away already) or needing more
  * descriptors than the ring has, and VIRTIO_CRYPTO_NOTSUPP from the device.
  *
@@ -52,8 +54,8 @@
 /*
  * Point *@out at a chain covering exactly @len bytes of @sg: @sg itself when
  * it ends there, else a copy in @pool (*@avail entries free).  Returns the
- * number of entries, -EINVAL when @sg is shorter than @len, or -EOPNOTSUPP
- * when the copy does not fit (the request is declined).
+ * number of entries, -EINVAL when @sg is shorter than @len, or -E2BIG when
+ * the copy does not fit.
  */
 static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
 		       struct scatterlist *pool, unsigned int *avail,
@@ -77,7 +79,7 @@ static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
 		return n;
 	}
 	if (unlikely(n > *avail))
-		return -EOPNOTSUPP;
+		return -E2BIG;
 
 	sg_init_table(pool, n);
 	for (i = 0, p = sg; i < n; i++, p = sg_next(p))
@@ -86,6 +88,113 @@ static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
 	*avail -= n;
 	*out = pool;
 	return n;
+}
+
+/**
+ * vac_long_alloc() - the pool of long tables, at probe
+ * @vac: the device
+ * @ring_desc: descriptors of all data rings together
+ *
+ * A request using a long table holds more than VAC_REQ_SGS + 2 descriptors,
+ * so the rings hold no more than @ring_desc / (VAC_REQ_SGS + 3) of them;
+ * the pool has as many, at most VAC_LONG_MAX.
+ *
+ * Context: process context, sleeps.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vac_long_alloc(struct vac_device *vac, unsigned int ring_desc)
+{
+	unsigned int i, n;
+
+	n = clamp(ring_desc / (VAC_REQ_SGS + 3), 1U, VAC_LONG_MAX);
+	vac->long_sg = kvcalloc(array_size(n, VAC_LONG_SGS),
+				sizeof(*vac->long_sg), GFP_KERNEL);
+	if (!vac->long_sg)
+		return -ENOMEM;
+	spin_lock_init(&vac->long_lock);
+	vac->long_num = n;
+	vac->long_nfree = n;
+	for (i = 0; i < n; i++)
+		vac->long_free[i] = i;
+	return 0;
+}
+
+/**
+ * vac_long_free() - free the pool of long tables
+ * @vac: a device whose requests have all returned to the engine
+ */
+void vac_long_free(struct vac_device *vac)
+{
+	WARN_ON(vac->long_sg && vac->long_nfree != vac->long_num);
+	kvfree(vac->long_sg);
+	vac->long_sg = NULL;
+}
+
+/* Lend @req a long table; false when every one is lent out. */
+static bool vac_request_get_long(struct vac_device *vac,
+				 struct vac_request *req)
+{
+	unsigned int i = 0;
+	bool got;
+
+	spin_lock_bh(&vac->long_lock);
+	got = vac->long_nfree;
+	if (got)
+		i = vac->long_free[--vac->long_nfree];
+	spin_unlock_bh(&vac->long_lock);
+	if (got)
+		req->long_sg = vac->long_sg + i * VAC_LONG_SGS;
+	return got;
+}
+
+/**
+ * vac_request_put_long() - give back a request's long table, if it has one
+ * @req: a request returning to the engine (completed, refused by
+ *	->process() or cancelled)
+ *
+ * Context: any up to softirq.
+ */
+void vac_request_put_long(struct vac_request *req)
+{
+	struct vac_device *vac = req->vac;
+
+	if (likely(!req->long_sg))
+		return;
+	spin_lock_bh(&vac->long_lock);
+	vac->long_free[vac->long_nfree++] = (req->long_sg - vac->long_sg) /
+					    VAC_LONG_SGS;
+	spin_unlock_bh(&vac->long_lock);
+	req->long_sg = NULL;
+}
+
+/*
+ * Cut the source and destination chains of @s to its length, copies in
+ * @pool (@avail entries) where needed.  Returns the descriptors they take,
+ * -EINVAL for chains shorter than the request, -E2BIG when the copies do
+ * not fit.
+ */
+static int vac_request_chains(struct acrypto_session *s,
+			      struct vac_request *req,
+			      struct scatterlist *pool, unsigned int avail)
+{
+	unsigned int len = s->len, total = avail;
+	int nsrc, ndst;
+
+	nsrc = vac_sg_trim(s->src, len, pool, &avail, &req->src);
+	if (unlikely(nsrc < 0))
+		return nsrc;
+	if (s->dst == s->src) {
+		/* The device reads and writes the same buffers. */
+		req->dst = req->src;
+		ndst = nsrc;
+	} else {
+		ndst = vac_sg_trim(s->dst, len, pool + total - avail, &avail,
+				   &req->dst);
+		if (unlikely(ndst < 0))
+			return ndst;
+	}
+	return nsrc + ndst;
 }
 
 /* Build the device request for the current step of @s in @req. */
@@ -97,8 +206,8 @@ static int vac_request_prepare(struct vac_device *vac,
 	unsigned int op = acrypto_session_op(s);
 	unsigned int ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
 	struct virtio_crypto_cipher_para *para;
-	unsigned int len = s->len, avail = VAC_REQ_SGS;
-	int nsrc, ndst;
+	unsigned int len = s->len;
+	int n;
 
 	if (unlikely(op >= VAC_NUM_DIRS || !vac->algo[mode]))
 		return -EINVAL;
@@ -110,25 +219,22 @@ static int vac_request_prepare(struct vac_device *vac,
 	if (unlikely(ivlen + 2ULL * len > vac->max_size))
 		return -EOPNOTSUPP;
 
-	nsrc = vac_sg_trim(s->src, len, req->sg, &avail, &req->src);
-	if (unlikely(nsrc < 0))
-		return nsrc;
-	if (s->dst == s->src) {
-		/* The device reads and writes the same buffers. */
-		req->dst = req->src;
-		ndst = nsrc;
-	} else {
-		ndst = vac_sg_trim(s->dst, len, req->sg + VAC_REQ_SGS - avail,
-				   &avail, &req->dst);
-		if (unlikely(ndst < 0))
-			return ndst;
+	req->vac = vac;
+	req->long_sg = NULL;
+	n = vac_request_chains(s, req, req->sg, VAC_REQ_SGS);
+	if (unlikely(n == -E2BIG)) {
+		/* Declined when no long table is free: it never waits. */
+		if (!vac_request_get_long(vac, req))
+			return -EOPNOTSUPP;
+		n = vac_request_chains(s, req, req->long_sg, VAC_LONG_SGS);
 	}
-	req->nents = 2 + nsrc + ndst;
-	if (unlikely(req->nents > vac->max_desc))
-		return -EOPNOTSUPP;
+	if (unlikely(n < 0 || n + 2 > vac->max_desc)) {
+		vac_request_put_long(req);
+		return n == -EINVAL ? n : -EOPNOTSUPP;
+	}
+	req->nents = 2 + n;
 
 	req->s = s;
-	req->vac = vac;
 	req->written = false;
 	req->err = 0;
 	req->used_len = 0;
@@ -188,8 +294,13 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 	sess = &vk->sess[acrypto_session_op(s)];
 	/* Pairs with the release in vac_create_done(): @id is valid. */
 	if (likely(smp_load_acquire(&sess->state) == VAC_SESS_READY))
-		return vac_dataq_queue(vac, req, sess->id, true);
-	return vac_session_wait(vac, sess, req);
+		err = vac_dataq_queue(vac, req, sess->id, true);
+	else
+		err = vac_session_wait(vac, sess, req);
+	/* Refused: the request is the engine's again (untouched otherwise). */
+	if (unlikely(err != -EINPROGRESS))
+		vac_request_put_long(req);
+	return err;
 }
 
 /* Put @req on the ring.  Caller holds dq->lock. */
@@ -366,6 +477,7 @@ static void vac_request_complete(struct vac_request *req)
 			err = -EIO;
 		acrypto_session_set_written(req->s);
 	}
+	vac_request_put_long(req);
 	acrypto_session_complete(req->s, err);
 }
 

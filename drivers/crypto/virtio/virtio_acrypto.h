@@ -40,13 +40,25 @@
 #define VAC_MAX_KEY_LEN		(2 * AES_MAX_KEY_SIZE)
 
 /*
- * Per-request private area we ask of the engine, the most it allows: the
- * fixed part of struct vac_request and, in the rest, scatterlist entries
- * for cutting the caller's src/dst chains to the request length (VAC_REQ_SGS,
- * 56 on x86-64): enough for an IPsec packet of 64 KiB reassembled from
- * fragments of a 1500-byte MTU, which the device then serves itself.
+ * Per-request private area we ask of the engine: the fixed part of struct
+ * vac_request and, in the rest, a few scatterlist entries for cutting the
+ * caller's src/dst chains to the request length (VAC_REQ_SGS, 8 on x86-64).
+ * The engine sizes every transform's request context for the largest
+ * device, and AF_ALG allocates (and zeroes) that context for every read():
+ * this area is kept small.  Chains that need more entries take a long
+ * table from the device's pool (VAC_LONG_SGS entries).
  */
-#define VAC_REQSIZE		2048
+#define VAC_REQSIZE		512
+
+/*
+ * Entries of a long table: enough for an IPsec packet of 64 KiB
+ * reassembled from fragments of a 1500-byte MTU (about 45 entries, in
+ * place), which the device then serves itself.
+ */
+#define VAC_LONG_SGS		64
+
+/* Most long tables a device keeps (VAC_LONG_SGS entries each). */
+#define VAC_LONG_MAX		32
 
 /* Data descriptors of a typical request, for the queue length we report. */
 #define VAC_DESC_PER_REQ	4
@@ -114,6 +126,15 @@ enum vac_reg {
  *	deleted and found again around a freeze)
  * @max_desc: descriptors of the smallest data queue: a request needing more
  *	could never be queued
+ * @long_lock: protects @long_free and @long_nfree
+ * @long_sg: the long tables, @long_num of VAC_LONG_SGS entries each, for
+ *	chains that do not fit in a request's own entries; set at probe,
+ *	sized from the rings (a request needing one uses more than
+ *	VAC_REQ_SGS + 2 descriptors)
+ * @long_num: long tables in @long_sg
+ * @long_nfree: entries of @long_free in use: tables not lent out
+ * @long_free: indexes of the free tables; a request needing one when none
+ *	is free is declined (another device serves it), it never waits
  * @ctrl_lock: protects @ctrl_vq, @ctrl_pending and @ctrl_inflight, and the
  *	writes of @dying, @frozen and @reset; each write of these flags is
  *	followed by taking and releasing every data queue lock, so that
@@ -172,6 +193,12 @@ struct vac_device {
 	unsigned int num_dq;
 	struct vac_dataq *dq;
 	unsigned int max_desc;
+
+	spinlock_t long_lock;		/* @long_free, BH-safe */
+	struct scatterlist *long_sg;
+	unsigned int long_num;
+	unsigned int long_nfree;
+	u16 long_free[VAC_LONG_MAX];
 
 	spinlock_t ctrl_lock ____cacheline_aligned_in_smp; /* control queue */
 	struct virtqueue *ctrl_vq;
@@ -319,6 +346,9 @@ struct vac_key {
  * @dst: destination chain handed to the device, truncated to the length
  * @hdr_sg: @hdr and @iv
  * @status_sg: @status
+ * @long_sg: a long table of the device's pool holding the truncated
+ *	copies, when they did not fit in @sg; NULL otherwise.  Given back
+ *	whenever the request returns to the engine (vac_request_put_long())
  * @sg: room for truncated copies of the caller's chains, VAC_REQ_SGS
  *	entries: the rest of the VAC_REQSIZE bytes
  */
@@ -338,6 +368,7 @@ struct vac_request {
 	struct scatterlist *dst;
 	struct scatterlist hdr_sg;
 	struct scatterlist status_sg;
+	struct scatterlist *long_sg;
 	struct scatterlist sg[];
 };
 
@@ -394,6 +425,9 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s);
 int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
 		    bool direct);
 void vac_request_fail(struct vac_request *req, int err);
+void vac_request_put_long(struct vac_request *req);
+int vac_long_alloc(struct vac_device *vac, unsigned int ring_desc);
+void vac_long_free(struct vac_device *vac);
 void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac);
 void vac_dataq_done_cb(struct virtqueue *vq);
 void vac_dataq_stop(struct vac_device *vac);

@@ -6,10 +6,16 @@
 # with the software device in service to take what is retried:
 #
 #  - chains longer than the request, to be cut by the driver: 20 entries
-#    each way out of place, 40 in place (the copies share VAC_REQ_SGS, 56
+#    each way out of place, 40 in place (more than the VAC_REQ_SGS of the
+#    request's own area: a long table of the device's pool, VAC_LONG_SGS
 #    entries) are served by the device itself; 100 and 200 are declined
 #    (-EOPNOTSUPP: the device's "declined" counter moves, "errors" does
 #    not) and done by soft, right;
+#  - a burst of 48 requests with 12-entry chains in flight at once: every
+#    output right.  With the debug kernel's hold_completions the device
+#    keeps what it took: exactly its 32 long tables' worth (VAC_LONG_MAX),
+#    the other 16 are declined and done by soft, and the held ones finish
+#    right once the device answers again;
 #  - with the fault hook of the debug kernel (fail_writeback): a bad status
 #    or a short used length on a request the device did run.  Out of place
 #    the engine runs it again on soft and the output is right; in place
@@ -28,10 +34,10 @@
 DEV=virtio_crypto0
 VF=/sys/kernel/debug/virtio_acrypto
 
-tap_plan 17
+tap_plan 22
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
 if ! vt_load; then
-	for i in $(seq 16); do
+	for i in $(seq 21); do
 		tap_skip "written: case $i" "no vac_test.ko in this image (no kernel build tree)"
 	done
 	tap_done
@@ -85,13 +91,57 @@ vcase "100-entry chains: declined by $DEV, done by soft" ok 0 1 outofplace dec 8
 check_eq "  ... soft did it" 1 "$SOFT"
 vcase "200-entry chain, in place: declined, done by soft" ok 0 1 inplace enc 16384 200
 
+# burst N SEGS: N in-place 4-KiB requests with SEGS-entry chains at once.
+burst_prepare() {
+	echo "prepare $1 4096 $2" >$VT/burst
+}
+
+burst_go() {
+	echo go >$VT/burst && cat $VT/burst
+}
+
+e0=$(vac_counter $DEV errors) d0=$(vac_counter $DEV declined)
+check "burst of 48 with 12-entry chains: prepared" burst_prepare 48 12
+out=$(burst_go 2>&1)
+check_eq "burst: 48 right, none wrong, no error ($out)" \
+	"done=48 ok=48 wrong=0 errors=0 last_err=0" "$out"
+check_eq "burst: no device error" 0 $(($(vac_counter $DEV errors) - e0))
+tap_diag "burst: $DEV declined $(($(vac_counter $DEV declined) - d0)) (no long table free)"
+
 if [ ! -d $VF/fail_writeback ]; then
-	for i in $(seq 11); do
+	for i in $(seq 13); do
 		tap_skip "written: fault case $i" "no fault hook: kernel without CONFIG_FAULT_INJECTION_DEBUG_FS (make check-debug runs it)"
 	done
 	tap_done
 	exit
 fi
+
+# The device keeps what it takes: 32 requests hold the 32 long tables, the
+# other 16 find none and are declined.  Once it answers again (the next
+# request's interrupt), the 32 finish right.
+# (The stall watchdog is off meanwhile: the device is not to be taken out
+# of service.)
+STALL=$(cat /sys/module/acrypto/parameters/stall_timeout_ms)
+echo 0 >/sys/module/acrypto/parameters/stall_timeout_ms
+d0=$(vac_counter $DEV declined) s0=$(vac_counter soft sstarted)
+burst_prepare 48 12
+echo 1 >$VF/hold_completions
+burst_go >/tmp/burst.out 2>&1 &
+bpid=$!
+i=0
+while [ $(($(vac_counter soft sstarted) - s0)) -lt 16 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+d=$(($(vac_counter $DEV declined) - d0))
+echo 0 >$VF/hold_completions
+vt_one inplace enc 4096 >/dev/null
+wait $bpid
+echo "$STALL" >/sys/module/acrypto/parameters/stall_timeout_ms
+check_eq "device held: declined exactly the 16 beyond its 32 long tables" 16 "$d"
+check_eq "device answering again: all 48 right" \
+	"done=48 ok=48 wrong=0 errors=0 last_err=0" "$(cat /tmp/burst.out)"
 
 # vfault WHAT [unwritten]: the next request $DEV completes comes back with
 # status WHAT (a number) or, for WHAT=short, a used length one byte short.

@@ -26,6 +26,17 @@
  *	-> "running=1 done=N errors=N mismatches=N keys=N max_ms=N last_err=E"
  *	echo stop >/sys/kernel/debug/vac_test/stream
  *
+ *  - A burst: N in-place encryptions of LEN bytes, each a chain of SEGS
+ *    entries plus one past the end, all in flight at once from one caller.
+ *    "prepare" sets up the transform and the requests and runs one of them
+ *    to the end (the device session exists afterwards), "go" submits them
+ *    all and waits for every result, checking each output:
+ *
+ *	echo "prepare N LEN SEGS" >/sys/kernel/debug/vac_test/burst
+ *	echo go >/sys/kernel/debug/vac_test/burst
+ *	cat /sys/kernel/debug/vac_test/burst
+ *	-> "done=N ok=N wrong=0 errors=0 last_err=0"
+ *
  * Every request may sleep and be backlogged (CRYPTO_TFM_REQ_MAY_BACKLOG),
  * as dm-crypt's are.
  */
@@ -47,6 +58,8 @@
 #define VT_MAX_LEN	65536
 #define VT_MAX_THREADS	8
 #define VT_MAX_SEGS	256
+#define VT_MAX_BURST	128
+#define VT_BURST_TIMEOUT	(60 * HZ)
 
 /* The last result of "one", under vt_lock. */
 static char vt_one_result[64] = "none";
@@ -434,11 +447,230 @@ static const struct file_operations vt_stream_fops = {
 	.llseek = default_llseek,
 };
 
+/* One request of a burst. */
+struct vt_breq {
+	struct skcipher_request *req;
+	struct vt_bufs b;
+	u8 iv[AES_BLOCK_SIZE];
+	u8 ref_iv[AES_BLOCK_SIZE];
+	int err;
+	struct vt_burst *run;
+};
+
+/* A burst, from "prepare" to the end of "go"; under vt_burst_lock. */
+struct vt_burst {
+	struct crypto_skcipher *tfm;
+	unsigned int n, len;
+	atomic_t pending;	/* in flight, plus one while submitting */
+	struct completion done;
+	struct vt_breq r[];
+};
+
+/* Not vt_lock: "one" must run while a burst waits. */
+static DEFINE_MUTEX(vt_burst_lock);
+static struct vt_burst *vt_burst;
+static char vt_burst_result[96] = "none";
+
+static void vt_burst_free(struct vt_burst *run)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->n; i++) {
+		skcipher_request_free(run->r[i].req);
+		vt_bufs_free(&run->r[i].b);
+	}
+	crypto_free_skcipher(run->tfm);
+	kfree(run);
+}
+
+static void vt_burst_finish(struct vt_breq *r, int err)
+{
+
+	if (err == -EINPROGRESS)
+		return;
+	r->err = err;
+	if (atomic_dec_and_test(&r->run->pending))
+		complete(&r->run->done);
+}
+
+static void vt_burst_done(struct crypto_async_request *areq, int err)
+{
+	vt_burst_finish(areq->data, err);
+}
+
+/* Caller holds vt_burst_lock. */
+static int vt_burst_prepare(unsigned int n, unsigned int len,
+			    unsigned int segs)
+{
+	struct vt_burst *run;
+	unsigned int i;
+	bool match;
+	int err;
+
+	if (!n || n > VT_MAX_BURST || !len || len % AES_BLOCK_SIZE ||
+	    len > PAGE_SIZE || !segs || segs > len / AES_BLOCK_SIZE)
+		return -EINVAL;
+	if (vt_burst)
+		return -EBUSY;
+	run = kzalloc(struct_size(run, r, n), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+	init_completion(&run->done);
+	run->len = len;
+	run->tfm = crypto_alloc_skcipher(VT_ALG, 0, 0);
+	if (IS_ERR(run->tfm)) {
+		err = PTR_ERR(run->tfm);
+		kfree(run);
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		struct vt_breq *r = &run->r[i];
+
+		err = vt_bufs_alloc(&r->b, len, segs);
+		if (err)
+			goto err_free;
+		r->req = skcipher_request_alloc(run->tfm, GFP_KERNEL);
+		run->n++;
+		if (!r->req) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+		r->run = run;
+		r->b.keylen = AES_KEYSIZE_128;
+		if (i)
+			memcpy(r->b.key, run->r[0].b.key, AES_KEYSIZE_128);
+		else
+			get_random_bytes(r->b.key, AES_KEYSIZE_128);
+		get_random_bytes(r->b.iv, sizeof(r->b.iv));
+		get_random_bytes(r->b.in, len);
+	}
+	err = crypto_skcipher_setkey(run->tfm, run->r[0].b.key,
+				     AES_KEYSIZE_128);
+	/* One to the end first: the device session of the key then exists. */
+	if (!err)
+		err = vt_request(run->tfm, &run->r[0].b, len, true, true,
+				 &match);
+	if (!err && !match)
+		err = -EBADMSG;
+	if (err)
+		goto err_free;
+
+	for (i = 0; i < n; i++) {
+		struct vt_breq *r = &run->r[i];
+
+		vt_cbc(r->b.key, r->b.keylen, r->b.iv, r->b.in, r->b.ref, len,
+		       true, r->ref_iv);
+		memcpy(r->b.buf, r->b.in, len);
+		memcpy(r->iv, r->b.iv, AES_BLOCK_SIZE);
+		vt_sg_init(r->b.src_sg, segs, r->b.buf, len);
+		skcipher_request_set_crypt(r->req, r->b.src_sg, r->b.src_sg,
+					   len, r->iv);
+		skcipher_request_set_callback(r->req,
+					      CRYPTO_TFM_REQ_MAY_BACKLOG,
+					      vt_burst_done, r);
+	}
+	vt_burst = run;
+	return 0;
+
+err_free:
+	vt_burst_free(run);
+	return err;
+}
+
+/* Caller holds vt_burst_lock. */
+static int vt_burst_go(void)
+{
+	struct vt_burst *run = vt_burst;
+	unsigned int i, ok = 0, wrong = 0, errors = 0;
+	int last_err = 0, ret;
+
+	if (!run)
+		return -ENOENT;
+	vt_burst = NULL;
+	atomic_set(&run->pending, 1);
+	for (i = 0; i < run->n; i++) {
+		atomic_inc(&run->pending);
+		ret = crypto_skcipher_encrypt(run->r[i].req);
+		if (ret != -EINPROGRESS && ret != -EBUSY)
+			vt_burst_finish(&run->r[i], ret);
+	}
+	if (!atomic_dec_and_test(&run->pending) &&
+	    !wait_for_completion_timeout(&run->done, VT_BURST_TIMEOUT)) {
+		/* The engine may still call back into this module. */
+		__module_get(THIS_MODULE);
+		scnprintf(vt_burst_result, sizeof(vt_burst_result),
+			  "timeout: %d requests in flight (leaked)\n",
+			  atomic_read(&run->pending));
+		return -ETIMEDOUT;
+	}
+	for (i = 0; i < run->n; i++) {
+		struct vt_breq *r = &run->r[i];
+
+		if (r->err) {
+			errors++;
+			last_err = r->err;
+		} else if (memcmp(r->b.buf, r->b.ref, run->len) ||
+			   memcmp(r->iv, r->ref_iv, AES_BLOCK_SIZE)) {
+			wrong++;
+		} else {
+			ok++;
+		}
+	}
+	scnprintf(vt_burst_result, sizeof(vt_burst_result),
+		  "done=%u ok=%u wrong=%u errors=%u last_err=%d\n", run->n, ok,
+		  wrong, errors, last_err);
+	vt_burst_free(run);
+	return 0;
+}
+
+static ssize_t vt_burst_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned int n, len, segs;
+	char buf[64];
+	int err;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+
+	mutex_lock(&vt_burst_lock);
+	if (sysfs_streq(buf, "go"))
+		err = vt_burst_go();
+	else if (sscanf(buf, "prepare %u %u %u", &n, &len, &segs) == 3)
+		err = vt_burst_prepare(n, len, segs);
+	else
+		err = -EINVAL;
+	mutex_unlock(&vt_burst_lock);
+	return err ?: count;
+}
+
+static ssize_t vt_burst_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[sizeof(vt_burst_result)];
+
+	mutex_lock(&vt_burst_lock);
+	strscpy(buf, vt_burst_result, sizeof(buf));
+	mutex_unlock(&vt_burst_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+}
+
+static const struct file_operations vt_burst_fops = {
+	.owner = THIS_MODULE,
+	.write = vt_burst_write,
+	.read = vt_burst_read,
+	.llseek = default_llseek,
+};
+
 static int __init vt_init(void)
 {
 	vt_dir = debugfs_create_dir("vac_test", NULL);
 	debugfs_create_file("one", 0600, vt_dir, NULL, &vt_one_fops);
 	debugfs_create_file("stream", 0600, vt_dir, NULL, &vt_stream_fops);
+	debugfs_create_file("burst", 0600, vt_dir, NULL, &vt_burst_fops);
 	return 0;
 }
 
@@ -448,6 +680,8 @@ static void __exit vt_exit(void)
 	mutex_lock(&vt_lock);
 	vt_stream_stop();
 	mutex_unlock(&vt_lock);
+	if (vt_burst)
+		vt_burst_free(vt_burst);
 }
 
 module_init(vt_init);
