@@ -8,7 +8,9 @@
  * device-writable part.  Chains longer than the request are cut with
  * scatterlist entries kept in the same area (VAC_REQ_SGS of them) or, for
  * the rare chains that need more, in a long table lent by the device's
- * pool until the request returns to the engine.  Indirect descriptors are
+ * pool until the request returns to the engine.  While every table is lent
+ * out, such a request is refused with -ENOSPC like a full ring; a table
+ * given back runs the completion tasklets, which unblock the engine.  Indirect descriptors are
  * not negotiated (core.c), so queueing allocates nothing.
  *
  * Submission picks the data queue of the submitting CPU and kicks after
@@ -22,8 +24,7 @@
  * What this device cannot do is declined with -EOPNOTSUPP: the engine gives
  * the request to another device or to the kernel's own implementation,
  * without counting an error.  That is a chain that needs more entries than
- * VAC_LONG_SGS to be cut, or more than VAC_REQ_SGS while every long table
- * is lent out, a request longer than the device's max_size (the
+ * VAC_LONG_SGS to be cut, a request longer than the device's max_size (the
  * capability's max_len keeps those away already) or needing more
  * descriptors than the ring has, and VIRTIO_CRYPTO_NOTSUPP from the device.
  *
@@ -131,9 +132,13 @@ void vac_long_free(struct vac_device *vac)
 	vac->long_sg = NULL;
 }
 
-/* Lend @req a long table; false when every one is lent out. */
+/*
+ * Lend @req a long table.  When every one is lent out, @wanted says that
+ * the caller refuses the request with -ENOSPC: the next table given back
+ * then runs the data queues' tasklets, which unblock the engine.
+ */
 static bool vac_request_get_long(struct vac_device *vac,
-				 struct vac_request *req)
+				 struct vac_request *req, bool wanted)
 {
 	unsigned int i = 0;
 	bool got;
@@ -142,10 +147,29 @@ static bool vac_request_get_long(struct vac_device *vac,
 	got = vac->long_nfree;
 	if (got)
 		i = vac->long_free[--vac->long_nfree];
+	else if (wanted)
+		vac->long_wanted = true;
 	spin_unlock_bh(&vac->long_lock);
 	if (got)
 		req->long_sg = vac->long_sg + i * VAC_LONG_SGS;
 	return got;
+}
+
+/*
+ * No long table for @req: refuse it with -ENOSPC, as for a full ring.  The
+ * queue ->process() would use is marked blocked first, so that the tasklet
+ * a table given back schedules finds it so and unblocks the engine; a table
+ * given back in between is taken at once.
+ */
+static bool vac_request_wait_long(struct vac_device *vac,
+				  struct vac_request *req)
+{
+	struct vac_dataq *dq = &vac->dq[raw_smp_processor_id() % vac->num_dq];
+
+	spin_lock_bh(&dq->lock);
+	dq->blocked = true;
+	spin_unlock_bh(&dq->lock);
+	return vac_request_get_long(vac, req, true);
 }
 
 /**
@@ -158,14 +182,23 @@ static bool vac_request_get_long(struct vac_device *vac,
 void vac_request_put_long(struct vac_request *req)
 {
 	struct vac_device *vac = req->vac;
+	unsigned int i;
+	bool wanted;
 
 	if (likely(!req->long_sg))
 		return;
 	spin_lock_bh(&vac->long_lock);
 	vac->long_free[vac->long_nfree++] = (req->long_sg - vac->long_sg) /
 					    VAC_LONG_SGS;
+	wanted = vac->long_wanted;
+	vac->long_wanted = false;
 	spin_unlock_bh(&vac->long_lock);
 	req->long_sg = NULL;
+
+	/* A request was refused for want of one: the tasklets unblock. */
+	if (unlikely(wanted))
+		for (i = 0; i < vac->num_dq; i++)
+			tasklet_schedule(&vac->dq[i].done);
 }
 
 /*
@@ -223,9 +256,10 @@ static int vac_request_prepare(struct vac_device *vac,
 	req->long_sg = NULL;
 	n = vac_request_chains(s, req, req->sg, VAC_REQ_SGS);
 	if (unlikely(n == -E2BIG)) {
-		/* Declined when no long table is free: it never waits. */
-		if (!vac_request_get_long(vac, req))
-			return -EOPNOTSUPP;
+		/* Back-pressure while every long table is lent out. */
+		if (!vac_request_get_long(vac, req, false) &&
+		    !vac_request_wait_long(vac, req))
+			return -ENOSPC;
 		n = vac_request_chains(s, req, req->long_sg, VAC_LONG_SGS);
 	}
 	if (unlikely(n < 0 || n + 2 > vac->max_desc)) {
@@ -272,10 +306,11 @@ static int vac_request_prepare(struct vac_device *vac,
  * Context: any up to softirq; never sleeps.
  *
  * Return: -EINPROGRESS when the device (or the creation of the key's
- * device session) holds the request, -ENOSPC when the data queue is full or
- * the device is frozen, -EOPNOTSUPP when this device declines the request
- * or its key (chain too long, request too large, key refused by the
- * device: the engine tries another device), -ENODEV while the device goes
+ * device session) holds the request, -ENOSPC when the data queue is full,
+ * the device is frozen or the request needs a long table and none is
+ * free, -EOPNOTSUPP when this device declines the request or its key
+ * (chain too long, request too large, key refused by the device: the
+ * engine tries another device), -ENODEV while the device goes
  * away, -EINVAL for a malformed request.  Nothing reached the device when
  * it fails.
  */

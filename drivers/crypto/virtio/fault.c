@@ -24,12 +24,15 @@
  * hold_completions models a device that stops answering: while it is set
  * the completion tasklets of the data queues and of the control queue leave
  * the used rings alone, so that requests and session commands stay with the
- * device until a removal or a freeze takes them back (or, once it is
- * cleared, until the next interrupt).
+ * device until a removal or a freeze takes them back, or until it is
+ * cleared: then every bound device's tasklets run, as the interrupt of a
+ * device that answers again would make them.
  */
 
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/fault-inject.h>
+#include <linux/kstrtox.h>
 
 #include "virtio_acrypto.h"
 
@@ -73,6 +76,56 @@ bool vac_fault_hold(void)
 	return READ_ONCE(vac_hold);
 }
 
+/* Reap what @dev's device completed while held (driver core callback). */
+static int vac_fault_resume_one(struct device *dev, void *unused)
+{
+	struct vac_device *vac;
+	unsigned int i;
+
+	/* Not while it is probed or removed: then @priv may be half made. */
+	device_lock(dev);
+	vac = dev->driver == &vac_driver.driver ? dev_to_virtio(dev)->priv :
+						  NULL;
+	if (vac && vac->dq && vac->ctrl_vq && !READ_ONCE(vac->reset)) {
+		for (i = 0; i < vac->num_dq; i++)
+			tasklet_schedule(&vac->dq[i].done);
+		tasklet_schedule(&vac->ctrl_done);
+	}
+	device_unlock(dev);
+	return 0;
+}
+
+static ssize_t vac_hold_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	bool hold;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, count, &hold);
+	if (err)
+		return err;
+	WRITE_ONCE(vac_hold, hold);
+	if (!hold)
+		err = driver_for_each_device(&vac_driver.driver, NULL, NULL,
+					     vac_fault_resume_one);
+	return err ?: count;
+}
+
+static ssize_t vac_hold_read(struct file *file, char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[2] = { READ_ONCE(vac_hold) ? 'Y' : 'N', '\n' };
+
+	return simple_read_from_buffer(ubuf, count, ppos, buf, sizeof(buf));
+}
+
+static const struct file_operations vac_hold_fops = {
+	.owner = THIS_MODULE,
+	.read = vac_hold_read,
+	.write = vac_hold_write,
+	.llseek = default_llseek,
+};
+
 void vac_fault_init(void)
 {
 	struct dentry *dir;
@@ -90,7 +143,8 @@ void vac_fault_init(void)
 			    &vac_fail_short);
 	debugfs_create_bool("fail_writeback_unwritten", 0600, dir,
 			    &vac_fail_unwritten);
-	debugfs_create_bool("hold_completions", 0600, dir, &vac_hold);
+	debugfs_create_file("hold_completions", 0600, dir, NULL,
+			    &vac_hold_fops);
 	vac_fault_dir = dir;
 }
 

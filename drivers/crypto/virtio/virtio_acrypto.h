@@ -46,7 +46,7 @@
  * The engine sizes every transform's request context for the largest
  * device, and AF_ALG allocates (and zeroes) that context for every read():
  * this area is kept small.  Chains that need more entries take a long
- * table from the device's pool (VAC_LONG_SGS entries).
+ * table from the device's pool (VAC_LONG_SGS entries), or wait for one.
  */
 #define VAC_REQSIZE		512
 
@@ -126,15 +126,17 @@ enum vac_reg {
  *	deleted and found again around a freeze)
  * @max_desc: descriptors of the smallest data queue: a request needing more
  *	could never be queued
- * @long_lock: protects @long_free and @long_nfree
+ * @long_lock: protects @long_free, @long_nfree and @long_wanted
  * @long_sg: the long tables, @long_num of VAC_LONG_SGS entries each, for
  *	chains that do not fit in a request's own entries; set at probe,
  *	sized from the rings (a request needing one uses more than
  *	VAC_REQ_SGS + 2 descriptors)
  * @long_num: long tables in @long_sg
  * @long_nfree: entries of @long_free in use: tables not lent out
- * @long_free: indexes of the free tables; a request needing one when none
- *	is free is declined (another device serves it), it never waits
+ * @long_free: indexes of the free tables
+ * @long_wanted: ->process() refused a request (-ENOSPC) for want of a long
+ *	table; the next one given back schedules the data queue tasklets,
+ *	which unblock the engine (their queue was marked blocked first)
  * @ctrl_lock: protects @ctrl_vq, @ctrl_pending and @ctrl_inflight, and the
  *	writes of @dying, @frozen and @reset; each write of these flags is
  *	followed by taking and releasing every data queue lock, so that
@@ -198,6 +200,7 @@ struct vac_device {
 	struct scatterlist *long_sg;
 	unsigned int long_num;
 	unsigned int long_nfree;
+	bool long_wanted;
 	u16 long_free[VAC_LONG_MAX];
 
 	spinlock_t ctrl_lock ____cacheline_aligned_in_smp; /* control queue */
