@@ -10,8 +10,9 @@
  * the rare chains that need more, in a long table lent by the device's
  * pool until the request returns to the engine.  While every table is lent
  * out, such a request is refused with -ENOSPC like a full ring; a table
- * given back runs the completion tasklets, which unblock the engine.  Indirect descriptors are
- * not negotiated (core.c), so queueing allocates nothing.
+ * given back runs the completion tasklets, which unblock the engine.
+ * Indirect descriptors are not negotiated (core.c), so queueing allocates
+ * nothing.
  *
  * Submission picks the data queue of the submitting CPU and kicks after
  * dropping the queue lock.  A full ring, or a frozen device, makes
