@@ -32,7 +32,7 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fault-inject.h>
-#include <linux/kstrtox.h>
+#include <linux/fs.h>
 
 #include "virtio_acrypto.h"
 
@@ -95,33 +95,24 @@ static int vac_fault_resume_one(struct device *dev, void *unused)
 	return 0;
 }
 
+/* hold_completions: debugfs's own bool file, which reaps when cleared. */
 static ssize_t vac_hold_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
-	bool hold;
+	ssize_t ret = debugfs_write_file_bool(file, ubuf, count, ppos);
 	int err;
 
-	err = kstrtobool_from_user(ubuf, count, &hold);
-	if (err)
-		return err;
-	WRITE_ONCE(vac_hold, hold);
-	if (!hold)
-		err = driver_for_each_device(&vac_driver.driver, NULL, NULL,
-					     vac_fault_resume_one);
-	return err ?: count;
-}
-
-static ssize_t vac_hold_read(struct file *file, char __user *ubuf,
-			     size_t count, loff_t *ppos)
-{
-	char buf[2] = { READ_ONCE(vac_hold) ? 'Y' : 'N', '\n' };
-
-	return simple_read_from_buffer(ubuf, count, ppos, buf, sizeof(buf));
+	if (ret < 0 || READ_ONCE(vac_hold))
+		return ret;
+	err = driver_for_each_device(&vac_driver.driver, NULL, NULL,
+				     vac_fault_resume_one);
+	return err ?: ret;
 }
 
 static const struct file_operations vac_hold_fops = {
 	.owner = THIS_MODULE,
-	.read = vac_hold_read,
+	.open = simple_open,
+	.read = debugfs_read_file_bool,
 	.write = vac_hold_write,
 	.llseek = default_llseek,
 };
@@ -143,7 +134,7 @@ void vac_fault_init(void)
 			    &vac_fail_short);
 	debugfs_create_bool("fail_writeback_unwritten", 0600, dir,
 			    &vac_fail_unwritten);
-	debugfs_create_file("hold_completions", 0600, dir, NULL,
+	debugfs_create_file("hold_completions", 0600, dir, &vac_hold,
 			    &vac_hold_fops);
 	vac_fault_dir = dir;
 }

@@ -357,6 +357,31 @@ static int vt_stream_start(unsigned int threads, unsigned int maxlen,
 	return 0;
 }
 
+/* A command written to a debugfs file, as a string in @buf (@size bytes). */
+static int vt_cmd_from_user(char *buf, size_t size, const char __user *ubuf,
+			    size_t count)
+{
+	if (count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = 0;
+	return 0;
+}
+
+/* Read back @result, which @lock protects. */
+static ssize_t vt_result_read(char __user *ubuf, size_t count, loff_t *ppos,
+			      const char *result, size_t size,
+			      struct mutex *lock)
+{
+	char buf[96];
+
+	mutex_lock(lock);
+	strscpy(buf, result, min(size, sizeof(buf)));
+	mutex_unlock(lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+}
+
 static ssize_t vt_one_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -364,11 +389,9 @@ static ssize_t vt_one_write(struct file *file, const char __user *ubuf,
 	unsigned int len, segs = 0;
 	int err, n;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = 0;
+	err = vt_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	if (err)
+		return err;
 	n = sscanf(buf, "%15s %7s %u %u", where, dir, &len, &segs);
 	if (n < 3 ||
 	    (strcmp(where, "inplace") && strcmp(where, "outofplace")) ||
@@ -384,12 +407,8 @@ static ssize_t vt_one_write(struct file *file, const char __user *ubuf,
 static ssize_t vt_one_read(struct file *file, char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
-	char buf[sizeof(vt_one_result)];
-
-	mutex_lock(&vt_lock);
-	strscpy(buf, vt_one_result, sizeof(buf));
-	mutex_unlock(&vt_lock);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+	return vt_result_read(ubuf, count, ppos, vt_one_result,
+			      sizeof(vt_one_result), &vt_lock);
 }
 
 static const struct file_operations vt_one_fops = {
@@ -404,14 +423,11 @@ static ssize_t vt_stream_write(struct file *file, const char __user *ubuf,
 {
 	unsigned int threads, maxlen, keyevery;
 	char buf[64];
-	int err = 0;
+	int err;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = 0;
-
+	err = vt_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	if (err)
+		return err;
 	mutex_lock(&vt_lock);
 	if (sysfs_streq(buf, "stop"))
 		vt_stream_stop();
@@ -630,12 +646,9 @@ static ssize_t vt_burst_write(struct file *file, const char __user *ubuf,
 	char buf[64];
 	int err;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = 0;
-
+	err = vt_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	if (err)
+		return err;
 	mutex_lock(&vt_burst_lock);
 	if (sysfs_streq(buf, "go"))
 		err = vt_burst_go();
@@ -650,12 +663,8 @@ static ssize_t vt_burst_write(struct file *file, const char __user *ubuf,
 static ssize_t vt_burst_read(struct file *file, char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
-	char buf[sizeof(vt_burst_result)];
-
-	mutex_lock(&vt_burst_lock);
-	strscpy(buf, vt_burst_result, sizeof(buf));
-	mutex_unlock(&vt_burst_lock);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, strlen(buf));
+	return vt_result_read(ubuf, count, ppos, vt_burst_result,
+			      sizeof(vt_burst_result), &vt_burst_lock);
 }
 
 static const struct file_operations vt_burst_fops = {
