@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# checkpatch.pl --strict over every C source and header in the repository,
+# checkpatch.pl --strict over every C source and header of kernel code,
 # with the checkpatch of Debian's linux-source-6.1 (extracted once into
 # .vm/checkpatch/).  Exits non-zero on any error, warning or check.
 
@@ -25,7 +25,10 @@ if [ ! -x "$CP" ]; then
 fi
 
 cd "$ROOT"
-mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tools/testing/selftests/')
+# The suites' user-space programs follow the kselftest style; the kernel
+# modules among them (kmod/) are kernel code like the rest.
+mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tools/testing/selftests/'
+	git ls-files 'tools/testing/selftests/*/kmod/*.[ch]')
 echo "checkpatch --strict: ${#files[@]} kernel source files" >&2
 report=$(perl "$CP" --strict --no-tree --terse --show-types -f "${files[@]}" |
 	grep -v '^total: 0 errors, 0 warnings, 0 checks' || true)

@@ -15,14 +15,16 @@
 #   --timeout-scale N  multiply the time limits (slow kernels)
 #   --guest-dir DIR    the tests in the image
 #                      (default /acrypto/tests/acrypto-virtio)
-#   --config NAME      one, two, unplug, solo or stuck (repeatable;
-#                      default all five):
+#   --config NAME      one, two, unplug, solo, stuck or model
+#                      (repeatable; default all six):
 #                      one   1 device:  probe kat roundtrip manykeys remove
 #                            written
 #                      two   2 devices: probe spread
 #                      unplug 2 devices, q35, QMP device_del of vc1
 #                      solo  1 device, no software device: ipsec freeze
 #                      stuck 2 devices, q35, QMP device_del of vc1: stuck
+#                      model no QEMU device, the in-guest device model:
+#                            model
 #   --keep DIR         keep the console logs in DIR
 #
 # Exit status: 0 if every configuration passed.
@@ -36,7 +38,7 @@ INITRD='' KERNEL='' SCALE=1 GUEST_DIR=/acrypto/tests/acrypto-virtio KEEP=''
 CONFIGS=()
 
 usage() {
-	sed -n '6,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '6,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -52,7 +54,7 @@ while [ $# -gt 0 ]; do
 	*) echo "run-host.sh: unknown option '$1'" >&2; usage ;;
 	esac
 done
-[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(one two unplug solo stuck)
+[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(one two unplug solo stuck model)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/acrypto-virtio.XXXXXX")
 VM_PID=''
@@ -153,6 +155,7 @@ for config in "${CONFIGS[@]}"; do
 	unplug) run_config unplug --virtio-crypto 2 --q35 || rc=$? ;;
 	solo) run_config solo --virtio-crypto 1 || rc=$? ;;
 	stuck) run_config stuck --virtio-crypto 2 --q35 || rc=$? ;;
+	model) run_config model || rc=$? ;;
 	*)
 		echo "run-host.sh: unknown configuration '$config'" >&2
 		exit 2

@@ -11,6 +11,7 @@
 #   unplug   two devices on a q35 machine, host sends device_del: unplug
 #   solo     one device, no software device: ipsec freeze
 #   stuck    two devices on a q35 machine, host sends device_del: stuck
+#   model    no QEMU device: virtio_crypto_model's devices (model)
 #
 # -t: time limit per test (default 600).  Output: each test's TAP document,
 # then one more with a result per test (its exit status).
@@ -28,8 +29,9 @@ two) TESTS="probe.sh,2 spread.sh" ;;
 unplug) TESTS="unplug.sh" ;;
 solo) TESTS="ipsec.sh freeze.sh" ;;
 stuck) TESTS="stuck.sh" ;;
+model) TESTS="model.sh" ;;
 *)
-	echo "usage: $0 [-t SECONDS] one|two|unplug|solo|stuck" >&2
+	echo "usage: $0 [-t SECONDS] one|two|unplug|solo|stuck|model" >&2
 	exit 2
 	;;
 esac

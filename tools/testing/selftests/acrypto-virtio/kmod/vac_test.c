@@ -501,7 +501,6 @@ static void vt_burst_free(struct vt_burst *run)
 
 static void vt_burst_finish(struct vt_breq *r, int err)
 {
-
 	if (err == -EINPROGRESS)
 		return;
 	r->err = err;

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio_crypto_model: a virtio-crypto device implemented in the guest
+ * kernel, for testing virtio-crypto drivers without a device that offers
+ * what they use.
+ *
+ * The model is a virtio transport of its own (struct virtio_config_ops)
+ * and the device behind it: it creates split rings with
+ * vring_create_virtqueue(), reads the available rings, walks the descriptor
+ * chains (direct and indirect) and fills the used rings as a device on the
+ * other side of a bus would, and computes with the kernel's own synchronous
+ * implementations.  Everything the driver does that the virtio
+ * specification does not allow is counted as a violation, with the first
+ * one's text kept for the test to print.
+ */
+#ifndef _VCM_H
+#define _VCM_H
+
+#include <linux/debugfs.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/virtio.h>
+#include <linux/virtio_crypto.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#define VCM_MAX_DATAQ		16
+/* Segments one chain may have: direct, or in one indirect table. */
+#define VCM_MAX_SEGS		512
+#define VCM_MSG_LEN		160
+
+/* Faults the debugfs file "fault" arms, for the next data requests. */
+enum vcm_fault {
+	VCM_FAULT_NONE,
+	VCM_FAULT_ERROR,	/* status VIRTIO_CRYPTO_ERR, nothing written */
+	VCM_FAULT_BADSTATUS,	/* a status value the spec does not define */
+	VCM_FAULT_SHORT,	/* used length one byte short */
+	VCM_FAULT_LONG,		/* used length beyond the writable buffers */
+	VCM_FAULT_DIRTY,	/* destination overwritten, then ERR */
+	VCM_FAULT_STALL,	/* data queues stop until the fault is cleared */
+	VCM_NR_FAULTS,
+};
+
+/* One buffer of a chain, mapped. */
+struct vcm_seg {
+	u8 *va;
+	u32 len;
+};
+
+/* A descriptor chain: the device-readable buffers, then the writable. */
+struct vcm_chain {
+	u16 head;
+	unsigned int nout;
+	unsigned int nin;
+	u32 out_len;
+	u32 in_len;
+	struct vcm_seg seg[VCM_MAX_SEGS];
+};
+
+struct vcm_dev;
+
+/* The device side of one virtqueue. */
+struct vcm_queue {
+	struct vcm_dev *vcm;
+	struct virtqueue *vq;
+	unsigned int index;
+	unsigned int num;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	u16 last_avail;
+	u16 used_idx;
+	bool broken;		/* a ring error: nothing more is served */
+	struct work_struct work;
+	struct vcm_chain *chain;
+	struct scatterlist *src_sg;
+	struct scatterlist *dst_sg;
+	/* Counters, read through debugfs. */
+	u64 requests;
+	u64 bytes;
+	u64 errors;
+};
+
+/* A session created on the control queue. */
+struct vcm_session {
+	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* */
+	u32 op;			/* VIRTIO_CRYPTO_OP_ENCRYPT or _DECRYPT */
+	struct crypto_sync_skcipher *tfm;
+};
+
+/* What a module parameter selects for one instance. */
+struct vcm_params {
+	unsigned int dataqueues;
+	unsigned int ring_size;
+	u32 cipher_algo_l;
+	u32 max_cipher_key_len;
+	u64 max_size;
+	unsigned int max_sessions;
+	bool indirect;
+};
+
+struct vcm_dev {
+	struct virtio_device vdev;
+	unsigned int id;
+	struct vcm_params p;
+	u64 features;			/* offered */
+	u8 status;			/* device status, set by the driver */
+	u32 generation;
+	struct virtio_crypto_config config;
+	spinlock_t config_lock;		/* config, generation */
+
+	unsigned int nvqs;		/* data queues + control queue */
+	struct vcm_queue *q;
+	struct workqueue_struct *wq;
+
+	struct rw_semaphore sess_lock;	/* sessions against destroy */
+	struct xarray sessions;
+	unsigned int nr_sessions;
+
+	/* Latency: delay_us per request plus kib_ns per KiB of data. */
+	u32 delay_us;
+	u32 kib_ns;
+
+	spinlock_t fault_lock;		/* fault, fault_left */
+	enum vcm_fault fault;
+	unsigned int fault_left;	/* 0: until cleared */
+	u64 faults_done;
+
+	atomic_t violations;
+	char first_violation[VCM_MSG_LEN];
+	spinlock_t msg_lock;		/* first_violation */
+
+	struct dentry *debugfs;
+	bool registered;
+};
+
+static inline struct vcm_dev *to_vcm(struct virtio_device *vdev)
+{
+	return container_of(vdev, struct vcm_dev, vdev);
+}
+
+/* vcm_main.c */
+__printf(2, 3) void vcm_violation(struct vcm_dev *vcm, const char *fmt, ...);
+bool vcm_ready(struct vcm_dev *vcm);
+
+/* vcm_transport.c */
+extern const struct virtio_config_ops vcm_config_ops;
+void vcm_queue_init(struct vcm_dev *vcm, unsigned int index);
+void vcm_queue_kick(struct vcm_queue *q);
+u32 vcm_chain_copy_out(struct vcm_chain *c, u32 off, void *buf, u32 len);
+u32 vcm_chain_copy_in(struct vcm_chain *c, u32 off, const void *buf, u32 len);
+int vcm_chain_sg(struct vcm_chain *c, bool in, u32 off, u32 len,
+		 struct scatterlist *sg);
+
+/* vcm_crypto.c */
+u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c);
+u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c);
+void vcm_sessions_destroy(struct vcm_dev *vcm);
+bool vcm_cipher_known(u32 algo);
+
+#endif /* _VCM_H */

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio_crypto_model: the crypto device - control queue sessions and data
+ * queue requests of the cipher service.
+ *
+ * Every request is checked against the virtio-crypto specification before
+ * it is served: the lengths in its header against the buffers of its
+ * chain, its algorithm and session against what was created, its size
+ * against max_size.  A request the specification does not allow the
+ * driver to send is a violation (counted, and answered with an error
+ * status); a request the device merely cannot serve (no free session, a
+ * key the algorithm rejects) is answered as a device would, without one.
+ *
+ * Results come from the kernel's own synchronous implementations
+ * (crypto_alloc_sync_skcipher(), which never returns an asynchronous
+ * engine such as the one under test).
+ */
+
+#include <crypto/aes.h>
+#include <crypto/skcipher.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+
+#include "vcm.h"
+
+static const struct {
+	u32 algo;
+	const char *name;
+	bool blocks;		/* length a multiple of the block size */
+} vcm_ciphers[] = {
+	{ VIRTIO_CRYPTO_CIPHER_AES_ECB, "ecb(aes)", true },
+	{ VIRTIO_CRYPTO_CIPHER_AES_CBC, "cbc(aes)", true },
+	{ VIRTIO_CRYPTO_CIPHER_AES_CTR, "ctr(aes)", false },
+	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, "xts(aes)", false },
+};
+
+static int vcm_cipher_index(u32 algo)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vcm_ciphers); i++)
+		if (vcm_ciphers[i].algo == algo)
+			return i;
+	return -1;
+}
+
+/**
+ * vcm_cipher_known() - whether the model implements a cipher algorithm
+ * @algo: VIRTIO_CRYPTO_CIPHER_*
+ *
+ * Return: true if it can be offered.
+ */
+bool vcm_cipher_known(u32 algo)
+{
+	return vcm_cipher_index(algo) >= 0;
+}
+
+static bool vcm_cipher_offered(struct vcm_dev *vcm, u32 algo)
+{
+	return algo < 32 && (vcm->p.cipher_algo_l & BIT(algo));
+}
+
+static void vcm_session_free(struct vcm_session *s)
+{
+	crypto_free_sync_skcipher(s->tfm);
+	kfree(s);
+}
+
+/**
+ * vcm_sessions_destroy() - forget every session (device reset)
+ * @vcm: the device
+ */
+void vcm_sessions_destroy(struct vcm_dev *vcm)
+{
+	struct vcm_session *s;
+	unsigned long id;
+
+	down_write(&vcm->sess_lock);
+	xa_for_each(&vcm->sessions, id, s) {
+		xa_erase(&vcm->sessions, id);
+		vcm_session_free(s);
+	}
+	vcm->nr_sessions = 0;
+	up_write(&vcm->sess_lock);
+}
+
+/* The status of a create request is in its session_input. */
+static u32 vcm_create_done(struct vcm_chain *c, u64 id, u8 status)
+{
+	struct virtio_crypto_session_input in = {
+		.session_id = cpu_to_le64(id),
+		.status = cpu_to_le32(status),
+	};
+
+	return vcm_chain_copy_in(c, 0, &in, sizeof(in));
+}
+
+static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
+			     const struct virtio_crypto_op_ctrl_req *req)
+{
+	const struct virtio_crypto_sym_create_session_req *sym =
+		&req->u.sym_create_session;
+	const struct virtio_crypto_cipher_session_para *para =
+		&sym->u.cipher.para;
+	u32 algo = le32_to_cpu(req->header.algo);
+	u32 keylen = le32_to_cpu(para->keylen);
+	u32 op = le32_to_cpu(para->op);
+	struct vcm_dev *vcm = q->vcm;
+	u8 key[2 * AES_MAX_KEY_SIZE];
+	struct vcm_session *s;
+	u32 id;
+	int i, err;
+
+	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
+		vcm_violation(vcm, "create session: %u writable bytes, not a session_input",
+			      c->in_len);
+		return 0;
+	}
+	if (le32_to_cpu(sym->op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		/* Algorithm chaining needs a hash or MAC service. */
+		vcm_violation(vcm, "create session: op_type %u, only plain cipher is offered",
+			      le32_to_cpu(sym->op_type));
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+	}
+	i = vcm_cipher_index(algo);
+	if (i < 0 || !vcm_cipher_offered(vcm, algo)) {
+		vcm_violation(vcm, "create session: cipher %u not advertised",
+			      algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+	}
+	if (le32_to_cpu(para->algo) != algo)
+		vcm_violation(vcm, "create session: algo %u in the header, %u in the parameters",
+			      algo, le32_to_cpu(para->algo));
+	if (keylen > vcm->p.max_cipher_key_len || keylen > sizeof(key)) {
+		vcm_violation(vcm, "create session: key of %u bytes, max_cipher_key_len is %u",
+			      keylen, vcm->p.max_cipher_key_len);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (c->out_len != sizeof(*req) + keylen) {
+		vcm_violation(vcm, "create session: %u readable bytes for a key of %u",
+			      c->out_len, keylen);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_BADMSG);
+	}
+	if (op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT) {
+		vcm_violation(vcm, "create session: op %u", op);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_BADMSG);
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	s->algo = algo;
+	s->op = op;
+	s->tfm = crypto_alloc_sync_skcipher(vcm_ciphers[i].name, 0, 0);
+	if (IS_ERR(s->tfm)) {
+		dev_warn(&vcm->vdev.dev, "no %s in this kernel: %ld\n",
+			 vcm_ciphers[i].name, PTR_ERR(s->tfm));
+		kfree(s);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	vcm_chain_copy_out(c, sizeof(*req), key, keylen);
+	err = crypto_sync_skcipher_setkey(s->tfm, key, keylen);
+	memzero_explicit(key, sizeof(key));
+	if (err) {
+		/* A key the algorithm refuses: the device says so. */
+		vcm_session_free(s);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+
+	down_write(&vcm->sess_lock);
+	if (vcm->nr_sessions >= vcm->p.max_sessions)
+		err = -ENOSPC;
+	else
+		err = xa_alloc(&vcm->sessions, &id, s, xa_limit_32b,
+			       GFP_KERNEL);
+	if (!err)
+		vcm->nr_sessions++;
+	up_write(&vcm->sess_lock);
+	if (err) {
+		vcm_session_free(s);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOSPC);
+	}
+	return vcm_create_done(c, id, VIRTIO_CRYPTO_OK);
+}
+
+static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
+		       const struct virtio_crypto_op_ctrl_req *req)
+{
+	u64 id = le64_to_cpu(req->u.destroy_session.session_id);
+	struct vcm_dev *vcm = q->vcm;
+	struct vcm_session *s = NULL;
+	u8 status = VIRTIO_CRYPTO_INVSESS;
+
+	if (c->in_len != sizeof(struct virtio_crypto_inhdr)) {
+		vcm_violation(vcm, "destroy session: %u writable bytes, not an inhdr",
+			      c->in_len);
+		return 0;
+	}
+	down_write(&vcm->sess_lock);
+	if (id <= U32_MAX)
+		s = xa_erase(&vcm->sessions, id);
+	if (s)
+		vcm->nr_sessions--;
+	up_write(&vcm->sess_lock);
+	if (s) {
+		if (s->algo != le32_to_cpu(req->header.algo))
+			vcm_violation(vcm, "destroy session %llu of cipher %u with algo %u",
+				      id, s->algo, le32_to_cpu(req->header.algo));
+		vcm_session_free(s);
+		status = VIRTIO_CRYPTO_OK;
+	} else {
+		vcm_violation(vcm, "destroy of session %llu, which does not exist",
+			      id);
+	}
+	return vcm_chain_copy_in(c, 0, &status, 1);
+}
+
+/**
+ * vcm_handle_ctrl() - serve one control queue request
+ * @q: the control queue
+ * @c: its chain
+ *
+ * Return: the used length.
+ */
+u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct virtio_crypto_op_ctrl_req req;
+	u32 opcode;
+
+	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) < sizeof(req)) {
+		vcm_violation(vcm, "control request of %u bytes, shorter than its header",
+			      c->out_len);
+		return 0;
+	}
+	q->requests++;
+	if (le32_to_cpu(req.header.queue_id) >= vcm->p.dataqueues)
+		vcm_violation(vcm, "control request names data queue %u of %u",
+			      le32_to_cpu(req.header.queue_id),
+			      vcm->p.dataqueues);
+
+	opcode = le32_to_cpu(req.header.opcode);
+	switch (opcode) {
+	case VIRTIO_CRYPTO_CIPHER_CREATE_SESSION:
+		return vcm_create_cipher(q, c, &req);
+	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
+		return vcm_destroy(q, c, &req);
+	default:
+		/* Hash, MAC, AEAD, akcipher: services never advertised. */
+		vcm_violation(vcm, "control opcode %#x of a service not advertised",
+			      opcode);
+		q->errors++;
+		if (c->in_len == sizeof(struct virtio_crypto_session_input))
+			return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+		return 0;
+	}
+}
+
+/* Take one data request's fault, if one is armed. */
+static enum vcm_fault vcm_fault_take(struct vcm_dev *vcm)
+{
+	enum vcm_fault f;
+
+	spin_lock(&vcm->fault_lock);
+	f = vcm->fault;
+	if (f == VCM_FAULT_STALL) {
+		f = VCM_FAULT_NONE;
+	} else if (f != VCM_FAULT_NONE) {
+		vcm->faults_done++;
+		if (vcm->fault_left && !--vcm->fault_left)
+			vcm->fault = VCM_FAULT_NONE;
+	}
+	spin_unlock(&vcm->fault_lock);
+	return f;
+}
+
+static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
+		     const struct virtio_crypto_op_data_req *req, u32 *bytes)
+{
+	const struct virtio_crypto_cipher_para *p =
+		&req->u.sym_req.u.cipher.para;
+	u32 opcode = le32_to_cpu(req->header.opcode);
+	u32 algo = le32_to_cpu(req->header.algo);
+	u64 id = le64_to_cpu(req->header.session_id);
+	u32 iv_len = le32_to_cpu(p->iv_len);
+	u32 src_len = le32_to_cpu(p->src_data_len);
+	u32 dst_len = le32_to_cpu(p->dst_data_len);
+	struct vcm_dev *vcm = q->vcm;
+	u8 iv[AES_BLOCK_SIZE];
+	struct vcm_session *s;
+	bool encrypt;
+	u8 status;
+	int i, err;
+
+	if (le32_to_cpu(req->u.sym_req.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		vcm_violation(vcm, "data request: op_type %u, only plain cipher is offered",
+			      le32_to_cpu(req->u.sym_req.op_type));
+		return VIRTIO_CRYPTO_NOTSUPP;
+	}
+	if ((u64)sizeof(*req) + iv_len + src_len != c->out_len ||
+	    (u64)dst_len + 1 != c->in_len) {
+		vcm_violation(vcm, "data request: iv %u, src %u, dst %u in %u+%u bytes",
+			      iv_len, src_len, dst_len, c->out_len, c->in_len);
+		return VIRTIO_CRYPTO_BADMSG;
+	}
+	if (src_len != dst_len) {
+		vcm_violation(vcm, "cipher request: src %u bytes, dst %u",
+			      src_len, dst_len);
+		return VIRTIO_CRYPTO_BADMSG;
+	}
+	if ((u64)iv_len + src_len + dst_len > vcm->p.max_size) {
+		vcm_violation(vcm, "cipher request of %llu bytes, max_size is %llu",
+			      (u64)iv_len + src_len + dst_len, vcm->p.max_size);
+		return VIRTIO_CRYPTO_BADMSG;
+	}
+
+	down_read(&vcm->sess_lock);
+	s = id <= U32_MAX ? xa_load(&vcm->sessions, id) : NULL;
+	if (!s) {
+		vcm_violation(vcm, "data request for session %llu, which does not exist",
+			      id);
+		status = VIRTIO_CRYPTO_INVSESS;
+		goto out;
+	}
+	i = vcm_cipher_index(s->algo);
+	status = VIRTIO_CRYPTO_BADMSG;
+	if (algo != s->algo) {
+		vcm_violation(vcm, "data request: algo %u for a session of cipher %u",
+			      algo, s->algo);
+		goto out;
+	}
+	encrypt = s->op == VIRTIO_CRYPTO_OP_ENCRYPT;
+	if (opcode != (encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT :
+				 VIRTIO_CRYPTO_CIPHER_DECRYPT)) {
+		vcm_violation(vcm, "data request: opcode %#x for a session of op %u",
+			      opcode, s->op);
+		goto out;
+	}
+	if (iv_len != crypto_sync_skcipher_ivsize(s->tfm)) {
+		vcm_violation(vcm, "data request: IV of %u bytes for %s",
+			      iv_len, vcm_ciphers[i].name);
+		goto out;
+	}
+	if (vcm_ciphers[i].blocks && src_len % AES_BLOCK_SIZE) {
+		vcm_violation(vcm, "data request: %u bytes of %s, not whole blocks",
+			      src_len, vcm_ciphers[i].name);
+		goto out;
+	}
+
+	status = VIRTIO_CRYPTO_OK;
+	if (src_len) {
+		SYNC_SKCIPHER_REQUEST_ON_STACK(sreq, s->tfm);
+		int nsrc, ndst;
+
+		vcm_chain_copy_out(c, sizeof(*req), iv, iv_len);
+		nsrc = vcm_chain_sg(c, false, sizeof(*req) + iv_len, src_len,
+				    q->src_sg);
+		ndst = vcm_chain_sg(c, true, 0, dst_len, q->dst_sg);
+		if (WARN_ON_ONCE(nsrc < 0 || ndst < 0)) {
+			status = VIRTIO_CRYPTO_ERR;
+			goto out;
+		}
+		skcipher_request_set_sync_tfm(sreq, s->tfm);
+		skcipher_request_set_callback(sreq, 0, NULL, NULL);
+		skcipher_request_set_crypt(sreq, q->src_sg, q->dst_sg, src_len,
+					   iv);
+		err = encrypt ? crypto_skcipher_encrypt(sreq) :
+			crypto_skcipher_decrypt(sreq);
+		skcipher_request_zero(sreq);
+		if (err) {
+			/* Too short for XTS, say: the input is refused. */
+			status = err == -EINVAL ? VIRTIO_CRYPTO_BADMSG :
+						  VIRTIO_CRYPTO_ERR;
+		}
+	}
+	*bytes = src_len;
+out:
+	up_read(&vcm->sess_lock);
+	return status;
+}
+
+/* Overwrite the destination, as a device that failed half-way might. */
+static void vcm_dirty(struct vcm_chain *c)
+{
+	unsigned int i;
+
+	for (i = c->nout; i < c->nout + c->nin; i++)
+		memset(c->seg[i].va, 0xa5, c->seg[i].len);
+}
+
+/* A device's latency: delay_us per request plus kib_ns per KiB. */
+static void vcm_delay(struct vcm_dev *vcm, u32 bytes)
+{
+	u64 ns = (u64)READ_ONCE(vcm->delay_us) * NSEC_PER_USEC +
+		 div_u64((u64)READ_ONCE(vcm->kib_ns) * bytes, 1024);
+
+	if (ns >= NSEC_PER_USEC)
+		fsleep(div_u64(ns, NSEC_PER_USEC));
+}
+
+/**
+ * vcm_handle_data() - serve one data queue request
+ * @q: the data queue
+ * @c: its chain
+ *
+ * The used length is the whole writable part (destination and status),
+ * as QEMU's device reports it, whatever the status.
+ *
+ * Return: the used length.
+ */
+u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct virtio_crypto_op_data_req req;
+	enum vcm_fault fault = VCM_FAULT_NONE;
+	u32 used = c->in_len, bytes = 0, opcode;
+	u8 status;
+
+	if (!c->in_len) {
+		vcm_violation(vcm, "data request without a writable status byte");
+		return 0;
+	}
+	q->requests++;
+	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) < sizeof(req)) {
+		vcm_violation(vcm, "data request of %u bytes, shorter than its header",
+			      c->out_len);
+		status = VIRTIO_CRYPTO_BADMSG;
+		goto out;
+	}
+	if (!vcm_ready(vcm)) {
+		/* The backend is gone: nothing is computed. */
+		status = VIRTIO_CRYPTO_ERR;
+		goto out;
+	}
+
+	fault = vcm_fault_take(vcm);
+	if (fault == VCM_FAULT_ERROR) {
+		status = VIRTIO_CRYPTO_ERR;
+		goto out;
+	}
+	if (fault == VCM_FAULT_BADSTATUS) {
+		status = VIRTIO_CRYPTO_KEY_REJECTED + 0x70;
+		goto out;
+	}
+
+	opcode = le32_to_cpu(req.header.opcode);
+	switch (opcode) {
+	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
+	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
+		status = vcm_cipher(q, c, &req, &bytes);
+		break;
+	default:
+		vcm_violation(vcm, "data opcode %#x of a service not advertised",
+			      opcode);
+		status = VIRTIO_CRYPTO_NOTSUPP;
+		break;
+	}
+	vcm_delay(vcm, bytes);
+
+	switch (fault) {
+	case VCM_FAULT_DIRTY:
+		vcm_dirty(c);
+		status = VIRTIO_CRYPTO_ERR;
+		break;
+	case VCM_FAULT_SHORT:
+		used--;
+		break;
+	case VCM_FAULT_LONG:
+		used += 16;
+		break;
+	default:
+		break;
+	}
+out:
+	if (status == VIRTIO_CRYPTO_OK)
+		q->bytes += bytes;
+	else
+		q->errors++;
+	vcm_chain_copy_in(c, c->in_len - 1, &status, 1);
+	return used;
+}

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio_crypto_model: instances, module parameters and debugfs.
+ *
+ * Each instance is one virtio-crypto device on the model's own transport,
+ * a child of the root device "virtio_crypto_model"; a virtio-crypto driver
+ * binds to it as to any other.  The parameters are arrays with one entry
+ * per instance:
+ *
+ *   instances=N             devices (1..8, default 1)
+ *   dataqueues=Q,...        data queues (1..16, default 1)
+ *   ring_size=R,...         descriptors per ring (power of 2, default 128)
+ *   cipher_algo=MASK,...    cipher_algo_l (default AES ECB, CBC, CTR, XTS)
+ *   max_cipher_key_len=L,.. (default 64)
+ *   max_size=B,...          max_size (default 1 MiB)
+ *   max_sessions=S,...      sessions at once (default 256)
+ *   indirect=Y,...          offer VIRTIO_RING_F_INDIRECT_DESC (default Y)
+ *   hw_ready=Y,...          VIRTIO_CRYPTO_S_HW_READY at start (default Y)
+ *   delay_us=D,...          latency per request (default 0)
+ *
+ * debugfs, virtio_crypto_model/<instance>/:
+ *   name         the virtio device (virtioN)
+ *   hw_ready     0 or 1: the status bit, changed with a config interrupt
+ *   fault        "KIND [COUNT]": the next COUNT data requests (0: until
+ *                "none" is written) fail as KIND: error, badstatus, short,
+ *                long, dirty; "stall" stops the data queues until "none"
+ *   delay_us, kib_ns  latency per request and per KiB
+ *   violations   violations of the specification seen, then the first
+ *   stats        per queue: requests, bytes, errors; sessions; faults
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
+
+#include "vcm.h"
+
+#define VCM_MAX_INSTANCES	8
+#define VCM_ALL(v)		{ [0 ... VCM_MAX_INSTANCES - 1] = (v) }
+
+static unsigned int instances = 1;
+module_param(instances, uint, 0444);
+MODULE_PARM_DESC(instances, "devices (1..8)");
+
+static unsigned int dataqueues[VCM_MAX_INSTANCES] = VCM_ALL(1);
+module_param_array(dataqueues, uint, NULL, 0444);
+MODULE_PARM_DESC(dataqueues, "data queues per device (1..16)");
+
+static unsigned int ring_size[VCM_MAX_INSTANCES] = VCM_ALL(128);
+module_param_array(ring_size, uint, NULL, 0444);
+MODULE_PARM_DESC(ring_size, "descriptors per ring (power of 2, 4..32768)");
+
+static unsigned int cipher_algo[VCM_MAX_INSTANCES] =
+	VCM_ALL(BIT(VIRTIO_CRYPTO_CIPHER_AES_ECB) |
+		BIT(VIRTIO_CRYPTO_CIPHER_AES_CBC) |
+		BIT(VIRTIO_CRYPTO_CIPHER_AES_CTR) |
+		BIT(VIRTIO_CRYPTO_CIPHER_AES_XTS));
+module_param_array(cipher_algo, uint, NULL, 0444);
+MODULE_PARM_DESC(cipher_algo, "cipher_algo_l mask (AES ECB 2, CBC 3, CTR 4, XTS 13)");
+
+static unsigned int max_cipher_key_len[VCM_MAX_INSTANCES] = VCM_ALL(64);
+module_param_array(max_cipher_key_len, uint, NULL, 0444);
+MODULE_PARM_DESC(max_cipher_key_len, "max_cipher_key_len");
+
+static unsigned long max_size[VCM_MAX_INSTANCES] = VCM_ALL(1UL << 20);
+module_param_array(max_size, ulong, NULL, 0444);
+MODULE_PARM_DESC(max_size, "max_size: IV, source and destination of a request");
+
+static unsigned int max_sessions[VCM_MAX_INSTANCES] = VCM_ALL(256);
+module_param_array(max_sessions, uint, NULL, 0444);
+MODULE_PARM_DESC(max_sessions, "sessions a device holds at once");
+
+static bool indirect[VCM_MAX_INSTANCES] = VCM_ALL(true);
+module_param_array(indirect, bool, NULL, 0444);
+MODULE_PARM_DESC(indirect, "offer VIRTIO_RING_F_INDIRECT_DESC");
+
+static bool hw_ready[VCM_MAX_INSTANCES] = VCM_ALL(true);
+module_param_array(hw_ready, bool, NULL, 0444);
+MODULE_PARM_DESC(hw_ready, "VIRTIO_CRYPTO_S_HW_READY when the device appears");
+
+static unsigned int delay_us[VCM_MAX_INSTANCES];
+module_param_array(delay_us, uint, NULL, 0444);
+MODULE_PARM_DESC(delay_us, "latency of each data request, in microseconds");
+
+static struct device *vcm_root;
+static struct dentry *vcm_debugfs;
+static struct vcm_dev *vcm_devs[VCM_MAX_INSTANCES];
+
+/**
+ * vcm_violation() - count a violation of the specification by the driver
+ * @vcm: the device
+ * @fmt: what happened
+ *
+ * The first one's text is kept for debugfs; every one is logged, rate
+ * limited.
+ */
+void vcm_violation(struct vcm_dev *vcm, const char *fmt, ...)
+{
+	char msg[VCM_MSG_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+
+	spin_lock(&vcm->msg_lock);
+	if (!atomic_read(&vcm->violations))
+		strscpy(vcm->first_violation, msg,
+			sizeof(vcm->first_violation));
+	atomic_inc(&vcm->violations);
+	spin_unlock(&vcm->msg_lock);
+	pr_warn_ratelimited("virtio_crypto_model %u: driver violates the specification: %s\n",
+			    vcm->id, msg);
+}
+
+/**
+ * vcm_ready() - whether the device's status says HW_READY
+ * @vcm: the device
+ *
+ * Return: true if data requests are served.
+ */
+bool vcm_ready(struct vcm_dev *vcm)
+{
+	return le32_to_cpu(READ_ONCE(vcm->config.status)) &
+	       VIRTIO_CRYPTO_S_HW_READY;
+}
+
+static void vcm_set_ready(struct vcm_dev *vcm, bool ready)
+{
+	spin_lock(&vcm->config_lock);
+	WRITE_ONCE(vcm->config.status,
+		   cpu_to_le32(ready ? VIRTIO_CRYPTO_S_HW_READY : 0));
+	vcm->generation++;
+	spin_unlock(&vcm->config_lock);
+	/* The configuration change interrupt. */
+	virtio_config_changed(&vcm->vdev);
+}
+
+static const char * const vcm_fault_names[VCM_NR_FAULTS] = {
+	[VCM_FAULT_NONE] = "none",
+	[VCM_FAULT_ERROR] = "error",
+	[VCM_FAULT_BADSTATUS] = "badstatus",
+	[VCM_FAULT_SHORT] = "short",
+	[VCM_FAULT_LONG] = "long",
+	[VCM_FAULT_DIRTY] = "dirty",
+	[VCM_FAULT_STALL] = "stall",
+};
+
+/* Copy a short command from user space, NUL-terminated, newline cut. */
+static int vcm_cmd_from_user(char *buf, size_t size, const char __user *ubuf,
+			     size_t count)
+{
+	if (!count || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+	return 0;
+}
+
+static ssize_t vcm_fault_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct vcm_dev *vcm = file->private_data;
+	unsigned int n = 1, i;
+	char buf[32], *arg;
+	int err;
+
+	err = vcm_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	if (err)
+		return err;
+	arg = strchr(buf, ' ');
+	if (arg) {
+		*arg++ = '\0';
+		if (kstrtouint(skip_spaces(arg), 0, &n))
+			return -EINVAL;
+	}
+	i = sysfs_match_string(vcm_fault_names, buf);
+	if ((int)i < 0)
+		return -EINVAL;
+
+	spin_lock(&vcm->fault_lock);
+	vcm->fault = i;
+	vcm->fault_left = n;
+	spin_unlock(&vcm->fault_lock);
+	/* A queue that stalled serves what waits on it again. */
+	if (i != VCM_FAULT_STALL)
+		for (i = 0; i + 1 < vcm->nvqs; i++)
+			vcm_queue_kick(&vcm->q[i]);
+	return count;
+}
+
+static ssize_t vcm_fault_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct vcm_dev *vcm = file->private_data;
+	char buf[64];
+	int len;
+
+	spin_lock(&vcm->fault_lock);
+	len = scnprintf(buf, sizeof(buf), "%s %u %llu\n",
+			vcm_fault_names[vcm->fault], vcm->fault_left,
+			vcm->faults_done);
+	spin_unlock(&vcm->fault_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations vcm_fault_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = vcm_fault_read,
+	.write = vcm_fault_write,
+	.llseek = default_llseek,
+};
+
+static ssize_t vcm_ready_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct vcm_dev *vcm = file->private_data;
+	bool ready;
+	int err;
+
+	err = kstrtobool_from_user(ubuf, count, &ready);
+	if (err)
+		return err;
+	vcm_set_ready(vcm, ready);
+	return count;
+}
+
+static ssize_t vcm_ready_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct vcm_dev *vcm = file->private_data;
+	char buf[3] = { vcm_ready(vcm) ? '1' : '0', '\n' };
+
+	return simple_read_from_buffer(ubuf, count, ppos, buf, 2);
+}
+
+static const struct file_operations vcm_ready_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = vcm_ready_read,
+	.write = vcm_ready_write,
+	.llseek = default_llseek,
+};
+
+static int vcm_violations_show(struct seq_file *m, void *v)
+{
+	struct vcm_dev *vcm = m->private;
+
+	spin_lock(&vcm->msg_lock);
+	seq_printf(m, "%d\n", atomic_read(&vcm->violations));
+	if (atomic_read(&vcm->violations))
+		seq_printf(m, "%s\n", vcm->first_violation);
+	spin_unlock(&vcm->msg_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vcm_violations);
+
+static int vcm_stats_show(struct seq_file *m, void *v)
+{
+	struct vcm_dev *vcm = m->private;
+	unsigned int i;
+
+	for (i = 0; i < vcm->nvqs; i++) {
+		struct vcm_queue *q = &vcm->q[i];
+
+		if (i + 1 < vcm->nvqs)
+			seq_printf(m, "dataq%u", i);
+		else
+			seq_puts(m, "controlq");
+		seq_printf(m, " requests %llu bytes %llu errors %llu\n",
+			   READ_ONCE(q->requests), READ_ONCE(q->bytes),
+			   READ_ONCE(q->errors));
+	}
+	seq_printf(m, "sessions %u\n", READ_ONCE(vcm->nr_sessions));
+	seq_printf(m, "faults %llu\n", READ_ONCE(vcm->faults_done));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vcm_stats);
+
+static int vcm_name_show(struct seq_file *m, void *v)
+{
+	struct vcm_dev *vcm = m->private;
+
+	seq_printf(m, "%s\n", dev_name(&vcm->vdev.dev));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vcm_name);
+
+static void vcm_debugfs_init(struct vcm_dev *vcm)
+{
+	char name[16];
+	struct dentry *d;
+
+	snprintf(name, sizeof(name), "%u", vcm->id);
+	d = debugfs_create_dir(name, vcm_debugfs);
+	vcm->debugfs = d;
+	debugfs_create_file("name", 0444, d, vcm, &vcm_name_fops);
+	debugfs_create_file("hw_ready", 0600, d, vcm, &vcm_ready_fops);
+	debugfs_create_file("fault", 0600, d, vcm, &vcm_fault_fops);
+	debugfs_create_u32("delay_us", 0600, d, &vcm->delay_us);
+	debugfs_create_u32("kib_ns", 0600, d, &vcm->kib_ns);
+	debugfs_create_file("violations", 0444, d, vcm,
+			    &vcm_violations_fops);
+	debugfs_create_file("stats", 0444, d, vcm, &vcm_stats_fops);
+}
+
+static void vcm_release(struct device *dev)
+{
+	struct vcm_dev *vcm = to_vcm(dev_to_virtio(dev));
+
+	vcm_sessions_destroy(vcm);
+	xa_destroy(&vcm->sessions);
+	if (vcm->wq)
+		destroy_workqueue(vcm->wq);
+	kfree(vcm->q);
+	kfree(vcm);
+}
+
+static int vcm_params_get(unsigned int i, struct vcm_params *p)
+{
+	unsigned int bad = cipher_algo[i] & ~(BIT(VIRTIO_CRYPTO_CIPHER_AES_ECB) |
+					      BIT(VIRTIO_CRYPTO_CIPHER_AES_CBC) |
+					      BIT(VIRTIO_CRYPTO_CIPHER_AES_CTR) |
+					      BIT(VIRTIO_CRYPTO_CIPHER_AES_XTS));
+
+	p->dataqueues = dataqueues[i];
+	p->ring_size = ring_size[i];
+	p->cipher_algo_l = cipher_algo[i];
+	p->max_cipher_key_len = max_cipher_key_len[i];
+	p->max_size = max_size[i];
+	p->max_sessions = max_sessions[i];
+	p->indirect = indirect[i];
+
+	if (!p->dataqueues || p->dataqueues > VCM_MAX_DATAQ) {
+		pr_err("instance %u: dataqueues=%u outside 1..%u\n", i,
+		       p->dataqueues, VCM_MAX_DATAQ);
+		return -EINVAL;
+	}
+	if (!is_power_of_2(p->ring_size) || p->ring_size < 4 ||
+	    p->ring_size > 32768) {
+		pr_err("instance %u: ring_size=%u is not a power of 2 in 4..32768\n",
+		       i, p->ring_size);
+		return -EINVAL;
+	}
+	if (bad) {
+		pr_err("instance %u: cipher_algo %#x: the model implements AES ECB, CBC, CTR and XTS only\n",
+		       i, cipher_algo[i]);
+		return -EINVAL;
+	}
+	if (!p->max_size || !p->max_sessions) {
+		pr_err("instance %u: max_size and max_sessions must not be 0\n",
+		       i);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vcm_create(unsigned int i)
+{
+	struct vcm_dev *vcm;
+	unsigned int q;
+	int err;
+
+	vcm = kzalloc(sizeof(*vcm), GFP_KERNEL);
+	if (!vcm)
+		return -ENOMEM;
+	vcm->id = i;
+	err = vcm_params_get(i, &vcm->p);
+	if (err)
+		goto err_free;
+	spin_lock_init(&vcm->config_lock);
+	spin_lock_init(&vcm->fault_lock);
+	spin_lock_init(&vcm->msg_lock);
+	init_rwsem(&vcm->sess_lock);
+	xa_init_flags(&vcm->sessions, XA_FLAGS_ALLOC);
+	vcm->delay_us = delay_us[i];
+
+	vcm->features = BIT_ULL(VIRTIO_F_VERSION_1);
+	if (vcm->p.indirect)
+		vcm->features |= BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC);
+	vcm->config.status = cpu_to_le32(hw_ready[i] ?
+					 VIRTIO_CRYPTO_S_HW_READY : 0);
+	vcm->config.max_dataqueues = cpu_to_le32(vcm->p.dataqueues);
+	vcm->config.crypto_services =
+		cpu_to_le32(BIT(VIRTIO_CRYPTO_SERVICE_CIPHER));
+	vcm->config.cipher_algo_l = cpu_to_le32(vcm->p.cipher_algo_l);
+	vcm->config.max_cipher_key_len = cpu_to_le32(vcm->p.max_cipher_key_len);
+	vcm->config.max_size = cpu_to_le64(vcm->p.max_size);
+
+	vcm->nvqs = vcm->p.dataqueues + 1;
+	vcm->q = kcalloc(vcm->nvqs, sizeof(*vcm->q), GFP_KERNEL);
+	vcm->wq = alloc_workqueue("vcm%u", WQ_UNBOUND | WQ_MEM_RECLAIM, 0, i);
+	if (!vcm->q || !vcm->wq) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	for (q = 0; q < vcm->nvqs; q++)
+		vcm_queue_init(vcm, q);
+
+	vcm->vdev.dev.parent = vcm_root;
+	vcm->vdev.dev.release = vcm_release;
+	vcm->vdev.config = &vcm_config_ops;
+	vcm->vdev.id.device = VIRTIO_ID_CRYPTO;
+	vcm->vdev.id.vendor = VIRTIO_DEV_ANY_ID;
+	err = register_virtio_device(&vcm->vdev);
+	if (err) {
+		pr_err("instance %u: registering the device failed: %d\n", i,
+		       err);
+		put_device(&vcm->vdev.dev);
+		return err;
+	}
+	vcm_devs[i] = vcm;
+	vcm_debugfs_init(vcm);
+	dev_info(&vcm->vdev.dev,
+		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, max_size %llu\n",
+		 vcm->p.dataqueues, vcm->p.cipher_algo_l, vcm->p.max_size);
+	return 0;
+
+err_free:
+	if (vcm->wq)
+		destroy_workqueue(vcm->wq);
+	kfree(vcm->q);
+	kfree(vcm);
+	return err;
+}
+
+static void vcm_destroy_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < VCM_MAX_INSTANCES; i++) {
+		struct vcm_dev *vcm = vcm_devs[i];
+
+		if (!vcm)
+			continue;
+		debugfs_remove_recursive(vcm->debugfs);
+		if (atomic_read(&vcm->violations))
+			dev_warn(&vcm->vdev.dev, "%d violations of the specification, the first: %s\n",
+				 atomic_read(&vcm->violations),
+				 vcm->first_violation);
+		unregister_virtio_device(&vcm->vdev);
+		vcm_devs[i] = NULL;
+	}
+}
+
+static int __init vcm_init(void)
+{
+	unsigned int i;
+	int err;
+
+	if (!instances || instances > VCM_MAX_INSTANCES) {
+		pr_err("instances=%u outside 1..%u\n", instances,
+		       VCM_MAX_INSTANCES);
+		return -EINVAL;
+	}
+	vcm_root = root_device_register("virtio_crypto_model");
+	if (IS_ERR(vcm_root))
+		return PTR_ERR(vcm_root);
+	vcm_debugfs = debugfs_create_dir("virtio_crypto_model", NULL);
+
+	for (i = 0; i < instances; i++) {
+		err = vcm_create(i);
+		if (err) {
+			vcm_destroy_all();
+			debugfs_remove_recursive(vcm_debugfs);
+			root_device_unregister(vcm_root);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void __exit vcm_exit(void)
+{
+	vcm_destroy_all();
+	debugfs_remove_recursive(vcm_debugfs);
+	root_device_unregister(vcm_root);
+}
+
+module_init(vcm_init);
+module_exit(vcm_exit);
+
+MODULE_DESCRIPTION("Model of a virtio-crypto device on a transport of its own, for tests");
+MODULE_LICENSE("GPL");
