@@ -44,13 +44,20 @@ static bool vac_algo_advertised(u32 algo, u32 algo_l, u32 algo_h)
 
 /*
  * Longest request of @mode in max_size: the IV and the source are read, the
- * destination written, all of them count.  0 (no limit) when any length
- * the engine can send fits.
+ * destination written, all of them count, and in stateless mode the key
+ * too (the longest the mode takes).  0 (no limit) when any length the
+ * engine can send fits.
  */
-static u32 vac_max_len(const struct vac_device *vac, unsigned int mode)
+static u32 vac_max_len(const struct vac_device *vac, unsigned int mode,
+		       unsigned int max_key)
 {
 	u64 ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
-	u64 len = (vac->max_size - ivlen) / 2;
+	u64 fixed = ivlen + (vac->stateless ? max_key : 0);
+	u64 len;
+
+	if (vac->max_size <= fixed)
+		return 1;
+	len = (vac->max_size - fixed) / 2;
 
 	return len >= U32_MAX ? 0 : len;
 }
@@ -96,7 +103,7 @@ int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
 		cap->mode = vac_algs[i].mode;
 		cap->min_keysize = vac_algs[i].min_keysize;
 		cap->max_keysize = max;
-		cap->max_len = vac_max_len(vac, cap->mode);
+		cap->max_len = vac_max_len(vac, cap->mode, max);
 		cap->qlen = 1;
 		vac->algo[cap->mode] = vac_algs[i].algo;
 		vac->num_caps++;

@@ -68,7 +68,7 @@ static bool vac_cancel(struct acrypto_device *adev, struct acrypto_session *s)
 
 	if (!vac_session_cancel(vac, s) && !vac_dataq_cancel(vac, req))
 		return false;
-	vac_request_put_long(req);
+	vac_request_release(req);
 	return true;
 }
 
@@ -392,6 +392,9 @@ static int vac_validate(struct virtio_device *vdev)
 	 * request never allocates.
 	 */
 	__virtio_clear_bit(vdev, VIRTIO_RING_F_INDIRECT_DESC);
+	/* A stateless mode needs revision 1: never one without the other. */
+	if (!virtio_has_feature(vdev, VAC_F_REVISION_1))
+		__virtio_clear_bit(vdev, VAC_F_CIPHER_STATELESS_MODE);
 	return 0;
 }
 
@@ -424,6 +427,9 @@ static int vac_probe(struct virtio_device *vdev)
 	INIT_WORK(&vac->reg_work, vac_reg_worker);
 	init_waitqueue_head(&vac->idle_wait);
 	vac_ctrl_init(vac);
+	/* Features are final before probe; the layouts follow from them. */
+	vac->rev1 = virtio_has_feature(vdev, VAC_F_REVISION_1);
+	vac->stateless = virtio_has_feature(vdev, VAC_F_CIPHER_STATELESS_MODE);
 
 	err = vac_read_config(vac, &num_dq);
 	if (err)
@@ -459,7 +465,13 @@ static int vac_probe(struct virtio_device *vdev)
 		     sizeof(struct virtio_crypto_op_data_req));
 	BUILD_BUG_ON(offsetof(struct vac_ctrl, key) !=
 		     sizeof(struct virtio_crypto_op_ctrl_req));
-	adev->reqsize = VAC_REQSIZE;
+	BUILD_BUG_ON(sizeof(struct vac_sym_flf_stateless) != 76);
+	/* The stateless prefix follows the request (vac_request_sl()). */
+	adev->reqsize = vac->stateless ? VAC_REQSIZE_STATELESS : VAC_REQSIZE;
+	dev_info(&vdev->dev, "%s, %u data queues\n",
+		 vac->stateless ? "revision 1, stateless cipher requests" :
+		 vac->rev1 ? "revision 1, cipher sessions" : "cipher sessions",
+		 vac->num_dq);
 	adev->owner = THIS_MODULE;
 	adev->parent = &vdev->dev;
 
@@ -650,6 +662,11 @@ static int vac_restore(struct virtio_device *vdev)
 }
 #endif
 
+static const unsigned int vac_features[] = {
+	VAC_F_REVISION_1,
+	VAC_F_CIPHER_STATELESS_MODE,
+};
+
 static const struct virtio_device_id vac_id_table[] = {
 	{ VIRTIO_ID_CRYPTO, VIRTIO_DEV_ANY_ID },
 	{ 0 },
@@ -660,6 +677,8 @@ struct virtio_driver vac_driver = {
 	.driver.name = KBUILD_MODNAME,
 	.driver.owner = THIS_MODULE,
 	.id_table = vac_id_table,
+	.feature_table = vac_features,
+	.feature_table_size = ARRAY_SIZE(vac_features),
 	.validate = vac_validate,
 	.probe = vac_probe,
 	.remove = vac_remove,

@@ -173,19 +173,28 @@ static bool vac_request_wait_long(struct vac_device *vac,
 	return vac_request_get_long(vac, req, true);
 }
 
+/* The stateless prefix, past the VAC_REQSIZE bytes of @req. */
+static struct vac_stateless_req *vac_request_sl(struct vac_request *req)
+{
+	return (void *)req + VAC_REQSIZE;
+}
+
 /**
- * vac_request_put_long() - give back a request's long table, if it has one
+ * vac_request_release() - what a request holds goes back: its long table,
+ *	if it has one, and the copy of its key of a stateless request
  * @req: a request returning to the engine (completed, refused by
  *	->process() or cancelled)
  *
  * Context: any up to softirq.
  */
-void vac_request_put_long(struct vac_request *req)
+void vac_request_release(struct vac_request *req)
 {
 	struct vac_device *vac = req->vac;
 	unsigned int i;
 	bool wanted;
 
+	if (vac->stateless)
+		memzero_explicit(vac_request_sl(req)->vlf, VAC_MAX_KEY_LEN);
 	if (likely(!req->long_sg))
 		return;
 	spin_lock_bh(&vac->long_lock);
@@ -264,7 +273,7 @@ static int vac_request_prepare(struct vac_device *vac,
 		n = vac_request_chains(s, req, req->long_sg, VAC_LONG_SGS);
 	}
 	if (unlikely(n < 0 || n + 2 > vac->max_desc)) {
-		vac_request_put_long(req);
+		vac_request_release(req);
 		return n == -EINVAL ? n : -EOPNOTSUPP;
 	}
 	req->nents = 2 + n;
@@ -294,8 +303,49 @@ static int vac_request_prepare(struct vac_device *vac,
 		scatterwalk_map_and_copy(req->next_iv, s->src,
 					 len - AES_BLOCK_SIZE, AES_BLOCK_SIZE, 0);
 
+	if (vac->rev1)
+		req->hdr.header.flag = cpu_to_le32(VAC_FLAG_SESSION_MODE);
+
 	sg_init_one(&req->hdr_sg, &req->hdr, sizeof(req->hdr) + ivlen);
 	sg_init_one(&req->status_sg, &req->status, sizeof(req->status));
+	return 0;
+}
+
+/*
+ * Turn the prepared request into a stateless one: the key and the
+ * parameters travel with it, in one descriptor before the source.
+ */
+static int vac_request_stateless(struct vac_request *req,
+				 const struct vac_key *vk)
+{
+	struct vac_stateless_req *sl = vac_request_sl(req);
+	struct vac_cipher_flf_stateless *c = &sl->sym.u.cipher;
+	const struct virtio_crypto_cipher_para *para =
+		&req->hdr.u.sym_req.u.cipher.para;
+	unsigned int ivlen = le32_to_cpu(para->iv_len);
+
+	/* The key counts in max_size too (vac_max_len()). */
+	if (unlikely(vk->keylen + ivlen + 2ULL * req->s->len >
+		     req->vac->max_size))
+		return -EOPNOTSUPP;
+
+	memset(sl, 0, offsetof(struct vac_stateless_req, vlf));
+	sl->header.opcode = req->hdr.header.opcode;
+	sl->header.algo = req->hdr.header.algo;
+	/* flag 0: stateless mode. */
+	c->algo = req->hdr.header.algo;
+	c->key_len = cpu_to_le32(vk->keylen);
+	c->op = cpu_to_le32(acrypto_session_op(req->s) == ACRYPTO_OP_ENCRYPT ?
+			    VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT);
+	c->iv_len = para->iv_len;
+	c->src_data_len = para->src_data_len;
+	c->dst_data_len = para->dst_data_len;
+	sl->sym.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+	/* Both directions' commands hold the same key. */
+	memcpy(sl->vlf, vk->sess[0].cmd.key, vk->keylen);
+	memcpy(sl->vlf + vk->keylen, req->iv, ivlen);
+	sg_init_one(&req->hdr_sg, sl,
+		    offsetof(struct vac_stateless_req, vlf) + vk->keylen + ivlen);
 	return 0;
 }
 
@@ -327,6 +377,16 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 	if (unlikely(err))
 		return err;
 
+	if (vac->stateless) {
+		/* No device session: the request carries its key. */
+		err = vac_request_stateless(req, vk);
+		if (likely(!err))
+			err = vac_dataq_queue(vac, req, 0, true);
+		if (unlikely(err != -EINPROGRESS))
+			vac_request_release(req);
+		return err;
+	}
+
 	sess = &vk->sess[acrypto_session_op(s)];
 	/* Pairs with the release in vac_create_done(): @id is valid. */
 	if (likely(smp_load_acquire(&sess->state) == VAC_SESS_READY))
@@ -335,7 +395,7 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 		err = vac_session_wait(vac, sess, req);
 	/* Refused: the request is the engine's again (untouched otherwise). */
 	if (unlikely(err != -EINPROGRESS))
-		vac_request_put_long(req);
+		vac_request_release(req);
 	return err;
 }
 
@@ -477,6 +537,9 @@ static int vac_request_result(struct vac_request *req)
 		req->written = true;
 		return -EBADMSG;
 	case VIRTIO_CRYPTO_INVSESS:
+		/* A stateless request names no session: a device error. */
+		if (unlikely(vac->stateless))
+			break;
 		/*
 		 * The device lost the session: make a new one next time, and
 		 * let another device run this request (it was not run here).
@@ -487,12 +550,13 @@ static int vac_request_result(struct vac_request *req)
 		/* Not run either: declined. */
 		return -EOPNOTSUPP;
 	default:
-		dev_err_ratelimited(&vac->vdev->dev,
-				    "request of %u bytes failed: status %u\n",
-				    s->len, req->status);
-		req->written = true;
-		return -EIO;
+		break;
 	}
+	dev_err_ratelimited(&vac->vdev->dev,
+			    "request of %u bytes failed: status %u\n",
+			    s->len, req->status);
+	req->written = true;
+	return -EIO;
 }
 
 /* Finish a request.  BH disabled; no queue lock held. */
@@ -513,7 +577,7 @@ static void vac_request_complete(struct vac_request *req)
 			err = -EIO;
 		acrypto_session_set_written(req->s);
 	}
-	vac_request_put_long(req);
+	vac_request_release(req);
 	acrypto_session_complete(req->s, err);
 }
 

@@ -391,7 +391,11 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 		cmd->req.u.destroy_session.session_id = cpu_to_le64(sess->id);
 		cmd->in.destroy.status = VAC_STATUS_NONE;
 
-		sg_init_one(&out, &cmd->req, sizeof(cmd->req));
+		/* Revision 1: op_flf is destroy_session_flf's 8 bytes. */
+		sg_init_one(&out, &cmd->req, vac->rev1 ?
+			    sizeof(cmd->req.header) +
+			    sizeof(cmd->req.u.destroy_session.session_id) :
+			    sizeof(cmd->req));
 		sg_init_one(&in, &cmd->in.destroy, sizeof(cmd->in.destroy));
 	}
 	sess->used_len = 0;

@@ -51,6 +51,52 @@
 #define VAC_REQSIZE		512
 
 /*
+ * Revision 1 of the virtio-crypto device (virtio 1.2, 5.9), which Linux
+ * 6.1's uapi header does not have: the feature bits, the data request flag
+ * and the layout of a stateless cipher request.
+ */
+#define VAC_F_REVISION_1		0
+#define VAC_F_CIPHER_STATELESS_MODE	1
+#define VAC_FLAG_SESSION_MODE		1
+
+/* virtio_crypto_cipher_data_flf_stateless: session parameters, lengths. */
+struct vac_cipher_flf_stateless {
+	__le32 algo;
+	__le32 key_len;
+	__le32 op;
+	__le32 iv_len;
+	__le32 src_data_len;
+	__le32 dst_data_len;
+};
+
+/* virtio_crypto_sym_data_flf_stateless: 76 bytes, no trailing padding. */
+struct vac_sym_flf_stateless {
+	union {
+		struct vac_cipher_flf_stateless cipher;
+		u8 padding[72];
+	} u;
+	__le32 op_type;
+};
+
+/**
+ * struct vac_stateless_req - the device-readable prefix of a stateless
+ *	cipher request, one descriptor
+ * @header: flag 0 (stateless), no session
+ * @sym: the algorithm, key length and direction, then the lengths
+ * @vlf: the key, then the IV; wiped when the request returns
+ *
+ * It follows the VAC_REQSIZE bytes of struct vac_request: only a device
+ * that negotiated CIPHER_STATELESS_MODE asks the engine for these bytes.
+ */
+struct vac_stateless_req {
+	struct virtio_crypto_op_header header;
+	struct vac_sym_flf_stateless sym;
+	u8 vlf[VAC_MAX_KEY_LEN + AES_BLOCK_SIZE];
+};
+
+#define VAC_REQSIZE_STATELESS	(VAC_REQSIZE + sizeof(struct vac_stateless_req))
+
+/*
  * Entries of a long table: enough for an IPsec packet of 64 KiB
  * reassembled from fragments of a 1500-byte MTU (about 45 entries, in
  * place), which the device then serves itself.
@@ -195,6 +241,8 @@ struct vac_device {
 	unsigned int num_dq;
 	struct vac_dataq *dq;
 	unsigned int max_desc;
+	bool rev1;
+	bool stateless;
 
 	spinlock_t long_lock;		/* @long_free, BH-safe */
 	struct scatterlist *long_sg;
@@ -351,7 +399,7 @@ struct vac_key {
  * @status_sg: @status
  * @long_sg: a long table of the device's pool holding the truncated
  *	copies, when they did not fit in @sg; NULL otherwise.  Given back
- *	whenever the request returns to the engine (vac_request_put_long())
+ *	whenever the request returns to the engine (vac_request_release())
  * @sg: room for truncated copies of the caller's chains, VAC_REQ_SGS
  *	entries: the rest of the VAC_REQSIZE bytes
  */
@@ -428,7 +476,7 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s);
 int vac_dataq_queue(struct vac_device *vac, struct vac_request *req, u64 id,
 		    bool direct);
 void vac_request_fail(struct vac_request *req, int err);
-void vac_request_put_long(struct vac_request *req);
+void vac_request_release(struct vac_request *req);
 int vac_long_alloc(struct vac_device *vac, unsigned int ring_desc);
 void vac_long_free(struct vac_device *vac);
 void vac_dataq_init(struct vac_dataq *dq, struct vac_device *vac);

@@ -25,6 +25,47 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+/*
+ * What Linux 6.1's uapi header lacks: the crypto feature bits, the data
+ * request flag and the stateless cipher layout (virtio 1.2, 5.9).
+ */
+#define VCM_F_REVISION_1		0
+#define VCM_F_CIPHER_STATELESS_MODE	1
+#define VCM_FLAG_SESSION_MODE		1
+
+/* op_flf of a cipher request when CIPHER_STATELESS_MODE is negotiated. */
+struct vcm_cipher_flf_stateless {
+	__le32 algo;
+	__le32 key_len;
+	__le32 op;
+	__le32 iv_len;
+	__le32 src_data_len;
+	__le32 dst_data_len;
+};
+
+struct vcm_sym_flf_stateless {
+	union {
+		struct vcm_cipher_flf_stateless cipher;
+		u8 padding[72];
+	} u;
+	__le32 op_type;
+};
+
+/*
+ * Header and op_flf of a data request, whichever the layout.  The
+ * stateless one is 100 bytes (VCM_SL_PREFIX): sizeof() of the struct adds
+ * the header's 8-byte alignment.
+ */
+#define VCM_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
+			 sizeof(struct vcm_sym_flf_stateless))
+union vcm_data_prefix {
+	struct virtio_crypto_op_data_req legacy;
+	struct {
+		struct virtio_crypto_op_header header;
+		struct vcm_sym_flf_stateless sym;
+	} sl;
+};
+
 #define VCM_MAX_DATAQ		16
 /* Segments one chain may have: direct, or in one indirect table. */
 #define VCM_MAX_SEGS		512
@@ -76,10 +117,13 @@ struct vcm_queue {
 	struct vcm_chain *chain;
 	struct scatterlist *src_sg;
 	struct scatterlist *dst_sg;
+	/* Stateless requests: one transform per cipher, keyed per request. */
+	struct crypto_sync_skcipher *sl_tfm[4];
 	/* Counters, read through debugfs. */
 	u64 requests;
 	u64 bytes;
 	u64 errors;
+	u64 stateless;
 };
 
 /* A session created on the control queue. */
@@ -98,6 +142,8 @@ struct vcm_params {
 	u64 max_size;
 	unsigned int max_sessions;
 	bool indirect;
+	bool revision1;
+	bool stateless;
 };
 
 struct vcm_dev {
@@ -154,7 +200,10 @@ int vcm_chain_sg(struct vcm_chain *c, bool in, u32 off, u32 len,
 		 struct scatterlist *sg);
 
 /* vcm_crypto.c */
+bool vcm_rev1(struct vcm_dev *vcm);
+bool vcm_stateless(struct vcm_dev *vcm);
 u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c);
+void vcm_queue_crypto_free(struct vcm_queue *q);
 u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c);
 void vcm_sessions_destroy(struct vcm_dev *vcm);
 bool vcm_cipher_known(u32 algo);

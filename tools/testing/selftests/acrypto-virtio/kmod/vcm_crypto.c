@@ -178,8 +178,11 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		vcm->nr_sessions++;
 	up_write(&vcm->sess_lock);
 	if (err) {
+		/* NOSPC exists only in revision 1. */
 		vcm_session_free(s);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOSPC);
+		return vcm_create_done(c, 0, vcm_rev1(vcm) ?
+					     VIRTIO_CRYPTO_NOSPC :
+					     VIRTIO_CRYPTO_ERR);
 	}
 	return vcm_create_done(c, id, VIRTIO_CRYPTO_OK);
 }
@@ -192,11 +195,18 @@ static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
 	struct vcm_session *s = NULL;
 	u8 status = VIRTIO_CRYPTO_INVSESS;
 
+	/* Revision 1: the header and the 8 bytes of destroy_session_flf. */
+	u32 out_len = vcm_rev1(vcm) ? sizeof(req->header) + sizeof(__le64) :
+				      sizeof(*req);
+
 	if (c->in_len != sizeof(struct virtio_crypto_inhdr)) {
 		vcm_violation(vcm, "destroy session: %u writable bytes, not an inhdr",
 			      c->in_len);
 		return 0;
 	}
+	if (c->out_len != out_len)
+		vcm_violation(vcm, "destroy session: %u readable bytes, not %u",
+			      c->out_len, out_len);
 	down_write(&vcm->sess_lock);
 	if (id <= U32_MAX)
 		s = xa_erase(&vcm->sessions, id);
@@ -226,19 +236,21 @@ static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
 u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 {
 	struct vcm_dev *vcm = q->vcm;
-	struct virtio_crypto_op_ctrl_req req;
+	struct virtio_crypto_op_ctrl_req req = {};
 	u32 opcode;
 
-	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) < sizeof(req)) {
+	/* Revision 1 cuts op_flf to its size: a destroy is 24 bytes. */
+	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) <
+	    sizeof(req.header) + sizeof(__le64)) {
 		vcm_violation(vcm, "control request of %u bytes, shorter than its header",
 			      c->out_len);
 		return 0;
 	}
 	q->requests++;
-	if (le32_to_cpu(req.header.queue_id) >= vcm->p.dataqueues)
-		vcm_violation(vcm, "control request names data queue %u of %u",
-			      le32_to_cpu(req.header.queue_id),
-			      vcm->p.dataqueues);
+	/* Linux's header calls it queue_id; the spec: reserved, set to 0. */
+	if (req.header.queue_id)
+		vcm_violation(vcm, "control request with reserved field %u",
+			      le32_to_cpu(req.header.queue_id));
 
 	opcode = le32_to_cpu(req.header.opcode);
 	switch (opcode) {
@@ -275,97 +287,269 @@ static enum vcm_fault vcm_fault_take(struct vcm_dev *vcm)
 	return f;
 }
 
-static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
-		     const struct virtio_crypto_op_data_req *req, u32 *bytes)
+/**
+ * vcm_rev1() - whether the driver accepted VIRTIO_CRYPTO_F_REVISION_1
+ * @vcm: the device
+ *
+ * Return: true if it did.
+ */
+bool vcm_rev1(struct vcm_dev *vcm)
 {
-	const struct virtio_crypto_cipher_para *p =
-		&req->u.sym_req.u.cipher.para;
-	u32 opcode = le32_to_cpu(req->header.opcode);
-	u32 algo = le32_to_cpu(req->header.algo);
-	u64 id = le64_to_cpu(req->header.session_id);
-	u32 iv_len = le32_to_cpu(p->iv_len);
-	u32 src_len = le32_to_cpu(p->src_data_len);
-	u32 dst_len = le32_to_cpu(p->dst_data_len);
+	return __virtio_test_bit(&vcm->vdev, VCM_F_REVISION_1);
+}
+
+/**
+ * vcm_stateless() - whether the driver accepted CIPHER_STATELESS_MODE
+ * @vcm: the device
+ *
+ * Return: true if it did.
+ */
+bool vcm_stateless(struct vcm_dev *vcm)
+{
+	return __virtio_test_bit(&vcm->vdev, VCM_F_CIPHER_STATELESS_MODE);
+}
+
+/* A cipher request, whichever layout it came in. */
+struct vcm_cipher_req {
+	u32 opcode;
+	u32 algo;		/* the header's, or sess_para's (stateless) */
+	u64 session_id;
+	bool stateless;
+	u32 key_len;		/* stateless */
+	u32 op;			/* stateless */
+	u32 iv_len;
+	u32 src_len;
+	u32 dst_len;
+	u32 prefix;		/* header and op_flf */
+};
+
+/*
+ * Read the layout the negotiated features define: op_flf is
+ * virtio_crypto_sym_data_flf_stateless (76 bytes) for every cipher
+ * request once CIPHER_STATELESS_MODE is negotiated, the legacy 48 bytes
+ * otherwise; with REVISION_1 the flag says session or stateless mode.
+ */
+static u8 vcm_cipher_parse(struct vcm_dev *vcm, struct vcm_chain *c,
+			   const union vcm_data_prefix *p,
+			   struct vcm_cipher_req *r)
+{
+	u32 flag = le32_to_cpu(p->legacy.header.flag);
+	u32 op_type;
+
+	r->opcode = le32_to_cpu(p->legacy.header.opcode);
+	r->algo = le32_to_cpu(p->legacy.header.algo);
+	r->session_id = le64_to_cpu(p->legacy.header.session_id);
+	r->stateless = false;
+
+	if (vcm_stateless(vcm)) {
+		const struct vcm_cipher_flf_stateless *f = &p->sl.sym.u.cipher;
+
+		if (c->out_len < VCM_SL_PREFIX) {
+			vcm_violation(vcm, "stateless-layout cipher request of %u readable bytes",
+				      c->out_len);
+			return VIRTIO_CRYPTO_BADMSG;
+		}
+		op_type = le32_to_cpu(p->sl.sym.op_type);
+		r->prefix = VCM_SL_PREFIX;
+		r->iv_len = le32_to_cpu(f->iv_len);
+		r->src_len = le32_to_cpu(f->src_data_len);
+		r->dst_len = le32_to_cpu(f->dst_data_len);
+		if (flag == 0) {
+			r->stateless = true;
+			r->algo = le32_to_cpu(f->algo);
+			r->key_len = le32_to_cpu(f->key_len);
+			r->op = le32_to_cpu(f->op);
+		} else if (flag != VCM_FLAG_SESSION_MODE) {
+			vcm_violation(vcm, "data request flag %u", flag);
+			return VIRTIO_CRYPTO_BADMSG;
+		}
+	} else {
+		const struct virtio_crypto_cipher_para *f =
+			&p->legacy.u.sym_req.u.cipher.para;
+
+		if (vcm_rev1(vcm) && flag != VCM_FLAG_SESSION_MODE) {
+			/* Without the stateless bit only session mode exists. */
+			vcm_violation(vcm, "session-mode request, flag %u",
+				      flag);
+			return VIRTIO_CRYPTO_NOTSUPP;
+		}
+		op_type = le32_to_cpu(p->legacy.u.sym_req.op_type);
+		r->prefix = sizeof(p->legacy);
+		r->iv_len = le32_to_cpu(f->iv_len);
+		r->src_len = le32_to_cpu(f->src_data_len);
+		r->dst_len = le32_to_cpu(f->dst_data_len);
+	}
+	if (op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		vcm_violation(vcm, "data request: op_type %u, only plain cipher is offered",
+			      op_type);
+		return VIRTIO_CRYPTO_NOTSUPP;
+	}
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* The transform of a stateless request, keyed with its key. */
+static struct crypto_sync_skcipher *
+vcm_stateless_tfm(struct vcm_queue *q, struct vcm_chain *c,
+		  const struct vcm_cipher_req *r, int i, u8 *status)
+{
 	struct vcm_dev *vcm = q->vcm;
+	u8 key[2 * AES_MAX_KEY_SIZE];
+	int err;
+
+	*status = VIRTIO_CRYPTO_BADMSG;
+	if (!vcm_cipher_offered(vcm, r->algo) || i < 0) {
+		vcm_violation(vcm, "stateless request: cipher %u not advertised",
+			      r->algo);
+		*status = VIRTIO_CRYPTO_NOTSUPP;
+		return NULL;
+	}
+	if (r->key_len > vcm->p.max_cipher_key_len || r->key_len > sizeof(key)) {
+		vcm_violation(vcm, "stateless request: key of %u bytes, max_cipher_key_len is %u",
+			      r->key_len, vcm->p.max_cipher_key_len);
+		return NULL;
+	}
+	if (r->op != VIRTIO_CRYPTO_OP_ENCRYPT &&
+	    r->op != VIRTIO_CRYPTO_OP_DECRYPT) {
+		vcm_violation(vcm, "stateless request: op %u", r->op);
+		return NULL;
+	}
+	if (!q->sl_tfm[i]) {
+		struct crypto_sync_skcipher *tfm;
+
+		tfm = crypto_alloc_sync_skcipher(vcm_ciphers[i].name, 0, 0);
+		if (IS_ERR(tfm)) {
+			*status = VIRTIO_CRYPTO_ERR;
+			return NULL;
+		}
+		q->sl_tfm[i] = tfm;
+	}
+	vcm_chain_copy_out(c, r->prefix, key, r->key_len);
+	err = crypto_sync_skcipher_setkey(q->sl_tfm[i], key, r->key_len);
+	memzero_explicit(key, sizeof(key));
+	if (err) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return NULL;
+	}
+	return q->sl_tfm[i];
+}
+
+/**
+ * vcm_queue_crypto_free() - free a queue's stateless transforms
+ * @q: the queue, idle
+ */
+void vcm_queue_crypto_free(struct vcm_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(q->sl_tfm); i++) {
+		crypto_free_sync_skcipher(q->sl_tfm[i]);
+		q->sl_tfm[i] = NULL;
+	}
+}
+
+static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
+		     const union vcm_data_prefix *p, u32 *bytes)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct crypto_sync_skcipher *tfm;
+	struct vcm_cipher_req r;
 	u8 iv[AES_BLOCK_SIZE];
-	struct vcm_session *s;
-	bool encrypt;
+	u32 key_len, algo, op;
+	struct vcm_session *s = NULL;
 	u8 status;
 	int i, err;
 
-	if (le32_to_cpu(req->u.sym_req.op_type) != VIRTIO_CRYPTO_SYM_OP_CIPHER) {
-		vcm_violation(vcm, "data request: op_type %u, only plain cipher is offered",
-			      le32_to_cpu(req->u.sym_req.op_type));
-		return VIRTIO_CRYPTO_NOTSUPP;
-	}
-	if ((u64)sizeof(*req) + iv_len + src_len != c->out_len ||
-	    (u64)dst_len + 1 != c->in_len) {
-		vcm_violation(vcm, "data request: iv %u, src %u, dst %u in %u+%u bytes",
-			      iv_len, src_len, dst_len, c->out_len, c->in_len);
+	status = vcm_cipher_parse(vcm, c, p, &r);
+	if (status != VIRTIO_CRYPTO_OK)
+		return status;
+	key_len = r.stateless ? r.key_len : 0;
+	if ((u64)r.prefix + key_len + r.iv_len + r.src_len != c->out_len ||
+	    (u64)r.dst_len + 1 != c->in_len) {
+		vcm_violation(vcm, "data request: key %u, iv %u, src %u, dst %u in %u+%u bytes",
+			      key_len, r.iv_len, r.src_len, r.dst_len,
+			      c->out_len, c->in_len);
 		return VIRTIO_CRYPTO_BADMSG;
 	}
-	if (src_len != dst_len) {
+	if (r.src_len != r.dst_len) {
 		vcm_violation(vcm, "cipher request: src %u bytes, dst %u",
-			      src_len, dst_len);
+			      r.src_len, r.dst_len);
 		return VIRTIO_CRYPTO_BADMSG;
 	}
-	if ((u64)iv_len + src_len + dst_len > vcm->p.max_size) {
+	if ((u64)key_len + r.iv_len + r.src_len + r.dst_len > vcm->p.max_size) {
 		vcm_violation(vcm, "cipher request of %llu bytes, max_size is %llu",
-			      (u64)iv_len + src_len + dst_len, vcm->p.max_size);
+			      (u64)key_len + r.iv_len + r.src_len + r.dst_len,
+			      vcm->p.max_size);
 		return VIRTIO_CRYPTO_BADMSG;
 	}
 
 	down_read(&vcm->sess_lock);
-	s = id <= U32_MAX ? xa_load(&vcm->sessions, id) : NULL;
-	if (!s) {
-		vcm_violation(vcm, "data request for session %llu, which does not exist",
-			      id);
-		status = VIRTIO_CRYPTO_INVSESS;
-		goto out;
+	if (r.stateless) {
+		i = vcm_cipher_index(r.algo);
+		tfm = vcm_stateless_tfm(q, c, &r, i, &status);
+		if (!tfm)
+			goto out;
+		algo = r.algo;
+		op = r.op;
+	} else {
+		s = r.session_id <= U32_MAX ?
+			xa_load(&vcm->sessions, r.session_id) : NULL;
+		if (!s) {
+			vcm_violation(vcm, "data request for session %llu, which does not exist",
+				      r.session_id);
+			status = VIRTIO_CRYPTO_INVSESS;
+			goto out;
+		}
+		status = VIRTIO_CRYPTO_BADMSG;
+		if (r.algo != s->algo) {
+			vcm_violation(vcm, "data request: algo %u for a session of cipher %u",
+				      r.algo, s->algo);
+			goto out;
+		}
+		i = vcm_cipher_index(s->algo);
+		tfm = s->tfm;
+		algo = s->algo;
+		op = s->op;
 	}
-	i = vcm_cipher_index(s->algo);
+
 	status = VIRTIO_CRYPTO_BADMSG;
-	if (algo != s->algo) {
-		vcm_violation(vcm, "data request: algo %u for a session of cipher %u",
-			      algo, s->algo);
+	if (r.opcode != (op == VIRTIO_CRYPTO_OP_ENCRYPT ?
+			 VIRTIO_CRYPTO_CIPHER_ENCRYPT :
+			 VIRTIO_CRYPTO_CIPHER_DECRYPT)) {
+		vcm_violation(vcm, "data request: opcode %#x for op %u of cipher %u",
+			      r.opcode, op, algo);
 		goto out;
 	}
-	encrypt = s->op == VIRTIO_CRYPTO_OP_ENCRYPT;
-	if (opcode != (encrypt ? VIRTIO_CRYPTO_CIPHER_ENCRYPT :
-				 VIRTIO_CRYPTO_CIPHER_DECRYPT)) {
-		vcm_violation(vcm, "data request: opcode %#x for a session of op %u",
-			      opcode, s->op);
-		goto out;
-	}
-	if (iv_len != crypto_sync_skcipher_ivsize(s->tfm)) {
+	if (r.iv_len != crypto_sync_skcipher_ivsize(tfm)) {
 		vcm_violation(vcm, "data request: IV of %u bytes for %s",
-			      iv_len, vcm_ciphers[i].name);
+			      r.iv_len, vcm_ciphers[i].name);
 		goto out;
 	}
-	if (vcm_ciphers[i].blocks && src_len % AES_BLOCK_SIZE) {
+	if (vcm_ciphers[i].blocks && r.src_len % AES_BLOCK_SIZE) {
 		vcm_violation(vcm, "data request: %u bytes of %s, not whole blocks",
-			      src_len, vcm_ciphers[i].name);
+			      r.src_len, vcm_ciphers[i].name);
 		goto out;
 	}
 
 	status = VIRTIO_CRYPTO_OK;
-	if (src_len) {
-		SYNC_SKCIPHER_REQUEST_ON_STACK(sreq, s->tfm);
+	if (r.src_len) {
+		SYNC_SKCIPHER_REQUEST_ON_STACK(sreq, tfm);
+		u32 off = r.prefix + key_len;
 		int nsrc, ndst;
 
-		vcm_chain_copy_out(c, sizeof(*req), iv, iv_len);
-		nsrc = vcm_chain_sg(c, false, sizeof(*req) + iv_len, src_len,
+		vcm_chain_copy_out(c, off, iv, r.iv_len);
+		nsrc = vcm_chain_sg(c, false, off + r.iv_len, r.src_len,
 				    q->src_sg);
-		ndst = vcm_chain_sg(c, true, 0, dst_len, q->dst_sg);
+		ndst = vcm_chain_sg(c, true, 0, r.dst_len, q->dst_sg);
 		if (WARN_ON_ONCE(nsrc < 0 || ndst < 0)) {
 			status = VIRTIO_CRYPTO_ERR;
 			goto out;
 		}
-		skcipher_request_set_sync_tfm(sreq, s->tfm);
+		skcipher_request_set_sync_tfm(sreq, tfm);
 		skcipher_request_set_callback(sreq, 0, NULL, NULL);
-		skcipher_request_set_crypt(sreq, q->src_sg, q->dst_sg, src_len,
-					   iv);
-		err = encrypt ? crypto_skcipher_encrypt(sreq) :
+		skcipher_request_set_crypt(sreq, q->src_sg, q->dst_sg,
+					   r.src_len, iv);
+		err = op == VIRTIO_CRYPTO_OP_ENCRYPT ?
+			crypto_skcipher_encrypt(sreq) :
 			crypto_skcipher_decrypt(sreq);
 		skcipher_request_zero(sreq);
 		if (err) {
@@ -374,7 +558,9 @@ static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
 						  VIRTIO_CRYPTO_ERR;
 		}
 	}
-	*bytes = src_len;
+	*bytes = r.src_len;
+	if (r.stateless)
+		q->stateless++;
 out:
 	up_read(&vcm->sess_lock);
 	return status;
@@ -412,7 +598,7 @@ static void vcm_delay(struct vcm_dev *vcm, u32 bytes)
 u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
 {
 	struct vcm_dev *vcm = q->vcm;
-	struct virtio_crypto_op_data_req req;
+	union vcm_data_prefix req = {};
 	enum vcm_fault fault = VCM_FAULT_NONE;
 	u32 used = c->in_len, bytes = 0, opcode;
 	u8 status;
@@ -422,7 +608,9 @@ u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
 		return 0;
 	}
 	q->requests++;
-	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) < sizeof(req)) {
+	/* The longer layout may run past a legacy request: read what is. */
+	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) <
+	    sizeof(req.legacy.header)) {
 		vcm_violation(vcm, "data request of %u bytes, shorter than its header",
 			      c->out_len);
 		status = VIRTIO_CRYPTO_BADMSG;
@@ -444,7 +632,7 @@ u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
 		goto out;
 	}
 
-	opcode = le32_to_cpu(req.header.opcode);
+	opcode = le32_to_cpu(req.legacy.header.opcode);
 	switch (opcode) {
 	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
 	case VIRTIO_CRYPTO_CIPHER_DECRYPT:

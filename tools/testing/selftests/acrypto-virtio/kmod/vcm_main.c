@@ -16,6 +16,9 @@
  *   max_sessions=S,...      sessions at once (default 256)
  *   indirect=Y,...          offer VIRTIO_RING_F_INDIRECT_DESC (default Y)
  *   hw_ready=Y,...          VIRTIO_CRYPTO_S_HW_READY at start (default Y)
+ *   revision1=N,...         offer VIRTIO_CRYPTO_F_REVISION_1 (default N)
+ *   stateless=N,...         offer CIPHER_STATELESS_MODE, and REVISION_1
+ *                           which it needs (default N)
  *   delay_us=D,...          latency per request (default 0)
  *
  * debugfs, virtio_crypto_model/<instance>/:
@@ -82,6 +85,14 @@ MODULE_PARM_DESC(indirect, "offer VIRTIO_RING_F_INDIRECT_DESC");
 static bool hw_ready[VCM_MAX_INSTANCES] = VCM_ALL(true);
 module_param_array(hw_ready, bool, NULL, 0444);
 MODULE_PARM_DESC(hw_ready, "VIRTIO_CRYPTO_S_HW_READY when the device appears");
+
+static bool revision1[VCM_MAX_INSTANCES];
+module_param_array(revision1, bool, NULL, 0444);
+MODULE_PARM_DESC(revision1, "offer VIRTIO_CRYPTO_F_REVISION_1");
+
+static bool stateless[VCM_MAX_INSTANCES];
+module_param_array(stateless, bool, NULL, 0444);
+MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE (and REVISION_1)");
 
 static unsigned int delay_us[VCM_MAX_INSTANCES];
 module_param_array(delay_us, uint, NULL, 0444);
@@ -275,9 +286,9 @@ static int vcm_stats_show(struct seq_file *m, void *v)
 			seq_printf(m, "dataq%u", i);
 		else
 			seq_puts(m, "controlq");
-		seq_printf(m, " requests %llu bytes %llu errors %llu\n",
+		seq_printf(m, " requests %llu bytes %llu errors %llu stateless %llu\n",
 			   READ_ONCE(q->requests), READ_ONCE(q->bytes),
-			   READ_ONCE(q->errors));
+			   READ_ONCE(q->errors), READ_ONCE(q->stateless));
 	}
 	seq_printf(m, "sessions %u\n", READ_ONCE(vcm->nr_sessions));
 	seq_printf(m, "faults %llu\n", READ_ONCE(vcm->faults_done));
@@ -338,6 +349,8 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	p->max_size = max_size[i];
 	p->max_sessions = max_sessions[i];
 	p->indirect = indirect[i];
+	p->stateless = stateless[i];
+	p->revision1 = revision1[i] || stateless[i];
 
 	if (!p->dataqueues || p->dataqueues > VCM_MAX_DATAQ) {
 		pr_err("instance %u: dataqueues=%u outside 1..%u\n", i,
@@ -386,6 +399,10 @@ static int vcm_create(unsigned int i)
 	vcm->features = BIT_ULL(VIRTIO_F_VERSION_1);
 	if (vcm->p.indirect)
 		vcm->features |= BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC);
+	if (vcm->p.revision1)
+		vcm->features |= BIT_ULL(VCM_F_REVISION_1);
+	if (vcm->p.stateless)
+		vcm->features |= BIT_ULL(VCM_F_CIPHER_STATELESS_MODE);
 	vcm->config.status = cpu_to_le32(hw_ready[i] ?
 					 VIRTIO_CRYPTO_S_HW_READY : 0);
 	vcm->config.max_dataqueues = cpu_to_le32(vcm->p.dataqueues);
@@ -420,8 +437,9 @@ static int vcm_create(unsigned int i)
 	vcm_devs[i] = vcm;
 	vcm_debugfs_init(vcm);
 	dev_info(&vcm->vdev.dev,
-		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, max_size %llu\n",
-		 vcm->p.dataqueues, vcm->p.cipher_algo_l, vcm->p.max_size);
+		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, max_size %llu, features %#llx\n",
+		 vcm->p.dataqueues, vcm->p.cipher_algo_l, vcm->p.max_size,
+		 vcm->features);
 	return 0;
 
 err_free:
@@ -456,6 +474,8 @@ static int __init vcm_init(void)
 	unsigned int i;
 	int err;
 
+	/* virtio 1.2, 5.9.7.4.1: 24 + 76 bytes before the key. */
+	BUILD_BUG_ON(VCM_SL_PREFIX != 100);
 	if (!instances || instances > VCM_MAX_INSTANCES) {
 		pr_err("instances=%u outside 1..%u\n", instances,
 		       VCM_MAX_INSTANCES);

@@ -429,6 +429,7 @@ static void vcm_queue_free(struct vcm_queue *q)
 	if (q->vq)
 		vring_del_virtqueue(q->vq);
 	q->vq = NULL;
+	vcm_queue_crypto_free(q);
 	kvfree(q->chain);
 	q->chain = NULL;
 	kvfree(q->src_sg);
@@ -525,6 +526,8 @@ static int vcm_finalize_features(struct virtio_device *vdev)
 	vring_transport_features(vdev);
 	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1))
 		vcm_violation(vcm, "VIRTIO_F_VERSION_1 offered but not accepted");
+	if (vcm_stateless(vcm) && !vcm_rev1(vcm))
+		vcm_violation(vcm, "CIPHER_STATELESS_MODE accepted without REVISION_1");
 	return 0;
 }
 
