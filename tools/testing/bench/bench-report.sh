@@ -6,9 +6,10 @@
 #
 # Usage: bench-report.sh RESULTS_DIR
 #
-# Reads RESULTS_DIR/raw/{main,smp1}.log (bench-guest.sh output) and
-# RESULTS_DIR/raw/virtio-bench.txt (virtio-bench.sh --raw) when present,
-# and RESULTS_DIR/meta.txt.  Writes, in RESULTS_DIR:
+# Reads RESULTS_DIR/raw/{main,smp1}.log (bench-guest.sh output),
+# RESULTS_DIR/raw/virtio-bench.txt (virtio-bench.sh --raw) and
+# RESULTS_DIR/raw/model-bench.txt (model-bench.sh --raw) when present, and
+# RESULTS_DIR/meta.txt.  Writes, in RESULTS_DIR:
 #
 #   table.txt        the table, then the targets of issue #10 with the
 #                    measured figure and met/MISSED (also printed)
@@ -29,7 +30,7 @@ set -euo pipefail
 DIR=${1:?usage: bench-report.sh RESULTS_DIR}
 RAW=$DIR/raw
 [ -f "$RAW/main.log" ] || { echo "bench-report: no $RAW/main.log" >&2; exit 1; }
-for f in smp1.log virtio-bench.txt; do
+for f in smp1.log virtio-bench.txt model-bench.txt; do
 	[ -f "$RAW/$f" ] || : >"$RAW/$f"
 done
 
@@ -251,6 +252,14 @@ FILENAME ~ /virtio-bench\.txt$/ && /^BENCH / {
 	next
 }
 
+# ---- model-bench.sh ----
+FILENAME ~ /model-bench\.txt$/ && /^BENCH / {
+	k = kv($0, "case") SUBSEP kv($0, "mode") SUBSEP (kv($0, "depth") + 0) SUBSEP (kv($0, "queues") + 0)
+	ML[k] = ML[k] " " kv($0, "ops_s")
+	merr += kv($0, "errors")
+	next
+}
+
 END {
 	# 1. overhead
 	for (m = 1; m <= 2; m++) {
@@ -408,6 +417,44 @@ END {
 		if (!((p[2]) in VDP)) { VDP[p[2]] = 1; vdepths[++nvdepths] = p[2] }
 	}
 
+	# 4b. the device model: stateless against session mode, data queues
+	for (d = 1; d <= 16; d += 15) {
+		k1 = "keys" SUBSEP "stateless" SUBSEP d SUBSEP 1
+		k2 = "keys" SUBSEP "session" SUBSEP d SUBSEP 1
+		k3 = "keys" SUBSEP "debian" SUBSEP d SUBSEP 1
+		if (!(k1 in ML) || !(k2 in ML)) continue
+		o = median(ML[k1]); b = median(ML[k2])
+		if (!b) continue
+		add("model", "cbc 64 B, " d " in flight, AF_ALG, new key per req", 64, d, 1,
+		    "stateless", sprintf("%.0f", o), "session mode", sprintf("%.0f", b),
+		    "ops/s", f2(o / b), d == 16 ? ">=3" : "", d == 16 ? judge(o / b, 3) : "",
+		    "model-bench.sh: virtio_acrypto on virtio_crypto_model, revision 1")
+		if (d == 16)
+			tgt_add("(issue 12) stateless >= 3x session mode, many keys (64 B, new key per request)",
+			        sprintf("%.2f", o / b), judge(o / b, 3))
+		if ((k3 in ML) && median(ML[k3]))
+			add("model", "cbc 64 B, " d " in flight, AF_ALG, new key per req", 64, d, 1,
+			    "stateless", sprintf("%.0f", o), "virtio_crypto", sprintf("%.0f", median(ML[k3])),
+			    "ops/s", f2(o / median(ML[k3])), "", "",
+			    "model-bench.sh: Debian virtio_crypto (session mode) on the same model")
+	}
+	k1 = "kkeys" SUBSEP "stateless" SUBSEP 2 SUBSEP 1
+	k2 = "kkeys" SUBSEP "session" SUBSEP 2 SUBSEP 1
+	if ((k1 in ML) && (k2 in ML) && median(ML[k2]))
+		add("model", "cbc 16 B, 2 threads, in-kernel, setkey per req", 16, 2, 2,
+		    "stateless", sprintf("%.0f", median(ML[k1])), "session mode",
+		    sprintf("%.0f", median(ML[k2])), "ops/s", f2(median(ML[k1]) / median(ML[k2])),
+		    "", "", "model-bench.sh: vac_test stream")
+	kq = "queues" SUBSEP "stateless" SUBSEP 8 SUBSEP 1
+	for (nq = 2; nq <= 4; nq += 2) {
+		k1 = "queues" SUBSEP "stateless" SUBSEP 8 SUBSEP nq
+		if (!(k1 in ML) || !(kq in ML) || !median(ML[kq])) continue
+		add("model", "cbc 4 KiB, 2 CPUs x 8 in flight, " nq " data queues", 4096, 8, 2,
+		    nq " queues", sprintf("%.0f", median(ML[k1])), "1 queue",
+		    sprintf("%.0f", median(ML[kq])), "ops/s", f2(median(ML[k1]) / median(ML[kq])),
+		    "", "", "model-bench.sh: data queue scaling, stateless device")
+	}
+
 	# 5. device mixes: each balancer against the better device alone
 	for (i = 1; i <= nmsets; i++) {
 		set = msets[i]
@@ -530,12 +577,14 @@ END {
 	if (SHN)
 		tgt_add("per-device shares over time while devices come and go (shares.png)",
 		       sprintf("%d samples; migrated %s", SHN, SHMIG), "drawn")
-	printf "#\n# Targets of issue #10 (ratios in this guest boot; a missed target is a result)\n" > tab
+	printf "#\n# Targets of issues #10 and #12 (ratios in this guest boot; a missed target is a result)\n" > tab
 	for (i = 1; i <= nt; i++)
 		printf "%-8s %-78s %s\n", T_stat[i] ~ /MISSED/ ? "MISSED" : T_stat[i], T_what[i], T_meas[i] > tab
 	printf "# %d targets, %d missed\n", nt, tmissed > tab
 	if (verr["ours"] + verr["debian"])
 		printf "# virtio-bench errors: ours %d, debian %d\n", verr["ours"], verr["debian"] > tab
+	if (merr)
+		printf "# model-bench errors and mismatches: %d\n", merr > tab
 	close(tab)
 
 	# plot data
@@ -595,7 +644,7 @@ END {
 	d2 = nvdepths >= 2 ? vdepths[2] : 16
 	printf "%s %s\n", d1, d2 > (dir "/plot-depths.txt")
 }
-' "$RAW/main.log" "$RAW/smp1.log" "$RAW/virtio-bench.txt"
+' "$RAW/main.log" "$RAW/smp1.log" "$RAW/virtio-bench.txt" "$RAW/model-bench.txt"
 
 cat "$DIR/table.txt"
 

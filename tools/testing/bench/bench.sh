@@ -11,13 +11,15 @@
 #      device mixes, the other balancers, device shares over time;
 #   2. a 1-CPU guest for the 1 vs 2 guest CPUs comparison (cross-boot);
 #   3. virtio-bench.sh (our virtio driver against Debian's, its own boot);
+#   4. model-bench.sh (stateless against session mode, data queue scaling,
+#      on virtio_crypto_model's devices, its own boot);
 # then bench-report.sh prints one table and writes it as CSV and as PNG
 # plots (gnuplot, installed from Debian's packages when missing) to the
 # results folder, with the raw guest output and the profiles.
 #
 # Usage: bench.sh [--kdir DIR] [--kernel IMG] [--out DIR] [--ms N]
 #                 [--slice N] [--rounds N] [--quick] [--no-smp1]
-#                 [--no-virtio-bench] [--sections LIST]
+#                 [--no-virtio-bench] [--no-model-bench] [--sections LIST]
 #
 #   --kdir DIR        kernel build tree (default: newest 6.1 headers)
 #   --kernel IMG      guest kernel (default /boot/vmlinuz-<release of KDIR>)
@@ -29,6 +31,7 @@
 #   --quick           short runs, one round: a smoke test of the suite
 #   --no-smp1         skip the 1-CPU guest
 #   --no-virtio-bench skip virtio-bench.sh
+#   --no-model-bench  skip model-bench.sh
 #   --sections LIST   sections of the 2-CPU guest (default: all of
 #                     "overhead scaling alloc profile afalg mix balancers
 #                     shares virtio";
@@ -44,6 +47,7 @@ ROOT=$(cd "$HERE/../../.." && pwd)
 VM=$ROOT/tools/testing/vm
 
 KDIR='' KERNEL='' OUT='' MS=3000 SLICE=25 ROUNDS=2 QUICK=0 SMP1=1 VBENCH=1
+MBENCH=1
 MIX_MS=4000 AF_SECS=5
 SECTIONS="overhead scaling alloc profile afalg mix balancers shares virtio"
 
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--quick) QUICK=1; shift ;;
 	--no-smp1) SMP1=0; shift ;;
 	--no-virtio-bench) VBENCH=0; shift ;;
+	--no-model-bench) MBENCH=0; shift ;;
 	--sections) SECTIONS=${2:?}; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "bench.sh: unknown option '$1'" >&2; usage ;;
@@ -172,6 +177,15 @@ if [ "$VBENCH" = 1 ]; then
 		--raw "$OUT/raw/virtio-bench.txt" >"$OUT/raw/virtio-bench.log" 2>&1 ||
 		{ log "virtio-bench.sh failed (see $OUT/raw/virtio-bench.log)"; status=1; }
 	echo "host_load_after_virtio=\"$(hostload)\"" >>"$OUT/meta.txt"
+fi
+if [ "$MBENCH" = 1 ]; then
+	echo "host_load_before_model=\"$(hostload)\"" >>"$OUT/meta.txt"
+	log "model-bench.sh --secs $VSECS"
+	bash "$HERE/model-bench.sh" --secs "$VSECS" --kernel "$KERNEL" \
+		${KDIR:+--kdir "$KDIR"} --raw "$OUT/raw/model-bench.txt" \
+		>"$OUT/raw/model-bench.log" 2>&1 ||
+		{ log "model-bench.sh failed (see $OUT/raw/model-bench.log)"; status=1; }
+	echo "host_load_after_model=\"$(hostload)\"" >>"$OUT/meta.txt"
 fi
 echo "host_load_end=\"$(hostload)\"" >>"$OUT/meta.txt"
 echo "elapsed_s=$(($(date +%s) - START))" >>"$OUT/meta.txt"

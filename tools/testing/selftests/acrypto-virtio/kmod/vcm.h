@@ -144,6 +144,7 @@ struct vcm_params {
 	bool indirect;
 	bool revision1;
 	bool stateless;
+	bool strict;
 };
 
 struct vcm_dev {

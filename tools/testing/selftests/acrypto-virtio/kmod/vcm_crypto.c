@@ -103,7 +103,8 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		&req->u.sym_create_session;
 	const struct virtio_crypto_cipher_session_para *para =
 		&sym->u.cipher.para;
-	u32 algo = le32_to_cpu(req->header.algo);
+	/* The parameters' algo; the header's is informative (QEMU too). */
+	u32 algo = le32_to_cpu(para->algo);
 	u32 keylen = le32_to_cpu(para->keylen);
 	u32 op = le32_to_cpu(para->op);
 	struct vcm_dev *vcm = q->vcm;
@@ -129,9 +130,6 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 			      algo);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
 	}
-	if (le32_to_cpu(para->algo) != algo)
-		vcm_violation(vcm, "create session: algo %u in the header, %u in the parameters",
-			      algo, le32_to_cpu(para->algo));
 	if (keylen > vcm->p.max_cipher_key_len || keylen > sizeof(key)) {
 		vcm_violation(vcm, "create session: key of %u bytes, max_cipher_key_len is %u",
 			      keylen, vcm->p.max_cipher_key_len);
@@ -214,9 +212,6 @@ static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
 		vcm->nr_sessions--;
 	up_write(&vcm->sess_lock);
 	if (s) {
-		if (s->algo != le32_to_cpu(req->header.algo))
-			vcm_violation(vcm, "destroy session %llu of cipher %u with algo %u",
-				      id, s->algo, le32_to_cpu(req->header.algo));
 		vcm_session_free(s);
 		status = VIRTIO_CRYPTO_OK;
 	} else {
@@ -463,8 +458,16 @@ static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
 	if (status != VIRTIO_CRYPTO_OK)
 		return status;
 	key_len = r.stateless ? r.key_len : 0;
-	if ((u64)r.prefix + key_len + r.iv_len + r.src_len != c->out_len ||
-	    (u64)r.dst_len + 1 != c->in_len) {
+	/*
+	 * The status byte follows the destination.  QEMU takes longer
+	 * buffers and writes the status in the last byte, which Linux 6.1's
+	 * driver relies on (it passes the caller's whole chains): strict=N.
+	 */
+	if ((u64)r.prefix + key_len + r.iv_len + r.src_len > c->out_len ||
+	    (u64)r.dst_len + 1 > c->in_len ||
+	    (vcm->p.strict &&
+	     ((u64)r.prefix + key_len + r.iv_len + r.src_len != c->out_len ||
+	      (u64)r.dst_len + 1 != c->in_len))) {
 		vcm_violation(vcm, "data request: key %u, iv %u, src %u, dst %u in %u+%u bytes",
 			      key_len, r.iv_len, r.src_len, r.dst_len,
 			      c->out_len, c->in_len);
@@ -499,12 +502,7 @@ static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
 			status = VIRTIO_CRYPTO_INVSESS;
 			goto out;
 		}
-		status = VIRTIO_CRYPTO_BADMSG;
-		if (r.algo != s->algo) {
-			vcm_violation(vcm, "data request: algo %u for a session of cipher %u",
-				      r.algo, s->algo);
-			goto out;
-		}
+		/* No requirement on the header's algo in session mode. */
 		i = vcm_cipher_index(s->algo);
 		tfm = s->tfm;
 		algo = s->algo;

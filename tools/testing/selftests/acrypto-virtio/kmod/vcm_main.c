@@ -19,6 +19,9 @@
  *   revision1=N,...         offer VIRTIO_CRYPTO_F_REVISION_1 (default N)
  *   stateless=N,...         offer CIPHER_STATELESS_MODE, and REVISION_1
  *                           which it needs (default N)
+ *   strict=Y,...            buffers of exactly the lengths in the header
+ *                           (default Y); N accepts longer ones and puts
+ *                           the status in the last byte, as QEMU does
  *   delay_us=D,...          latency per request (default 0)
  *
  * debugfs, virtio_crypto_model/<instance>/:
@@ -93,6 +96,10 @@ MODULE_PARM_DESC(revision1, "offer VIRTIO_CRYPTO_F_REVISION_1");
 static bool stateless[VCM_MAX_INSTANCES];
 module_param_array(stateless, bool, NULL, 0444);
 MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE (and REVISION_1)");
+
+static bool strict[VCM_MAX_INSTANCES] = VCM_ALL(true);
+module_param_array(strict, bool, NULL, 0444);
+MODULE_PARM_DESC(strict, "data buffers of exactly the header's lengths (N: at least, as QEMU)");
 
 static unsigned int delay_us[VCM_MAX_INSTANCES];
 module_param_array(delay_us, uint, NULL, 0444);
@@ -350,6 +357,7 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	p->max_sessions = max_sessions[i];
 	p->indirect = indirect[i];
 	p->stateless = stateless[i];
+	p->strict = strict[i];
 	p->revision1 = revision1[i] || stateless[i];
 
 	if (!p->dataqueues || p->dataqueues > VCM_MAX_DATAQ) {
