@@ -55,7 +55,8 @@ static u32 vac_max_len(const struct vac_device *vac, unsigned int mode,
 	u64 fixed = ivlen + (vac->stateless ? max_key : 0);
 	u64 len;
 
-	if (vac->max_size <= fixed)
+	/* Too small for one byte each way: a limit of 1 (0 means none). */
+	if (vac->max_size < fixed + 2)
 		return 1;
 	len = (vac->max_size - fixed) / 2;
 

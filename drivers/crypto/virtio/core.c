@@ -466,6 +466,7 @@ static int vac_probe(struct virtio_device *vdev)
 	BUILD_BUG_ON(offsetof(struct vac_ctrl, key) !=
 		     sizeof(struct virtio_crypto_op_ctrl_req));
 	BUILD_BUG_ON(sizeof(struct vac_sym_flf_stateless) != 76);
+	BUILD_BUG_ON(offsetof(struct vac_stateless_req, vlf) != 100);
 	/* The stateless prefix follows the request (vac_request_sl()). */
 	adev->reqsize = vac->stateless ? VAC_REQSIZE_STATELESS : VAC_REQSIZE;
 	dev_info(&vdev->dev, "%s, %u data queues\n",

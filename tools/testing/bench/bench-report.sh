@@ -449,7 +449,7 @@ END {
 	for (nq = 2; nq <= 4; nq += 2) {
 		k1 = "queues" SUBSEP "stateless" SUBSEP 8 SUBSEP nq
 		if (!(k1 in ML) || !(kq in ML) || !median(ML[kq])) continue
-		add("model", "cbc 4 KiB, 2 CPUs x 8 in flight, " nq " data queues", 4096, 8, 2,
+		add("model", "cbc 4 KiB, 2 CPUs x 8 in flight, " nq " data queues" (nq > 2 ? " (2 used)" : ""), 4096, 8, 2,
 		    nq " queues", sprintf("%.0f", median(ML[k1])), "1 queue",
 		    sprintf("%.0f", median(ML[kq])), "ops/s", f2(median(ML[k1]) / median(ML[kq])),
 		    "", "", "model-bench.sh: data queue scaling, stateless device")

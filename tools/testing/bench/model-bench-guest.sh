@@ -12,7 +12,9 @@
 #   kkeys     the same in the kernel (vac_test's stream: two threads, 16 B,
 #             a setkey before every request, outputs checked)
 #   queues    stateless devices with 1, 2 and 4 data queues, two AF_ALG
-#             streams (4 KiB, 8 in flight) pinned to the two CPUs
+#             streams (4 KiB, 8 in flight) pinned to the two CPUs (the
+#             driver uses the submitting CPU's queue: two CPUs use two of
+#             the four)
 #   debian    after the passes: Debian's virtio_crypto on a model device
 #             without revision 1 (it negotiates none), the keys case
 #
@@ -24,27 +26,18 @@
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH=$HERE/afalg_bench
-VCM=/sys/kernel/debug/virtio_crypto_model
 VT=/sys/kernel/debug/vac_test
 CLS=/sys/class/acrypto
+# shellcheck source=../selftests/acrypto-virtio/vcm.sh
+. "$HERE/vcm.sh"
 SECS=${1:-3}
 PASSES=${2:-3}
 
-# field LINE KEY
+# field LINE KEY: a value of a result line, 0 if it has none (a run that
+# printed nothing counts as nothing done)
 field() {
-	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# dev N: the acrypto device of model instance N
-dev() {
-	v=$(cat $VCM/"$1"/name)
-	for d in "$CLS"/virtio_crypto*; do
-		if [ "$(basename "$(readlink "$d/device")")" = "$v" ]; then
-			basename "$d"
-			return 0
-		fi
-	done
-	return 1
+	_f_v=$(echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p")
+	echo "${_f_v:-0}"
 }
 
 # only N: model instance N's device alone in service
@@ -52,7 +45,7 @@ only() {
 	for i in 0 1 2 3 4; do
 		b=1
 		[ "$i" = "$1" ] && b=0
-		echo $b >"$CLS/$(dev $i)/broken"
+		echo $b >"$CLS/$(vcm_dev $i)/broken"
 	done
 }
 

@@ -54,7 +54,7 @@ make -s -C "$ROOT" ${KDIR:+KDIR="$KDIR"} modules >&2
 # The model, vac_test and afalg_bench, as the suite builds them.
 make -s -C "$SUITE" O="$WORK/suite" ${KDIR:+KDIR="$KDIR"} >&2
 mkdir -p "$WORK/bench"
-for f in afalg_bench virtio_crypto_model.ko vac_test.ko; do
+for f in afalg_bench virtio_crypto_model.ko vac_test.ko vcm.sh; do
 	[ -f "$WORK/suite/$f" ] || {
 		echo "model-bench.sh: $f was not built (kernel build tree?)" >&2
 		exit 1
@@ -121,7 +121,7 @@ awk '
 			    median("keys session " d " 1"), median("keys debian " d " 1"))
 		row("2 CPUs, 4 KiB: 2 data queues / 1", median("queues stateless 8 2"),
 		    median("queues stateless 8 1"))
-		row("2 CPUs, 4 KiB: 4 data queues / 1", median("queues stateless 8 4"),
+		row("2 CPUs, 4 KiB: 4 data queues (2 used) / 1", median("queues stateless 8 4"),
 		    median("queues stateless 8 1"))
 		printf "\nmedians of %d passes; errors and mismatches: %d\n",
 		       cnt["keys session 1 1"], err

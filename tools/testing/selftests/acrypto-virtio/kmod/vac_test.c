@@ -54,6 +54,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "kmod_cmd.h"
+
 #define VT_ALG		"acrypto-cbc-aes"
 #define VT_MAX_LEN	65536
 #define VT_MAX_THREADS	8
@@ -358,17 +360,6 @@ static int vt_stream_start(unsigned int threads, unsigned int maxlen,
 }
 
 /* A command written to a debugfs file, as a string in @buf (@size bytes). */
-static int vt_cmd_from_user(char *buf, size_t size, const char __user *ubuf,
-			    size_t count)
-{
-	if (count >= size)
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = 0;
-	return 0;
-}
-
 /* Read back @result, which @lock protects. */
 static ssize_t vt_result_read(char __user *ubuf, size_t count, loff_t *ppos,
 			      const char *result, size_t size,
@@ -389,7 +380,7 @@ static ssize_t vt_one_write(struct file *file, const char __user *ubuf,
 	unsigned int len, segs = 0;
 	int err, n;
 
-	err = vt_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	err = kmod_cmd_from_user(buf, sizeof(buf), ubuf, count);
 	if (err)
 		return err;
 	n = sscanf(buf, "%15s %7s %u %u", where, dir, &len, &segs);
@@ -425,7 +416,7 @@ static ssize_t vt_stream_write(struct file *file, const char __user *ubuf,
 	char buf[64];
 	int err;
 
-	err = vt_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	err = kmod_cmd_from_user(buf, sizeof(buf), ubuf, count);
 	if (err)
 		return err;
 	mutex_lock(&vt_lock);
@@ -645,7 +636,7 @@ static ssize_t vt_burst_write(struct file *file, const char __user *ubuf,
 	char buf[64];
 	int err;
 
-	err = vt_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	err = kmod_cmd_from_user(buf, sizeof(buf), ubuf, count);
 	if (err)
 		return err;
 	mutex_lock(&vt_burst_lock);

@@ -27,7 +27,9 @@
 
 /*
  * What Linux 6.1's uapi header lacks: the crypto feature bits, the data
- * request flag and the stateless cipher layout (virtio 1.2, 5.9).
+ * request flag and the stateless cipher layout (virtio 1.2, 5.9).  Written
+ * from the specification and not shared with virtio_acrypto.h on purpose:
+ * the model is the check of the driver's transcription.
  */
 #define VCM_F_REVISION_1		0
 #define VCM_F_CIPHER_STATELESS_MODE	1
@@ -117,8 +119,12 @@ struct vcm_queue {
 	struct vcm_chain *chain;
 	struct scatterlist *src_sg;
 	struct scatterlist *dst_sg;
-	/* Stateless requests: one transform per cipher, keyed per request. */
-	struct crypto_sync_skcipher *sl_tfm[4];
+	/*
+	 * One transform per cipher, keyed for each request in both modes (a
+	 * session holds its key): a request costs the device the same in
+	 * session and stateless mode, only the control queue differs.
+	 */
+	struct crypto_sync_skcipher *tfm[4];
 	/* Counters, read through debugfs. */
 	u64 requests;
 	u64 bytes;
@@ -130,7 +136,8 @@ struct vcm_queue {
 struct vcm_session {
 	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* */
 	u32 op;			/* VIRTIO_CRYPTO_OP_ENCRYPT or _DECRYPT */
-	struct crypto_sync_skcipher *tfm;
+	u32 keylen;
+	u8 key[64];		/* wiped when the session ends */
 };
 
 /* What a module parameter selects for one instance. */
@@ -160,6 +167,7 @@ struct vcm_dev {
 	unsigned int nvqs;		/* data queues + control queue */
 	struct vcm_queue *q;
 	struct workqueue_struct *wq;
+	spinlock_t kick_lock;		/* vcm_queue.vq against kicks */
 
 	struct rw_semaphore sess_lock;	/* sessions against destroy */
 	struct xarray sessions;

@@ -63,8 +63,35 @@ static bool vcm_cipher_offered(struct vcm_dev *vcm, u32 algo)
 
 static void vcm_session_free(struct vcm_session *s)
 {
-	crypto_free_sync_skcipher(s->tfm);
-	kfree(s);
+	kfree_sensitive(s);
+}
+
+/*
+ * Queue @q's transform of cipher @i, keyed with @key; NULL with a status in
+ * *@status if the kernel has no such cipher or refuses the key.
+ */
+static struct crypto_sync_skcipher *vcm_keyed(struct vcm_queue *q, int i,
+					      const u8 *key, u32 keylen,
+					      u8 *status)
+{
+	struct crypto_sync_skcipher *tfm = q->tfm[i];
+
+	if (!tfm) {
+		tfm = crypto_alloc_sync_skcipher(vcm_ciphers[i].name, 0, 0);
+		if (IS_ERR(tfm)) {
+			dev_warn(&q->vcm->vdev.dev, "no %s in this kernel: %ld\n",
+				 vcm_ciphers[i].name, PTR_ERR(tfm));
+			*status = VIRTIO_CRYPTO_ERR;
+			return NULL;
+		}
+		q->tfm[i] = tfm;
+	}
+	if (crypto_sync_skcipher_setkey(tfm, key, keylen)) {
+		/* A key the algorithm refuses: the device says so. */
+		*status = VIRTIO_CRYPTO_ERR;
+		return NULL;
+	}
+	return tfm;
 }
 
 /**
@@ -108,8 +135,8 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 	u32 keylen = le32_to_cpu(para->keylen);
 	u32 op = le32_to_cpu(para->op);
 	struct vcm_dev *vcm = q->vcm;
-	u8 key[2 * AES_MAX_KEY_SIZE];
 	struct vcm_session *s;
+	u8 status;
 	u32 id;
 	int i, err;
 
@@ -130,7 +157,7 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 			      algo);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
 	}
-	if (keylen > vcm->p.max_cipher_key_len || keylen > sizeof(key)) {
+	if (keylen > vcm->p.max_cipher_key_len || keylen > sizeof(s->key)) {
 		vcm_violation(vcm, "create session: key of %u bytes, max_cipher_key_len is %u",
 			      keylen, vcm->p.max_cipher_key_len);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
@@ -150,20 +177,12 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
 	s->algo = algo;
 	s->op = op;
-	s->tfm = crypto_alloc_sync_skcipher(vcm_ciphers[i].name, 0, 0);
-	if (IS_ERR(s->tfm)) {
-		dev_warn(&vcm->vdev.dev, "no %s in this kernel: %ld\n",
-			 vcm_ciphers[i].name, PTR_ERR(s->tfm));
-		kfree(s);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
-	}
-	vcm_chain_copy_out(c, sizeof(*req), key, keylen);
-	err = crypto_sync_skcipher_setkey(s->tfm, key, keylen);
-	memzero_explicit(key, sizeof(key));
-	if (err) {
-		/* A key the algorithm refuses: the device says so. */
+	s->keylen = keylen;
+	vcm_chain_copy_out(c, sizeof(*req), s->key, keylen);
+	/* The key is checked now, with the control queue's transform. */
+	if (!vcm_keyed(q, i, s->key, keylen, &status)) {
 		vcm_session_free(s);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+		return vcm_create_done(c, 0, status);
 	}
 
 	down_write(&vcm->sess_lock);
@@ -388,8 +407,8 @@ vcm_stateless_tfm(struct vcm_queue *q, struct vcm_chain *c,
 		  const struct vcm_cipher_req *r, int i, u8 *status)
 {
 	struct vcm_dev *vcm = q->vcm;
+	struct crypto_sync_skcipher *tfm;
 	u8 key[2 * AES_MAX_KEY_SIZE];
-	int err;
 
 	*status = VIRTIO_CRYPTO_BADMSG;
 	if (!vcm_cipher_offered(vcm, r->algo) || i < 0) {
@@ -408,37 +427,23 @@ vcm_stateless_tfm(struct vcm_queue *q, struct vcm_chain *c,
 		vcm_violation(vcm, "stateless request: op %u", r->op);
 		return NULL;
 	}
-	if (!q->sl_tfm[i]) {
-		struct crypto_sync_skcipher *tfm;
-
-		tfm = crypto_alloc_sync_skcipher(vcm_ciphers[i].name, 0, 0);
-		if (IS_ERR(tfm)) {
-			*status = VIRTIO_CRYPTO_ERR;
-			return NULL;
-		}
-		q->sl_tfm[i] = tfm;
-	}
 	vcm_chain_copy_out(c, r->prefix, key, r->key_len);
-	err = crypto_sync_skcipher_setkey(q->sl_tfm[i], key, r->key_len);
+	tfm = vcm_keyed(q, i, key, r->key_len, status);
 	memzero_explicit(key, sizeof(key));
-	if (err) {
-		*status = VIRTIO_CRYPTO_ERR;
-		return NULL;
-	}
-	return q->sl_tfm[i];
+	return tfm;
 }
 
 /**
- * vcm_queue_crypto_free() - free a queue's stateless transforms
+ * vcm_queue_crypto_free() - free a queue's transforms
  * @q: the queue, idle
  */
 void vcm_queue_crypto_free(struct vcm_queue *q)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(q->sl_tfm); i++) {
-		crypto_free_sync_skcipher(q->sl_tfm[i]);
-		q->sl_tfm[i] = NULL;
+	for (i = 0; i < ARRAY_SIZE(q->tfm); i++) {
+		crypto_free_sync_skcipher(q->tfm[i]);
+		q->tfm[i] = NULL;
 	}
 }
 
@@ -504,7 +509,9 @@ static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		}
 		/* No requirement on the header's algo in session mode. */
 		i = vcm_cipher_index(s->algo);
-		tfm = s->tfm;
+		tfm = vcm_keyed(q, i, s->key, s->keylen, &status);
+		if (!tfm)
+			goto out;
 		algo = s->algo;
 		op = s->op;
 	}
@@ -664,5 +671,7 @@ out:
 	else
 		q->errors++;
 	vcm_chain_copy_in(c, c->in_len - 1, &status, 1);
+	/* The stateless prefix may have read the first bytes of a key. */
+	memzero_explicit(&req, sizeof(req));
 	return used;
 }

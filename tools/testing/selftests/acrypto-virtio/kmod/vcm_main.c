@@ -9,7 +9,8 @@
  *
  *   instances=N             devices (1..8, default 1)
  *   dataqueues=Q,...        data queues (1..16, default 1)
- *   ring_size=R,...         descriptors per ring (power of 2, default 128)
+ *   ring_size=R,...         descriptors per ring (power of 2 up to 512,
+ *                           default 128)
  *   cipher_algo=MASK,...    cipher_algo_l (default AES ECB, CBC, CTR, XTS)
  *   max_cipher_key_len=L,.. (default 64)
  *   max_size=B,...          max_size (default 1 MiB)
@@ -44,6 +45,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_ring.h>
 
+#include "kmod_cmd.h"
 #include "vcm.h"
 
 #define VCM_MAX_INSTANCES	8
@@ -59,7 +61,7 @@ MODULE_PARM_DESC(dataqueues, "data queues per device (1..16)");
 
 static unsigned int ring_size[VCM_MAX_INSTANCES] = VCM_ALL(128);
 module_param_array(ring_size, uint, NULL, 0444);
-MODULE_PARM_DESC(ring_size, "descriptors per ring (power of 2, 4..32768)");
+MODULE_PARM_DESC(ring_size, "descriptors per ring (power of 2, 4..512)");
 
 static unsigned int cipher_algo[VCM_MAX_INSTANCES] =
 	VCM_ALL(BIT(VIRTIO_CRYPTO_CIPHER_AES_ECB) |
@@ -120,18 +122,20 @@ static struct vcm_dev *vcm_devs[VCM_MAX_INSTANCES];
 void vcm_violation(struct vcm_dev *vcm, const char *fmt, ...)
 {
 	char msg[VCM_MSG_LEN];
+	unsigned long flags;
 	va_list args;
 
 	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
 
-	spin_lock(&vcm->msg_lock);
+	/* Any context: a notification comes from the driver's. */
+	spin_lock_irqsave(&vcm->msg_lock, flags);
 	if (!atomic_read(&vcm->violations))
 		strscpy(vcm->first_violation, msg,
 			sizeof(vcm->first_violation));
 	atomic_inc(&vcm->violations);
-	spin_unlock(&vcm->msg_lock);
+	spin_unlock_irqrestore(&vcm->msg_lock, flags);
 	pr_warn_ratelimited("virtio_crypto_model %u: driver violates the specification: %s\n",
 			    vcm->id, msg);
 }
@@ -169,19 +173,6 @@ static const char * const vcm_fault_names[VCM_NR_FAULTS] = {
 	[VCM_FAULT_STALL] = "stall",
 };
 
-/* Copy a short command from user space, NUL-terminated, newline cut. */
-static int vcm_cmd_from_user(char *buf, size_t size, const char __user *ubuf,
-			     size_t count)
-{
-	if (!count || count >= size)
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	strim(buf);
-	return 0;
-}
-
 static ssize_t vcm_fault_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -190,9 +181,10 @@ static ssize_t vcm_fault_write(struct file *file, const char __user *ubuf,
 	char buf[32], *arg;
 	int err;
 
-	err = vcm_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	err = kmod_cmd_from_user(buf, sizeof(buf), ubuf, count);
 	if (err)
 		return err;
+	strim(buf);
 	arg = strchr(buf, ' ');
 	if (arg) {
 		*arg++ = '\0';
@@ -272,11 +264,11 @@ static int vcm_violations_show(struct seq_file *m, void *v)
 {
 	struct vcm_dev *vcm = m->private;
 
-	spin_lock(&vcm->msg_lock);
+	spin_lock_irq(&vcm->msg_lock);
 	seq_printf(m, "%d\n", atomic_read(&vcm->violations));
 	if (atomic_read(&vcm->violations))
 		seq_printf(m, "%s\n", vcm->first_violation);
-	spin_unlock(&vcm->msg_lock);
+	spin_unlock_irq(&vcm->msg_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vcm_violations);
@@ -365,10 +357,11 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 		       p->dataqueues, VCM_MAX_DATAQ);
 		return -EINVAL;
 	}
+	/* A chain may be as long as the ring; the model walks VCM_MAX_SEGS. */
 	if (!is_power_of_2(p->ring_size) || p->ring_size < 4 ||
-	    p->ring_size > 32768) {
-		pr_err("instance %u: ring_size=%u is not a power of 2 in 4..32768\n",
-		       i, p->ring_size);
+	    p->ring_size > VCM_MAX_SEGS) {
+		pr_err("instance %u: ring_size=%u is not a power of 2 in 4..%u\n",
+		       i, p->ring_size, VCM_MAX_SEGS);
 		return -EINVAL;
 	}
 	if (bad) {
@@ -400,6 +393,7 @@ static int vcm_create(unsigned int i)
 	spin_lock_init(&vcm->config_lock);
 	spin_lock_init(&vcm->fault_lock);
 	spin_lock_init(&vcm->msg_lock);
+	spin_lock_init(&vcm->kick_lock);
 	init_rwsem(&vcm->sess_lock);
 	xa_init_flags(&vcm->sessions, XA_FLAGS_ALLOC);
 	vcm->delay_us = delay_us[i];

@@ -201,36 +201,29 @@ u32 vcm_chain_copy_in(struct vcm_chain *c, u32 off, const void *buf, u32 len)
 int vcm_chain_sg(struct vcm_chain *c, bool in, u32 off, u32 len,
 		 struct scatterlist *sg)
 {
-	unsigned int n, i, first = 0, nents = 0;
+	unsigned int n, i, nents = 0;
 	struct vcm_seg *s = vcm_segs(c, in, &n);
-	u32 skip = off, left = len;
+	u32 left = len;
 
-	/* Count first: sg_init_table() of the whole array costs 16 KiB. */
 	for (i = 0; i < n && left; i++) {
-		if (skip >= s[i].len) {
-			skip -= s[i].len;
-			first = i + 1;
+		u32 l;
+
+		/* Empty buffers are legal; they take no entry. */
+		if (off >= s[i].len) {
+			off -= s[i].len;
 			continue;
 		}
-		left -= min(s[i].len - skip, left);
-		skip = 0;
+		l = min(s[i].len - off, left);
+		/* Not sg_init_table() of all VCM_MAX_SEGS: 16 KiB a request. */
+		sg[nents].page_link = 0;
+		sg_set_buf(&sg[nents], s[i].va + off, l);
 		nents++;
+		left -= l;
+		off = 0;
 	}
 	if (left || !nents)
 		return -EINVAL;
-
-	sg_init_table(sg, nents);
-	skip = off;
-	for (i = 0; i < first; i++)
-		skip -= s[i].len;
-	left = len;
-	for (i = 0; i < nents; i++) {
-		u32 l = min(s[first + i].len - skip, left);
-
-		sg_set_buf(&sg[i], s[first + i].va + skip, l);
-		left -= l;
-		skip = 0;
-	}
+	sg_mark_end(&sg[nents - 1]);
 	return nents;
 }
 
@@ -258,9 +251,12 @@ static void vcm_interrupt(struct vcm_queue *q)
 	if (virtio16_to_cpu(vdev, READ_ONCE(q->avail->flags)) &
 	    VRING_AVAIL_F_NO_INTERRUPT)
 		return;
+	/* As from an MSI-X handler: the tasklets it schedules run on exit. */
+	local_bh_disable();
 	local_irq_save(flags);
 	vring_interrupt(0, q->vq);
 	local_irq_restore(flags);
+	local_bh_enable();
 }
 
 static bool vcm_live(struct vcm_queue *q)
@@ -319,8 +315,13 @@ static void vcm_queue_work(struct work_struct *work)
  */
 void vcm_queue_kick(struct vcm_queue *q)
 {
+	unsigned long flags;
+
+	/* Against vcm_queue_free(): no work is queued once the ring goes. */
+	spin_lock_irqsave(&q->vcm->kick_lock, flags);
 	if (q->vq)
 		queue_work(q->vcm->wq, &q->work);
+	spin_unlock_irqrestore(&q->vcm->kick_lock, flags);
 }
 
 static bool vcm_notify(struct virtqueue *vq)
@@ -394,6 +395,10 @@ static void vcm_set_status(struct virtio_device *vdev, u8 status)
 			      vdev->features & ~vcm->features);
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	}
+	/* Checked here: ->validate() runs after ->finalize_features(). */
+	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_stateless(vcm) &&
+	    !vcm_rev1(vcm))
+		vcm_violation(vcm, "CIPHER_STATELESS_MODE accepted without REVISION_1");
 	if ((added & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(status & VIRTIO_CONFIG_S_FEATURES_OK))
 		vcm_violation(vcm, "DRIVER_OK without FEATURES_OK");
@@ -426,9 +431,15 @@ static void vcm_reset(struct virtio_device *vdev)
 
 static void vcm_queue_free(struct vcm_queue *q)
 {
-	if (q->vq)
-		vring_del_virtqueue(q->vq);
+	struct virtqueue *vq = q->vq;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->vcm->kick_lock, flags);
 	q->vq = NULL;
+	spin_unlock_irqrestore(&q->vcm->kick_lock, flags);
+	cancel_work_sync(&q->work);
+	if (vq)
+		vring_del_virtqueue(vq);
 	vcm_queue_crypto_free(q);
 	kvfree(q->chain);
 	q->chain = NULL;
@@ -443,6 +454,9 @@ static void vcm_del_vqs(struct virtio_device *vdev)
 	struct vcm_dev *vcm = to_vcm(vdev);
 	unsigned int i;
 
+	/* Buffers may be exposed until the device is reset. */
+	if (READ_ONCE(vcm->status) & VIRTIO_CONFIG_S_DRIVER_OK)
+		vcm_violation(vcm, "virtqueues deleted without a reset");
 	flush_workqueue(vcm->wq);
 	for (i = 0; i < vcm->nvqs; i++)
 		vcm_queue_free(&vcm->q[i]);
@@ -501,6 +515,10 @@ static int vcm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			goto err;
 		vqs[i] = vcm->q[index++].vq;
 	}
+	/* The control queue is the last: a driver sets them all up. */
+	if (index != vcm->nvqs)
+		vcm_violation(vcm, "%u virtqueues set up, the device has %u",
+			      index, vcm->nvqs);
 	return 0;
 
 err:
@@ -526,8 +544,6 @@ static int vcm_finalize_features(struct virtio_device *vdev)
 	vring_transport_features(vdev);
 	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1))
 		vcm_violation(vcm, "VIRTIO_F_VERSION_1 offered but not accepted");
-	if (vcm_stateless(vcm) && !vcm_rev1(vcm))
-		vcm_violation(vcm, "CIPHER_STATELESS_MODE accepted without REVISION_1");
 	return 0;
 }
 
