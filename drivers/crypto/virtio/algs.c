@@ -4,12 +4,15 @@
  * capabilities.
  *
  * The device lists the cipher algorithms it implements in cipher_algo_l and
- * cipher_algo_h (bit n set: algorithm n of VIRTIO_CRYPTO_CIPHER_*).  Each
- * AES mode the engine knows and the device advertises becomes one
- * capability, with the key sizes cut to max_cipher_key_len and the request
- * length to what max_size leaves (IV, source and destination count); nothing
- * the device does not advertise is registered, even where a device would
- * accept sessions for it.
+ * cipher_algo_h (bit n set: algorithm n of VIRTIO_CRYPTO_CIPHER_*), and the
+ * AEAD ones in aead_algo.  Each AES mode the engine knows and the device
+ * advertises becomes one capability, with the key sizes cut to
+ * max_cipher_key_len and the request length to what max_size leaves (IV,
+ * source and destination count, an AEAD's associated data and tag too);
+ * nothing the device does not advertise is registered, even where a device
+ * would accept sessions for it.  AES-GCM of the AEAD service serves two
+ * modes: gcm(aes) and rfc4106(gcm(aes)), whose salt the driver puts in
+ * front of each request's IV.
  */
 
 #include <linux/bits.h>
@@ -19,20 +22,26 @@
 #include "virtio_acrypto.h"
 
 static const struct {
-	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* */
+	u32 service;		/* VIRTIO_CRYPTO_SERVICE_* */
+	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* or _AEAD_* */
 	u16 mode;		/* enum acrypto_mode */
 	u16 min_keysize;
 	u16 max_keysize;
 	const char *name;
 } vac_algs[] = {
-	{ VIRTIO_CRYPTO_CIPHER_AES_ECB, ACRYPTO_MODE_ECB,
+	{ VIRTIO_CRYPTO_SERVICE_CIPHER, VIRTIO_CRYPTO_CIPHER_AES_ECB, ACRYPTO_MODE_ECB,
 	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "ecb(aes)" },
-	{ VIRTIO_CRYPTO_CIPHER_AES_CBC, ACRYPTO_MODE_CBC,
+	{ VIRTIO_CRYPTO_SERVICE_CIPHER, VIRTIO_CRYPTO_CIPHER_AES_CBC, ACRYPTO_MODE_CBC,
 	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "cbc(aes)" },
-	{ VIRTIO_CRYPTO_CIPHER_AES_CTR, ACRYPTO_MODE_CTR,
+	{ VIRTIO_CRYPTO_SERVICE_CIPHER, VIRTIO_CRYPTO_CIPHER_AES_CTR, ACRYPTO_MODE_CTR,
 	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "ctr(aes)" },
-	{ VIRTIO_CRYPTO_CIPHER_AES_XTS, ACRYPTO_MODE_XTS,
+	{ VIRTIO_CRYPTO_SERVICE_CIPHER, VIRTIO_CRYPTO_CIPHER_AES_XTS, ACRYPTO_MODE_XTS,
 	  2 * AES_MIN_KEY_SIZE, 2 * AES_MAX_KEY_SIZE, "xts(aes)" },
+	{ VIRTIO_CRYPTO_SERVICE_AEAD, VIRTIO_CRYPTO_AEAD_GCM, ACRYPTO_MODE_GCM,
+	  AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE, "gcm(aes)" },
+	{ VIRTIO_CRYPTO_SERVICE_AEAD, VIRTIO_CRYPTO_AEAD_GCM,
+	  ACRYPTO_MODE_RFC4106, AES_MIN_KEY_SIZE + VAC_RFC4106_SALT_LEN,
+	  AES_MAX_KEY_SIZE + VAC_RFC4106_SALT_LEN, "rfc4106(gcm(aes))" },
 };
 
 static bool vac_algo_advertised(u32 algo, u32 algo_l, u32 algo_h)
@@ -45,15 +54,21 @@ static bool vac_algo_advertised(u32 algo, u32 algo_l, u32 algo_h)
 /*
  * Longest request of @mode in max_size: the IV and the source are read, the
  * destination written, all of them count, and in stateless mode the key
- * too (the longest the mode takes).  0 (no limit) when any length the
+ * too (the longest the mode takes).  An AEAD step's length is its text and
+ * associated data (struct acrypto_cap): the text is read and written, the
+ * AAD read (counted twice here, which is on the safe side), the tag (16
+ * bytes at most) written or read once.  0 (no limit) when any length the
  * engine can send fits.
  */
 static u32 vac_max_len(const struct vac_device *vac, unsigned int mode,
 		       unsigned int max_key)
 {
 	u64 ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
-	u64 fixed = ivlen + (vac->stateless ? max_key : 0);
-	u64 len;
+	u64 fixed, len;
+
+	if (vac_mode_aead(mode))
+		ivlen = VAC_GCM_IV_LEN + AES_BLOCK_SIZE;
+	fixed = ivlen + (vac_stateless(vac, mode) ? max_key : 0);
 
 	/* Too small for one byte each way: a limit of 1 (0 means none). */
 	if (vac->max_size < fixed + 2)
@@ -69,29 +84,44 @@ static u32 vac_max_len(const struct vac_device *vac, unsigned int mode,
  * @services: crypto_services mask
  * @algo_l: cipher_algo_l mask
  * @algo_h: cipher_algo_h mask
+ * @aead_algo: aead_algo mask
  *
  * Queue lengths are set later, once the queues exist.
  *
  * Return: 0, or -ENODEV when the device offers nothing the engine can use.
  */
 int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
-		  u32 algo_h)
+		  u32 algo_h, u32 aead_algo)
 {
 	struct device *dev = &vac->vdev->dev;
 	unsigned int i;
 
 	vac->num_caps = 0;
-	if (!(services & BIT(VIRTIO_CRYPTO_SERVICE_CIPHER))) {
-		dev_info(dev, "no cipher service (services %#x), nothing to offer\n",
+	if (!(services & (BIT(VIRTIO_CRYPTO_SERVICE_CIPHER) |
+			  BIT(VIRTIO_CRYPTO_SERVICE_AEAD)))) {
+		dev_info(dev, "no cipher or AEAD service (services %#x), nothing to offer\n",
 			 services);
 		return -ENODEV;
 	}
 
 	for (i = 0; i < ARRAY_SIZE(vac_algs); i++) {
 		struct acrypto_cap *cap = &vac->caps[vac->num_caps];
-		u16 max = min_t(u32, vac_algs[i].max_keysize, vac->max_key_len);
+		/* An RFC 4106 key is the AES key and the salt. */
+		u32 extra = vac_algs[i].mode == ACRYPTO_MODE_RFC4106 ?
+			    VAC_RFC4106_SALT_LEN : 0;
+		u16 max = min_t(u32, vac_algs[i].max_keysize,
+				vac->max_key_len + extra);
+		bool offered;
 
-		if (!vac_algo_advertised(vac_algs[i].algo, algo_l, algo_h))
+		if (!(services & BIT(vac_algs[i].service)))
+			continue;
+		if (vac_algs[i].service == VIRTIO_CRYPTO_SERVICE_AEAD)
+			offered = vac_algo_advertised(vac_algs[i].algo,
+						      aead_algo, 0);
+		else
+			offered = vac_algo_advertised(vac_algs[i].algo,
+						      algo_l, algo_h);
+		if (!offered)
 			continue;
 		if (max < vac_algs[i].min_keysize) {
 			dev_warn(dev, "%s advertised but keys are limited to %u bytes, not using it\n",
@@ -114,8 +144,8 @@ int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
 	}
 
 	if (!vac->num_caps) {
-		dev_info(dev, "no AES mode we support advertised (cipher_algo %#x:%#x)\n",
-			 algo_h, algo_l);
+		dev_info(dev, "no AES mode we support advertised (cipher_algo %#x:%#x, aead_algo %#x)\n",
+			 algo_h, algo_l, aead_algo);
 		return -ENODEV;
 	}
 	return 0;

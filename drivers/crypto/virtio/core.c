@@ -83,7 +83,7 @@ static const struct acrypto_device_ops vac_ops = {
 static int vac_read_config(struct vac_device *vac, unsigned int *num_dq)
 {
 	struct virtio_device *vdev = vac->vdev;
-	u32 max_dataqueues, services, algo_l, algo_h;
+	u32 max_dataqueues, services, algo_l, algo_h, aead_algo;
 
 	virtio_cread_le(vdev, struct virtio_crypto_config, max_dataqueues,
 			&max_dataqueues);
@@ -116,14 +116,16 @@ static int vac_read_config(struct vac_device *vac, unsigned int *num_dq)
 			&algo_l);
 	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_h,
 			&algo_h);
+	virtio_cread_le(vdev, struct virtio_crypto_config, aead_algo,
+			&aead_algo);
 
 	dev_info(&vdev->dev,
-		 "%u data queue(s), services %#x, ciphers %#x:%#x, keys up to %u bytes, requests up to %llu bytes\n",
-		 max_dataqueues, services, algo_h, algo_l, vac->max_key_len,
-		 vac->max_size);
+		 "%u data queue(s), services %#x, ciphers %#x:%#x, aead %#x, keys up to %u bytes, requests up to %llu bytes\n",
+		 max_dataqueues, services, algo_h, algo_l, aead_algo,
+		 vac->max_key_len, vac->max_size);
 
 	*num_dq = max_dataqueues;
-	return vac_algs_init(vac, services, algo_l, algo_h);
+	return vac_algs_init(vac, services, algo_l, algo_h, aead_algo);
 }
 
 /* The data queue states, for the life of the binding. */
@@ -279,6 +281,73 @@ static void vac_reg_worker(struct work_struct *work)
 	mutex_unlock(&vac->state_lock);
 }
 
+#ifdef CONFIG_PM_SLEEP
+/*
+ * The device set DEVICE_NEEDS_RESET: reset it and set it up again, as a
+ * resume from suspend does, without waiting for what it holds (it will not
+ * answer).  The requests on its rings are taken back and go to other
+ * devices (marked written: an in-place one fails); new ones wait in the
+ * engine until the device is back, the device sessions are created anew.
+ * Runs on a freezable workqueue, so never during a system suspend, whose
+ * freeze and restore are the same calls.
+ */
+static void vac_reset_worker(struct work_struct *work)
+{
+	struct vac_device *vac = container_of(work, struct vac_device,
+					      reset_work);
+	struct virtio_device *vdev = vac->vdev;
+	unsigned int resets;
+	int err;
+
+	mutex_lock(&vac->state_lock);
+	if (vac->removing || vac->suspended) {
+		vac->needs_reset = false;
+		mutex_unlock(&vac->state_lock);
+		return;
+	}
+	mutex_unlock(&vac->state_lock);
+
+	dev_warn(&vdev->dev, "the device needs a reset: resetting it\n");
+	err = virtio_device_freeze(vdev);
+	if (!err)
+		err = virtio_device_restore(vdev);
+
+	mutex_lock(&vac->state_lock);
+	vac->needs_reset = false;
+	resets = ++vac->resets;
+	mutex_unlock(&vac->state_lock);
+	if (err)
+		dev_err(&vdev->dev, "reset failed (%d): the device stays out of service\n",
+			err);
+	else
+		dev_info(&vdev->dev, "reset done (%u so far), back in service\n",
+			 resets);
+}
+
+/* Caller holds state_lock. */
+static void vac_needs_reset(struct vac_device *vac)
+{
+	lockdep_assert_held(&vac->state_lock);
+	if (vac->needs_reset)
+		return;
+	vac->needs_reset = true;
+	queue_work(system_freezable_wq, &vac->reset_work);
+}
+#else
+static void vac_needs_reset(struct vac_device *vac)
+{
+	lockdep_assert_held(&vac->state_lock);
+	if (vac->needs_reset)
+		return;
+	/* No freeze and restore to reset with: out of service for good. */
+	vac->needs_reset = true;
+	dev_err(&vac->vdev->dev,
+		"the device needs a reset, which this kernel cannot do: out of service\n");
+	if (vac->reg == VAC_REG_DONE)
+		acrypto_device_set_broken(vac->adev, true);
+}
+#endif
+
 /*
  * Follow the device status: start the registration once ready, then mark
  * the device broken or usable as VIRTIO_CRYPTO_S_HW_READY comes and goes.
@@ -292,6 +361,12 @@ static bool vac_update_status(struct vac_device *vac)
 	lockdep_assert_held(&vac->state_lock);
 	if (vac->removing || vac->suspended)
 		return false;
+	/* A device that needs a reset gets one before anything else. */
+	if (vac->vdev->config->get_status(vac->vdev) &
+	    VIRTIO_CONFIG_S_NEEDS_RESET) {
+		vac_needs_reset(vac);
+		return false;
+	}
 	ready = vac_read_ready(vac);
 
 	switch (vac->reg) {
@@ -393,8 +468,10 @@ static int vac_validate(struct virtio_device *vdev)
 	 */
 	__virtio_clear_bit(vdev, VIRTIO_RING_F_INDIRECT_DESC);
 	/* A stateless mode needs revision 1: never one without the other. */
-	if (!virtio_has_feature(vdev, VAC_F_REVISION_1))
+	if (!virtio_has_feature(vdev, VAC_F_REVISION_1)) {
 		__virtio_clear_bit(vdev, VAC_F_CIPHER_STATELESS_MODE);
+		__virtio_clear_bit(vdev, VAC_F_AEAD_STATELESS_MODE);
+	}
 	return 0;
 }
 
@@ -425,11 +502,15 @@ static int vac_probe(struct virtio_device *vdev)
 	init_waitqueue_head(&vac->state_wait);
 	INIT_WORK(&vac->status_work, vac_status_worker);
 	INIT_WORK(&vac->reg_work, vac_reg_worker);
+#ifdef CONFIG_PM_SLEEP
+	INIT_WORK(&vac->reset_work, vac_reset_worker);
+#endif
 	init_waitqueue_head(&vac->idle_wait);
 	vac_ctrl_init(vac);
 	/* Features are final before probe; the layouts follow from them. */
 	vac->rev1 = virtio_has_feature(vdev, VAC_F_REVISION_1);
-	vac->stateless = virtio_has_feature(vdev, VAC_F_CIPHER_STATELESS_MODE);
+	vac->sl_cipher = virtio_has_feature(vdev, VAC_F_CIPHER_STATELESS_MODE);
+	vac->sl_aead = virtio_has_feature(vdev, VAC_F_AEAD_STATELESS_MODE);
 
 	err = vac_read_config(vac, &num_dq);
 	if (err)
@@ -466,13 +547,20 @@ static int vac_probe(struct virtio_device *vdev)
 	BUILD_BUG_ON(offsetof(struct vac_ctrl, key) !=
 		     sizeof(struct virtio_crypto_op_ctrl_req));
 	BUILD_BUG_ON(sizeof(struct vac_sym_flf_stateless) != 76);
-	BUILD_BUG_ON(offsetof(struct vac_stateless_req, vlf) != 100);
+	BUILD_BUG_ON(offsetof(struct vac_stateless_req, u.sym.vlf) != 100);
+	BUILD_BUG_ON(sizeof(struct vac_aead_flf_stateless) != 32);
+	BUILD_BUG_ON(offsetof(struct vac_stateless_req, u.aead.vlf) != 56);
+	BUILD_BUG_ON(sizeof(struct vac_aead_data_flf) != 24);
+	/* Revision 1: the GCM IV follows the 24-byte flf in the header. */
+	BUILD_BUG_ON(sizeof(struct vac_aead_data_flf) + VAC_GCM_IV_LEN >
+		     sizeof_field(struct virtio_crypto_op_data_req, u));
 	/* The stateless prefix follows the request (vac_request_sl()). */
-	adev->reqsize = vac->stateless ? VAC_REQSIZE_STATELESS : VAC_REQSIZE;
-	dev_info(&vdev->dev, "%s, %u data queues\n",
-		 vac->stateless ? "revision 1, stateless cipher requests" :
-		 vac->rev1 ? "revision 1, cipher sessions" : "cipher sessions",
-		 vac->num_dq);
+	adev->reqsize = vac->sl_cipher || vac->sl_aead ?
+			VAC_REQSIZE_STATELESS : VAC_REQSIZE;
+	dev_info(&vdev->dev, "%s, cipher %s, AEAD %s, %u data queues\n",
+		 vac->rev1 ? "revision 1" : "legacy",
+		 vac->sl_cipher ? "stateless" : "sessions",
+		 vac->sl_aead ? "stateless" : "sessions", vac->num_dq);
 	adev->owner = THIS_MODULE;
 	adev->parent = &vdev->dev;
 
@@ -523,8 +611,8 @@ err_free_adev:
 static void vac_remove(struct virtio_device *vdev)
 {
 	struct vac_device *vac = vdev->priv;
-	bool live = vac->ctrl_vq;
 	enum vac_reg reg;
+	bool live;
 
 	mutex_lock(&vac->state_lock);
 	vac->removing = true;
@@ -532,6 +620,11 @@ static void vac_remove(struct virtio_device *vdev)
 	mutex_unlock(&vac->state_lock);
 	/* It never waits for the device; from now on it does nothing. */
 	cancel_work_sync(&vac->status_work);
+#ifdef CONFIG_PM_SLEEP
+	/* A reset in progress ends with the queues set up again, or none. */
+	flush_work(&vac->reset_work);
+#endif
+	live = vac->ctrl_vq;
 
 	dev_info(&vdev->dev,
 		 "removing %s with %u requests in flight, %d waiting for a session%s\n",
@@ -607,9 +700,10 @@ static int vac_freeze(struct virtio_device *vdev)
 	/*
 	 * What the device accepted runs to its end, the requests waiting for
 	 * a device session or on a backlog included; then the sessions go,
-	 * since the reset ends them (QEMU's backend would keep them).
+	 * since the reset ends them (QEMU's backend would keep them).  A
+	 * device that needs a reset would answer nothing.
 	 */
-	if (vac_drain(vac)) {
+	if (!vac->needs_reset && vac_drain(vac)) {
 		destroyed = vac_sessions_destroy(vac);
 		vac_drain(vac);
 	}
@@ -666,6 +760,7 @@ static int vac_restore(struct virtio_device *vdev)
 static const unsigned int vac_features[] = {
 	VAC_F_REVISION_1,
 	VAC_F_CIPHER_STATELESS_MODE,
+	VAC_F_AEAD_STATELESS_MODE,
 };
 
 static const struct virtio_device_id vac_id_table[] = {

@@ -54,29 +54,46 @@
 #include "virtio_acrypto.h"
 
 /*
- * Point *@out at a chain covering exactly @len bytes of @sg: @sg itself when
- * it ends there, else a copy in @pool (*@avail entries free).  Returns the
- * number of entries, -EINVAL when @sg is shorter than @len, or -E2BIG when
- * the copy does not fit.
+ * Point *@out at a chain covering exactly @len bytes of @sg from byte @skip
+ * on: @sg itself when it starts and ends there and has no empty entry,
+ * else a copy in @pool (*@avail entries free) without the empty entries (a
+ * zero-length descriptor breaks devices: QEMU sets NEEDS_RESET); NULL for
+ * no bytes.  Returns the number of entries, -EINVAL when @sg is shorter
+ * than @skip + @len, or -E2BIG when the copy does not fit.
  */
-static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
-		       struct scatterlist *pool, unsigned int *avail,
-		       struct scatterlist **out)
+static int vac_sg_cut(struct scatterlist *sg, unsigned int skip,
+		      unsigned int len, struct scatterlist *pool,
+		      unsigned int *avail, struct scatterlist **out)
 {
 	struct scatterlist *p, *last = NULL;
 	unsigned int n = 0, rem = len, i;
+	bool holes = false;
+
+	*out = NULL;
+	if (!len)
+		return 0;
+	for (; sg && skip >= sg->length; sg = sg_next(sg))
+		skip -= sg->length;
+	if (unlikely(!sg))
+		return -EINVAL;
 
 	for (p = sg; p; p = sg_next(p)) {
+		unsigned int l = p->length - (p == sg ? skip : 0);
+
+		if (unlikely(!l)) {
+			holes = true;
+			continue;
+		}
 		n++;
-		if (p->length >= rem) {
+		if (l >= rem) {
 			last = p;
 			break;
 		}
-		rem -= p->length;
+		rem -= l;
 	}
 	if (unlikely(!last))
 		return -EINVAL;
-	if (last->length == rem && sg_is_last(last)) {
+	if (!skip && !holes && last->length == rem && sg_is_last(last)) {
 		*out = sg;
 		return n;
 	}
@@ -84,9 +101,18 @@ static int vac_sg_trim(struct scatterlist *sg, unsigned int len,
 		return -E2BIG;
 
 	sg_init_table(pool, n);
-	for (i = 0, p = sg; i < n; i++, p = sg_next(p))
-		sg_set_page(&pool[i], sg_page(p), i == n - 1 ? rem : p->length,
-			    p->offset);
+	for (i = 0, p = sg; i < n; p = sg_next(p)) {
+		unsigned int off = p->offset, l = p->length;
+
+		if (p == sg) {
+			off += skip;
+			l -= skip;
+		}
+		if (!l)
+			continue;
+		sg_set_page(&pool[i], sg_page(p), i == n - 1 ? rem : l, off);
+		i++;
+	}
 	*avail -= n;
 	*out = pool;
 	return n;
@@ -193,8 +219,9 @@ void vac_request_release(struct vac_request *req)
 	unsigned int i;
 	bool wanted;
 
-	if (vac->stateless)
-		memzero_explicit(vac_request_sl(req)->vlf, VAC_MAX_KEY_LEN);
+	if (vac->sl_cipher || vac->sl_aead)
+		memzero_explicit(&vac_request_sl(req)->u,
+				 sizeof(vac_request_sl(req)->u));
 	if (likely(!req->long_sg))
 		return;
 	spin_lock_bh(&vac->long_lock);
@@ -211,55 +238,237 @@ void vac_request_release(struct vac_request *req)
 			tasklet_schedule(&vac->dq[i].done);
 }
 
+/* Bytes of the current AEAD step's source that are the AAD proper. */
+static unsigned int vac_aad_len(const struct acrypto_session *s)
+{
+	/* RFC 4106 counts the explicit IV in the associated data. */
+	if (acrypto_session_mode(s) == ACRYPTO_MODE_RFC4106)
+		return s->assoclen - VAC_RFC4106_IV_LEN;
+	return s->assoclen;
+}
+
 /*
  * Cut the source and destination chains of @s to its length, copies in
- * @pool (@avail entries) where needed.  Returns the descriptors they take,
- * -EINVAL for chains shorter than the request, -E2BIG when the copies do
- * not fit.
+ * @pool (@avail entries) where needed: for an AEAD step, the associated
+ * data at the start of the source, the text after it, and the output
+ * after as many bytes of the destination (the crypto API's layout).  In
+ * place, the device reads and writes the same entries; the tag, which
+ * only one side has, is cut on its own (an ESP packet reassembled from 45
+ * fragments then fits one long table).  Returns the descriptors they
+ * take, -EINVAL for chains shorter than the request, -E2BIG when the
+ * copies do not fit.
  */
 static int vac_request_chains(struct acrypto_session *s,
 			      struct vac_request *req,
 			      struct scatterlist *pool, unsigned int avail)
 {
-	unsigned int len = s->len, total = avail;
-	int nsrc, ndst;
+	unsigned int skip = 0, total = avail;
+	unsigned int text = min(s->len, req->dst_len);
+	int nsrc, naad = 0, ndst, ntag = 0;
 
-	nsrc = vac_sg_trim(s->src, len, pool, &avail, &req->src);
-	if (unlikely(nsrc < 0))
-		return nsrc;
+	req->aad = NULL;
+	req->tag = NULL;
+	if (vac_mode_aead(acrypto_session_mode(s))) {
+		skip = s->assoclen;
+		naad = vac_sg_cut(s->src, 0, vac_aad_len(s), pool, &avail,
+				  &req->aad);
+		if (unlikely(naad < 0))
+			return naad;
+	}
 	if (s->dst == s->src) {
 		/* The device reads and writes the same buffers. */
+		nsrc = vac_sg_cut(s->src, skip, text, pool + total - avail,
+				  &avail, &req->src);
+		if (unlikely(nsrc < 0))
+			return nsrc;
 		req->dst = req->src;
 		ndst = nsrc;
+		/* The tag: read after the text to decrypt, written to encrypt. */
+		if (s->len != req->dst_len)
+			ntag = vac_sg_cut(s->src, skip + text,
+					  max(s->len, req->dst_len) - text,
+					  pool + total - avail, &avail,
+					  &req->tag);
+		if (unlikely(ntag < 0))
+			return ntag;
 	} else {
-		ndst = vac_sg_trim(s->dst, len, pool + total - avail, &avail,
-				   &req->dst);
+		nsrc = vac_sg_cut(s->src, skip, s->len, pool + total - avail,
+				  &avail, &req->src);
+		if (unlikely(nsrc < 0))
+			return nsrc;
+		ndst = vac_sg_cut(s->dst, skip, req->dst_len,
+				  pool + total - avail, &avail, &req->dst);
 		if (unlikely(ndst < 0))
 			return ndst;
 	}
-	return nsrc + ndst;
+	return nsrc + naad + ndst + ntag;
 }
 
-/* Build the device request for the current step of @s in @req. */
+/* The cipher header: op_flf and IV (VIRTIO_CRYPTO_SYM_OP_CIPHER). */
+static unsigned int vac_header_cipher(struct vac_request *req,
+				      struct acrypto_session *s)
+{
+	unsigned int mode = acrypto_session_mode(s);
+	unsigned int ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
+	struct virtio_crypto_cipher_para *para =
+		&req->hdr.u.sym_req.u.cipher.para;
+
+	req->hdr.header.opcode =
+		cpu_to_le32(acrypto_session_op(s) == ACRYPTO_OP_ENCRYPT ?
+			    VIRTIO_CRYPTO_CIPHER_ENCRYPT :
+			    VIRTIO_CRYPTO_CIPHER_DECRYPT);
+	req->hdr.u.sym_req.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+	para->iv_len = cpu_to_le32(ivlen);
+	para->src_data_len = cpu_to_le32(s->len);
+	para->dst_data_len = cpu_to_le32(s->len);
+
+	/* The caller's IV may sit anywhere: the device reads a copy. */
+	if (ivlen)
+		memcpy(req->iv, s->iv, ivlen);
+	/* The output IV of CBC decryption is gone once dst == src is written. */
+	if (mode == ACRYPTO_MODE_CBC && acrypto_session_op(s) == ACRYPTO_OP_DECRYPT)
+		scatterwalk_map_and_copy(req->next_iv, s->src,
+					 s->len - AES_BLOCK_SIZE, AES_BLOCK_SIZE, 0);
+
+	/* The sym op_flf is 48 bytes in both layouts: the IV follows. */
+	return sizeof(req->hdr) + ivlen;
+}
+
+/*
+ * The AEAD header: op_flf and the 12-byte GCM IV (RFC 4106: the key's salt
+ * and the request's explicit IV).  Revision 1 makes the op_flf 24 bytes:
+ * the IV then sits in what legacy devices read as padding.
+ */
+static unsigned int vac_header_aead(struct vac_request *req,
+				    struct acrypto_session *s,
+				    const struct vac_key *vk)
+{
+	struct vac_aead_data_flf *flf = (void *)&req->hdr.u;
+	u8 *iv = req->vac->rev1 ? (u8 *)(flf + 1) : req->iv;
+
+	req->hdr.header.opcode =
+		cpu_to_le32(acrypto_session_op(s) == ACRYPTO_OP_ENCRYPT ?
+			    VIRTIO_CRYPTO_AEAD_ENCRYPT :
+			    VIRTIO_CRYPTO_AEAD_DECRYPT);
+	flf->iv_len = cpu_to_le32(VAC_GCM_IV_LEN);
+	flf->aad_len = cpu_to_le32(vac_aad_len(s));
+	flf->src_data_len = cpu_to_le32(s->len);
+	flf->dst_data_len = cpu_to_le32(req->dst_len);
+	flf->tag_len = cpu_to_le32(vk->authsize);
+
+	if (vk->mode == ACRYPTO_MODE_RFC4106) {
+		memcpy(iv, vk->salt, VAC_RFC4106_SALT_LEN);
+		memcpy(iv + VAC_RFC4106_SALT_LEN, s->iv, VAC_RFC4106_IV_LEN);
+	} else {
+		memcpy(iv, s->iv, VAC_GCM_IV_LEN);
+	}
+	return iv + VAC_GCM_IV_LEN - (u8 *)&req->hdr;
+}
+
+/*
+ * Turn the request prepared in session mode (@hdr_len bytes of header, the
+ * last @ivlen of them the IV) into a stateless one: the parameters and the
+ * key travel with it, in one descriptor before the source.
+ */
+static void vac_request_stateless(struct vac_request *req,
+				  const struct vac_key *vk,
+				  unsigned int hdr_len, unsigned int ivlen)
+{
+	struct vac_stateless_req *sl = vac_request_sl(req);
+	const u8 *iv = (u8 *)&req->hdr + hdr_len - ivlen;
+	__le32 op = cpu_to_le32(acrypto_session_op(req->s) ==
+				ACRYPTO_OP_ENCRYPT ? VIRTIO_CRYPTO_OP_ENCRYPT :
+				VIRTIO_CRYPTO_OP_DECRYPT);
+	u8 *vlf;
+
+	/* The header and the longer of the two op_flf. */
+	memset(sl, 0, offsetof(struct vac_stateless_req, u.sym.vlf));
+	sl->header.opcode = req->hdr.header.opcode;
+	sl->header.algo = req->hdr.header.algo;
+	/* flag 0: stateless mode. */
+	if (vk->aead) {
+		const struct vac_aead_data_flf *a = (const void *)&req->hdr.u;
+		struct vac_aead_flf_stateless *f = &sl->u.aead.flf;
+
+		f->algo = req->hdr.header.algo;
+		f->key_len = cpu_to_le32(vk->keylen);
+		f->op = op;
+		f->iv_len = a->iv_len;
+		f->tag_len = a->tag_len;
+		f->aad_len = a->aad_len;
+		f->src_data_len = a->src_data_len;
+		f->dst_data_len = a->dst_data_len;
+		vlf = sl->u.aead.vlf;
+	} else {
+		const struct virtio_crypto_cipher_para *para =
+			&req->hdr.u.sym_req.u.cipher.para;
+		struct vac_cipher_flf_stateless *c = &sl->u.sym.flf.u.cipher;
+
+		c->algo = req->hdr.header.algo;
+		c->key_len = cpu_to_le32(vk->keylen);
+		c->op = op;
+		c->iv_len = para->iv_len;
+		c->src_data_len = para->src_data_len;
+		c->dst_data_len = para->dst_data_len;
+		sl->u.sym.flf.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+		vlf = sl->u.sym.vlf;
+	}
+	/* Both directions' commands hold the same key. */
+	memcpy(vlf, vk->sess[0].cmd.key, vk->keylen);
+	memcpy(vlf + vk->keylen, iv, ivlen);
+	sg_init_one(&req->hdr_sg, sl, vlf + vk->keylen + ivlen - (u8 *)sl);
+}
+
+/*
+ * Build the device request for the current step of @s in @req: in session
+ * mode, or in stateless mode when the device negotiated it for the
+ * service.
+ */
 static int vac_request_prepare(struct vac_device *vac,
 			       struct acrypto_session *s,
-			       struct vac_request *req)
+			       struct vac_request *req,
+			       const struct vac_key *vk)
 {
 	unsigned int mode = acrypto_session_mode(s);
 	unsigned int op = acrypto_session_op(s);
-	unsigned int ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
-	struct virtio_crypto_cipher_para *para;
-	unsigned int len = s->len;
+	bool stateless = vac_stateless(vac, mode);
+	unsigned int len = s->len, ivlen, aadlen = 0, hdr_len;
 	int n;
 
 	if (unlikely(op >= VAC_NUM_DIRS || !vac->algo[mode]))
 		return -EINVAL;
-	if (unlikely(!len || ((mode == ACRYPTO_MODE_CBC ||
-			       mode == ACRYPTO_MODE_ECB) &&
-			      len % AES_BLOCK_SIZE)))
-		return -EINVAL;
-	/* Too large for this device (the engine knows, see vac_algs_init()). */
-	if (unlikely(ivlen + 2ULL * len > vac->max_size))
+	if (vac_mode_aead(mode)) {
+		/* The device sessions hold the key's tag size. */
+		if (unlikely(s->authsize != vk->authsize))
+			return -EINVAL;
+		/* Decryption reads the tag after the text. */
+		if (unlikely(op == ACRYPTO_OP_DECRYPT && len < vk->authsize))
+			return -EINVAL;
+		if (unlikely(op == ACRYPTO_OP_ENCRYPT &&
+			     len > U32_MAX - vk->authsize))
+			return -EOPNOTSUPP;
+		if (unlikely(mode == ACRYPTO_MODE_RFC4106 &&
+			     s->assoclen < VAC_RFC4106_IV_LEN))
+			return -EINVAL;
+		ivlen = VAC_GCM_IV_LEN;
+		aadlen = vac_aad_len(s);
+		req->dst_len = op == ACRYPTO_OP_ENCRYPT ? len + vk->authsize :
+			       len - vk->authsize;
+	} else {
+		if (unlikely(!len || ((mode == ACRYPTO_MODE_CBC ||
+				       mode == ACRYPTO_MODE_ECB) &&
+				      len % AES_BLOCK_SIZE)))
+			return -EINVAL;
+		ivlen = mode == ACRYPTO_MODE_ECB ? 0 : AES_BLOCK_SIZE;
+		req->dst_len = len;
+	}
+	/*
+	 * Too large for this device (the engine knows, see vac_algs_init()):
+	 * the IV, the AAD, the source and destination, a stateless request's
+	 * key.
+	 */
+	if (unlikely((u64)ivlen + aadlen + len + req->dst_len +
+		     (stateless ? vk->keylen : 0) > vac->max_size))
 		return -EOPNOTSUPP;
 
 	req->vac = vac;
@@ -276,7 +485,6 @@ static int vac_request_prepare(struct vac_device *vac,
 		vac_request_release(req);
 		return n == -EINVAL ? n : -EOPNOTSUPP;
 	}
-	req->nents = 2 + n;
 
 	req->s = s;
 	req->written = false;
@@ -285,67 +493,19 @@ static int vac_request_prepare(struct vac_device *vac,
 	req->status = VAC_STATUS_NONE;
 
 	memset(&req->hdr, 0, sizeof(req->hdr));
-	req->hdr.header.opcode = cpu_to_le32(op == ACRYPTO_OP_ENCRYPT ?
-					     VIRTIO_CRYPTO_CIPHER_ENCRYPT :
-					     VIRTIO_CRYPTO_CIPHER_DECRYPT);
 	req->hdr.header.algo = cpu_to_le32(vac->algo[mode]);
-	req->hdr.u.sym_req.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
-	para = &req->hdr.u.sym_req.u.cipher.para;
-	para->iv_len = cpu_to_le32(ivlen);
-	para->src_data_len = cpu_to_le32(len);
-	para->dst_data_len = cpu_to_le32(len);
-
-	/* The caller's IV may sit anywhere: the device reads a copy. */
-	if (ivlen)
-		memcpy(req->iv, s->iv, ivlen);
-	/* The output IV of CBC decryption is gone once dst == src is written. */
-	if (mode == ACRYPTO_MODE_CBC && op == ACRYPTO_OP_DECRYPT)
-		scatterwalk_map_and_copy(req->next_iv, s->src,
-					 len - AES_BLOCK_SIZE, AES_BLOCK_SIZE, 0);
-
 	if (vac->rev1)
 		req->hdr.header.flag = cpu_to_le32(VAC_FLAG_SESSION_MODE);
+	if (vac_mode_aead(mode))
+		hdr_len = vac_header_aead(req, s, vk);
+	else
+		hdr_len = vac_header_cipher(req, s);
 
-	sg_init_one(&req->hdr_sg, &req->hdr, sizeof(req->hdr) + ivlen);
+	if (stateless)
+		vac_request_stateless(req, vk, hdr_len, ivlen);
+	else
+		sg_init_one(&req->hdr_sg, &req->hdr, hdr_len);
 	sg_init_one(&req->status_sg, &req->status, sizeof(req->status));
-	return 0;
-}
-
-/*
- * Turn the prepared request into a stateless one: the key and the
- * parameters travel with it, in one descriptor before the source.
- */
-static int vac_request_stateless(struct vac_request *req,
-				 const struct vac_key *vk)
-{
-	struct vac_stateless_req *sl = vac_request_sl(req);
-	struct vac_cipher_flf_stateless *c = &sl->sym.u.cipher;
-	const struct virtio_crypto_cipher_para *para =
-		&req->hdr.u.sym_req.u.cipher.para;
-	unsigned int ivlen = le32_to_cpu(para->iv_len);
-
-	/* The key counts in max_size too (vac_max_len()). */
-	if (unlikely(vk->keylen + ivlen + 2ULL * req->s->len >
-		     req->vac->max_size))
-		return -EOPNOTSUPP;
-
-	memset(sl, 0, offsetof(struct vac_stateless_req, vlf));
-	sl->header.opcode = req->hdr.header.opcode;
-	sl->header.algo = req->hdr.header.algo;
-	/* flag 0: stateless mode. */
-	c->algo = req->hdr.header.algo;
-	c->key_len = cpu_to_le32(vk->keylen);
-	c->op = cpu_to_le32(acrypto_session_op(req->s) == ACRYPTO_OP_ENCRYPT ?
-			    VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT);
-	c->iv_len = para->iv_len;
-	c->src_data_len = para->src_data_len;
-	c->dst_data_len = para->dst_data_len;
-	sl->sym.op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
-	/* Both directions' commands hold the same key. */
-	memcpy(sl->vlf, vk->sess[0].cmd.key, vk->keylen);
-	memcpy(sl->vlf + vk->keylen, req->iv, ivlen);
-	sg_init_one(&req->hdr_sg, sl,
-		    offsetof(struct vac_stateless_req, vlf) + vk->keylen + ivlen);
 	return 0;
 }
 
@@ -373,15 +533,13 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 	struct vac_session *sess;
 	int err;
 
-	err = vac_request_prepare(vac, s, req);
+	err = vac_request_prepare(vac, s, req, vk);
 	if (unlikely(err))
 		return err;
 
-	if (vac->stateless) {
+	if (vac_stateless(vac, vk->mode)) {
 		/* No device session: the request carries its key. */
-		err = vac_request_stateless(req, vk);
-		if (likely(!err))
-			err = vac_dataq_queue(vac, req, 0, true);
+		err = vac_dataq_queue(vac, req, 0, true);
 		if (unlikely(err != -EINPROGRESS))
 			vac_request_release(req);
 		return err;
@@ -402,14 +560,19 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 /* Put @req on the ring.  Caller holds dq->lock. */
 static int vac_dataq_add(struct vac_dataq *dq, struct vac_request *req)
 {
+	/* An in-place AEAD request's tag: read to decrypt, written to encrypt. */
+	bool enc = acrypto_session_op(req->s) == ACRYPTO_OP_ENCRYPT;
+	/* Empty parts (NULL) take no descriptor. */
 	struct scatterlist *sgs[] = {
-		&req->hdr_sg, req->src,		/* device-readable */
-		req->dst, &req->status_sg,	/* device-writable */
+		/* device-readable */
+		&req->hdr_sg, req->src, enc ? NULL : req->tag, req->aad,
+		/* device-writable */
+		req->dst, enc ? req->tag : NULL, &req->status_sg,
 	};
 
 	lockdep_assert_held(&dq->lock);
 	/* No indirect descriptors: @gfp is never used to allocate. */
-	return virtqueue_add_sgs(dq->vq, sgs, 2, 2, req, GFP_ATOMIC);
+	return virtqueue_add_sgs(dq->vq, sgs, 4, 3, req, GFP_ATOMIC);
 }
 
 /**
@@ -521,8 +684,13 @@ static int vac_request_result(struct vac_request *req)
 	struct acrypto_session *s = req->s;
 
 	vac_fault_writeback(req);
-	/* The output, then the status byte: all of it or nothing is valid. */
-	if (unlikely(req->used_len != s->len + sizeof(req->status))) {
+	/*
+	 * The output, then the status byte: all of it or nothing is valid.
+	 * A failure need not write the output: any length up to all of it.
+	 */
+	if (unlikely(req->used_len != req->dst_len + sizeof(req->status) &&
+		     (req->status == VIRTIO_CRYPTO_OK || !req->used_len ||
+		      req->used_len > req->dst_len + sizeof(req->status)))) {
 		dev_err_ratelimited(&vac->vdev->dev,
 				    "request of %u bytes: device wrote %u bytes (status %u)\n",
 				    s->len, req->used_len, req->status);
@@ -534,11 +702,15 @@ static int vac_request_result(struct vac_request *req)
 	case VIRTIO_CRYPTO_OK:
 		return 0;
 	case VIRTIO_CRYPTO_BADMSG:
+		/* Only a tag can be wrong: from anything else, an error. */
+		if (unlikely(!vac_mode_aead(acrypto_session_mode(s)) ||
+			     acrypto_session_op(s) != ACRYPTO_OP_DECRYPT))
+			break;
 		req->written = true;
 		return -EBADMSG;
 	case VIRTIO_CRYPTO_INVSESS:
 		/* A stateless request names no session: a device error. */
-		if (unlikely(vac->stateless))
+		if (unlikely(vac_stateless(vac, acrypto_session_mode(s))))
 			break;
 		/*
 		 * The device lost the session: make a new one next time, and

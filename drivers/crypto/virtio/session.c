@@ -2,7 +2,9 @@
 /*
  * virtio_acrypto: device sessions over the control queue.
  *
- * A virtio-crypto cipher session holds a key and one direction.  Keys become
+ * A virtio-crypto cipher or AEAD session holds a key and one direction (an
+ * AEAD session its tag length too, the key's: a new tag length prepares the
+ * key again, see acrypto_key_set_authsize()).  Keys become
  * device sessions lazily: key_prepare only copies the key, and the first
  * request of a key and direction on this device queues a create command.
  * That request, and every request of the same key and direction arriving
@@ -68,11 +70,23 @@ static void vac_key_put(struct vac_key *vk)
 int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 {
 	struct vac_device *vac = vac_from_adev(adev);
+	unsigned int keylen = key->keylen;
 	struct vac_key *vk;
 	unsigned int op;
 
-	if (key->mode >= __ACRYPTO_MODE_MAX || !vac->algo[key->mode] ||
-	    key->keylen > VAC_MAX_KEY_LEN || key->keylen > vac->max_key_len)
+	if (key->mode >= __ACRYPTO_MODE_MAX || !vac->algo[key->mode])
+		return -EINVAL;
+	/* The salt of an RFC 4106 key stays here: it goes in each IV. */
+	if (key->mode == ACRYPTO_MODE_RFC4106) {
+		if (keylen < VAC_RFC4106_SALT_LEN)
+			return -EINVAL;
+		keylen -= VAC_RFC4106_SALT_LEN;
+	}
+	if (keylen > VAC_MAX_KEY_LEN || keylen > vac->max_key_len)
+		return -EINVAL;
+	/* An AEAD session holds its tag length (hash_result_len). */
+	if (vac_mode_aead(key->mode) &&
+	    (!key->authsize || key->authsize > AES_BLOCK_SIZE))
 		return -EINVAL;
 
 	vk = kzalloc(sizeof(*vk), GFP_KERNEL);
@@ -82,7 +96,11 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 	spin_lock_init(&vk->lock);
 	refcount_set(&vk->refs, 1);
 	vk->mode = key->mode;
-	vk->keylen = key->keylen;
+	vk->aead = vac_mode_aead(key->mode);
+	vk->authsize = key->authsize;
+	vk->keylen = keylen;
+	if (key->mode == ACRYPTO_MODE_RFC4106)
+		memcpy(vk->salt, key->data + keylen, VAC_RFC4106_SALT_LEN);
 	vk->vac = vac;
 	/* vac_key.sess is indexed by the cipher ops. */
 	BUILD_BUG_ON(ACRYPTO_OP_ENCRYPT != 0 || ACRYPTO_OP_DECRYPT != 1);
@@ -91,7 +109,7 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 
 		sess->op = op;
 		sess->vk = vk;
-		memcpy(sess->cmd.key, key->data, key->keylen);
+		memcpy(sess->cmd.key, key->data, keylen);
 		INIT_LIST_HEAD(&sess->waiting);
 		INIT_LIST_HEAD(&sess->node);
 	}
@@ -355,15 +373,52 @@ unsigned int vac_sessions_forget(struct vac_device *vac)
 	return n;
 }
 
+/* The create command of an AEAD session; returns its op_flf's length. */
+static unsigned int vac_ctrl_aead(struct vac_device *vac,
+				  struct vac_session *sess)
+{
+	struct virtio_crypto_aead_session_para *para =
+		&sess->cmd.req.u.aead_create_session.para;
+	struct vac_key *vk = sess->vk;
+
+	sess->cmd.req.header.opcode =
+		cpu_to_le32(VIRTIO_CRYPTO_AEAD_CREATE_SESSION);
+	para->algo = sess->cmd.req.header.algo;
+	para->key_len = cpu_to_le32(vk->keylen);
+	para->hash_result_len = cpu_to_le32(vk->authsize);
+	/* 0: each request says how much associated data it has. */
+	para->aad_len = 0;
+	para->op = cpu_to_le32(sess->op == ACRYPTO_OP_ENCRYPT ?
+			       VIRTIO_CRYPTO_OP_ENCRYPT :
+			       VIRTIO_CRYPTO_OP_DECRYPT);
+	/* Revision 1: virtio_crypto_aead_create_session_flf, not padded. */
+	return vac->rev1 ? sizeof(*para) :
+	       sizeof(sess->cmd.req.u.aead_create_session);
+}
+
 /* Fill in the command of @sess and put it on the ring.  Holds ctrl_lock. */
 static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 {
 	struct vac_ctrl *cmd = &sess->cmd;
 	struct vac_key *vk = sess->vk;
-	struct scatterlist out, in, *sgs[] = { &out, &in };
+	struct scatterlist out[2], in, *sgs[] = { out, &in };
 
 	memset(&cmd->req, 0, sizeof(cmd->req));
+	cmd->req.header.algo = cpu_to_le32(vac->algo[vk->mode]);
 	if (sess->cmd_op == VAC_CMD_CREATE) {
+		memset(&cmd->in.create, 0, sizeof(cmd->in.create));
+		cmd->in.create.status = cpu_to_le32(VAC_STATUS_NONE);
+		sess->issue_gen = atomic_read(&vac->sess_freed);
+		sg_init_one(&in, &cmd->in.create, sizeof(cmd->in.create));
+	}
+	if (sess->cmd_op == VAC_CMD_CREATE && vk->aead) {
+		unsigned int flf = vac_ctrl_aead(vac, sess);
+
+		/* The key follows the op_flf, whatever its length. */
+		sg_init_table(out, 2);
+		sg_set_buf(&out[0], &cmd->req, sizeof(cmd->req.header) + flf);
+		sg_set_buf(&out[1], cmd->key, vk->keylen);
+	} else if (sess->cmd_op == VAC_CMD_CREATE) {
 		struct virtio_crypto_sym_create_session_req *sym =
 			&cmd->req.u.sym_create_session;
 		struct virtio_crypto_cipher_session_para *para =
@@ -371,28 +426,24 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 
 		cmd->req.header.opcode =
 			cpu_to_le32(VIRTIO_CRYPTO_CIPHER_CREATE_SESSION);
-		cmd->req.header.algo = cpu_to_le32(vac->algo[vk->mode]);
 		sym->op_type = cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
 		para->algo = cmd->req.header.algo;
 		para->keylen = cpu_to_le32(vk->keylen);
 		para->op = cpu_to_le32(sess->op == ACRYPTO_OP_ENCRYPT ?
 				       VIRTIO_CRYPTO_OP_ENCRYPT :
 				       VIRTIO_CRYPTO_OP_DECRYPT);
-		memset(&cmd->in.create, 0, sizeof(cmd->in.create));
-		cmd->in.create.status = cpu_to_le32(VAC_STATUS_NONE);
-		sess->issue_gen = atomic_read(&vac->sess_freed);
-
-		sg_init_one(&out, &cmd->req, sizeof(cmd->req) + vk->keylen);
-		sg_init_one(&in, &cmd->in.create, sizeof(cmd->in.create));
+		/* 56 bytes of op_flf in both layouts, then the key. */
+		sg_init_one(out, &cmd->req, sizeof(cmd->req) + vk->keylen);
 	} else {
 		cmd->req.header.opcode =
-			cpu_to_le32(VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION);
-		cmd->req.header.algo = cpu_to_le32(vac->algo[vk->mode]);
+			cpu_to_le32(vk->aead ?
+				    VIRTIO_CRYPTO_AEAD_DESTROY_SESSION :
+				    VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION);
 		cmd->req.u.destroy_session.session_id = cpu_to_le64(sess->id);
 		cmd->in.destroy.status = VAC_STATUS_NONE;
 
 		/* Revision 1: op_flf is destroy_session_flf's 8 bytes. */
-		sg_init_one(&out, &cmd->req, vac->rev1 ?
+		sg_init_one(out, &cmd->req, vac->rev1 ?
 			    sizeof(cmd->req.header) +
 			    sizeof(cmd->req.u.destroy_session.session_id) :
 			    sizeof(cmd->req));

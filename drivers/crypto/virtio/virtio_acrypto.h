@@ -52,12 +52,34 @@
 
 /*
  * Revision 1 of the virtio-crypto device (virtio 1.2, 5.9), which Linux
- * 6.1's uapi header does not have: the feature bits, the data request flag
- * and the layout of a stateless cipher request.
+ * 6.1's uapi header does not have: the feature bits, the data request flag,
+ * the tag length of an AEAD request and the layouts of stateless requests.
  */
 #define VAC_F_REVISION_1		0
 #define VAC_F_CIPHER_STATELESS_MODE	1
+#define VAC_F_AEAD_STATELESS_MODE	4
 #define VAC_FLAG_SESSION_MODE		1
+
+/* The GCM IV the driver sends (iv_len; 16 would mean J0). */
+#define VAC_GCM_IV_LEN		12
+
+/* RFC 4106: the salt after the AES key, the explicit IV of a request. */
+#define VAC_RFC4106_SALT_LEN	4
+#define VAC_RFC4106_IV_LEN	8
+
+/*
+ * virtio_crypto_aead_data_flf: the session-mode op_flf of an AEAD request
+ * (24 bytes, padded to 48 without revision 1).  Linux's
+ * virtio_crypto_aead_para stops before @tag_len.
+ */
+struct vac_aead_data_flf {
+	__le32 iv_len;
+	__le32 aad_len;
+	__le32 src_data_len;
+	__le32 dst_data_len;
+	__le32 tag_len;
+	__le32 reserved;
+};
 
 /* virtio_crypto_cipher_data_flf_stateless: session parameters, lengths. */
 struct vac_cipher_flf_stateless {
@@ -78,20 +100,44 @@ struct vac_sym_flf_stateless {
 	__le32 op_type;
 };
 
+/* virtio_crypto_aead_data_flf_stateless: 32 bytes. */
+struct vac_aead_flf_stateless {
+	__le32 algo;
+	__le32 key_len;
+	__le32 op;
+	__le32 iv_len;
+	__le32 tag_len;
+	__le32 aad_len;
+	__le32 src_data_len;
+	__le32 dst_data_len;
+};
+
 /**
  * struct vac_stateless_req - the device-readable prefix of a stateless
- *	cipher request, one descriptor
+ *	request, one descriptor
  * @header: flag 0 (stateless), no session
- * @sym: the algorithm, key length and direction, then the lengths
- * @vlf: the key, then the IV; wiped when the request returns
+ * @u: the service's op_flf, then its vlf: the key, then the IV (wiped when
+ *	the request returns)
+ * @u.sym: cipher: the algorithm, key length and direction, the lengths
+ * @u.aead: AEAD: the same and the tag and AAD lengths
+ * @u.sym.vlf: cipher key and IV
+ * @u.aead.vlf: AEAD key and IV
  *
  * It follows the VAC_REQSIZE bytes of struct vac_request: only a device
- * that negotiated CIPHER_STATELESS_MODE asks the engine for these bytes.
+ * that negotiated a stateless mode asks the engine for these bytes.
  */
 struct vac_stateless_req {
 	struct virtio_crypto_op_header header;
-	struct vac_sym_flf_stateless sym;
-	u8 vlf[VAC_MAX_KEY_LEN + AES_BLOCK_SIZE];
+	union {
+		struct {
+			struct vac_sym_flf_stateless flf;
+			u8 vlf[VAC_MAX_KEY_LEN + AES_BLOCK_SIZE];
+		} sym;
+		struct {
+			struct vac_aead_flf_stateless flf;
+			u8 vlf[VAC_MAX_KEY_LEN + AES_BLOCK_SIZE];
+		} aead;
+	} u;
 };
 
 #define VAC_REQSIZE_STATELESS	(VAC_REQSIZE + sizeof(struct vac_stateless_req))
@@ -162,8 +208,9 @@ enum vac_reg {
  * @id: N of the name virtio_crypto<N>
  * @max_size: largest request content (IV, source and destination) the
  *	device accepts, from the config space
- * @max_key_len: longest cipher key the device accepts
- * @algo: virtio cipher algorithm number for each enum acrypto_mode the
+ * @max_key_len: longest cipher or AEAD key the device accepts
+ * @algo: virtio algorithm number (VIRTIO_CRYPTO_CIPHER_* or, for GCM and
+ *	RFC 4106, VIRTIO_CRYPTO_AEAD_GCM) for each enum acrypto_mode the
  *	device advertises, 0 for the others
  * @caps: capabilities registered with the engine
  * @num_caps: entries in @caps
@@ -172,6 +219,11 @@ enum vac_reg {
  *	deleted and found again around a freeze)
  * @max_desc: descriptors of the smallest data queue: a request needing more
  *	could never be queued
+ * @rev1: VIRTIO_CRYPTO_F_REVISION_1 negotiated: exact op_flf sizes, the
+ *	session-mode flag on data requests, the short destroy command
+ * @sl_cipher: CIPHER_STATELESS_MODE negotiated: cipher requests carry
+ *	their key, the device holds no cipher session
+ * @sl_aead: AEAD_STATELESS_MODE negotiated: the same for AEAD requests
  * @long_lock: protects @long_free, @long_nfree and @long_wanted
  * @long_sg: the long tables, @long_num of VAC_LONG_SGS entries each, for
  *	chains that do not fit in a request's own entries; set at probe,
@@ -209,9 +261,9 @@ enum vac_reg {
  * @keys: every struct vac_key of this device, from key_prepare until the
  *	key's last reference is gone; freeze walks it to destroy the device
  *	sessions
- * @state_lock: protects @reg, @reg_err, @not_ready, @removing and
- *	@suspended; never held across acrypto_device_register() or anything
- *	else that waits for the device
+ * @state_lock: protects @reg, @reg_err, @not_ready, @removing,
+ *	@suspended, @needs_reset and @resets; never held across
+ *	acrypto_device_register() or anything else that waits for the device
  * @reg: enum vac_reg; read without the lock by probe's wait only
  * @reg_err: what acrypto_device_register() returned
  * @not_ready: the device cleared VIRTIO_CRYPTO_S_HW_READY and the engine
@@ -219,6 +271,9 @@ enum vac_reg {
  * @removing: removal started: the status work does nothing more
  * @suspended: between freeze and restore: the status work leaves a
  *	registration that has not started for restore to start
+ * @needs_reset: the device set DEVICE_NEEDS_RESET; the reset work runs
+ *	(freeze without draining, then restore) and clears it
+ * @resets: resets done for DEVICE_NEEDS_RESET, for the log
  * @state_wait: woken when a registration ends (probe waits for it)
  * @status_work: follows the config space status: starts the registration
  *	once the device is ready, then marks it broken or usable as
@@ -226,6 +281,9 @@ enum vac_reg {
  *	waits for the device)
  * @reg_work: registers the device with the engine (process context, holds
  *	no lock of ours while the engine tests the device)
+ * @reset_work: resets a device that needs it (with CONFIG_PM_SLEEP: the
+ *	virtio core's freeze and restore are the only way to negotiate the
+ *	features again)
  */
 struct vac_device {
 	struct virtio_device *vdev;
@@ -242,7 +300,8 @@ struct vac_device {
 	struct vac_dataq *dq;
 	unsigned int max_desc;
 	bool rev1;
-	bool stateless;
+	bool sl_cipher;
+	bool sl_aead;
 
 	spinlock_t long_lock;		/* @long_free, BH-safe */
 	struct scatterlist *long_sg;
@@ -273,9 +332,12 @@ struct vac_device {
 	bool not_ready;
 	bool removing;
 	bool suspended;
+	bool needs_reset;
+	unsigned int resets;
 	wait_queue_head_t state_wait;
 	struct work_struct status_work;
 	struct work_struct reg_work;
+	struct work_struct reset_work;
 };
 
 /* Device session states, vac_session.state. */
@@ -361,7 +423,11 @@ struct vac_session {
  * @released: key_release ran: sessions created from now on are destroyed
  * @node: on vac_device.keys, under vac_device.keys_lock
  * @mode: enum acrypto_mode of the key
- * @keylen: bytes in @key
+ * @aead: an AEAD mode (GCM, RFC 4106): AEAD sessions and requests
+ * @authsize: AEAD: the tag size, fixed for the key's device sessions
+ * @keylen: bytes of the key the device takes (an RFC 4106 key without its
+ *	salt)
+ * @salt: RFC 4106: the salt, the first bytes of every request's IV
  * @vac: the device
  * @sess: device session per direction (ACRYPTO_OP_ENCRYPT, _DECRYPT); the
  *	key bytes are in each session's command, ready for a create
@@ -372,7 +438,10 @@ struct vac_key {
 	bool released;
 	struct list_head node;
 	u16 mode;
+	bool aead;
+	u8 authsize;
 	unsigned int keylen;
+	u8 salt[VAC_RFC4106_SALT_LEN];
 	struct vac_device *vac;
 	struct vac_session sess[VAC_NUM_DIRS];
 };
@@ -388,13 +457,19 @@ struct vac_key {
  *	the engine is told so (acrypto_session_set_written()) with the error
  * @err: error found before or instead of the device's answer
  * @used_len: bytes the device reported written
- * @nents: descriptors the request needs
+ * @dst_len: bytes of destination the device writes (an AEAD tag included)
  * @next_iv: CBC decryption: the last source block, the output IV
  * @s: the session
  * @vac: the device
  * @node: on a waiting list, a data queue backlog or a completion list
- * @src: source chain handed to the device, truncated to the length
- * @dst: destination chain handed to the device, truncated to the length
+ * @src: source chain handed to the device, truncated to the length (the
+ *	text of an AEAD request); NULL when empty
+ * @aad: AEAD: the associated data, read after the source; NULL when empty
+ *	or not AEAD
+ * @dst: destination chain handed to the device, truncated to the length;
+ *	NULL when empty
+ * @tag: AEAD in place (@src is also @dst): the tag, which decryption
+ *	reads after @src and encryption writes after @dst; NULL otherwise
  * @hdr_sg: @hdr and @iv
  * @status_sg: @status
  * @long_sg: a long table of the device's pool holding the truncated
@@ -410,13 +485,15 @@ struct vac_request {
 	bool written;
 	int err;
 	unsigned int used_len;
-	unsigned int nents;
+	unsigned int dst_len;
 	u8 next_iv[AES_BLOCK_SIZE];
 	struct acrypto_session *s;
 	struct vac_device *vac;
 	struct list_head node;
 	struct scatterlist *src;
+	struct scatterlist *aad;
 	struct scatterlist *dst;
+	struct scatterlist *tag;
 	struct scatterlist hdr_sg;
 	struct scatterlist status_sg;
 	struct scatterlist *long_sg;
@@ -430,6 +507,19 @@ struct vac_request {
 static inline struct vac_device *vac_from_adev(struct acrypto_device *adev)
 {
 	return acrypto_device_priv(adev);
+}
+
+/* Modes of the AEAD service; the others are the cipher service's. */
+static inline bool vac_mode_aead(unsigned int mode)
+{
+	return mode == ACRYPTO_MODE_GCM || mode == ACRYPTO_MODE_RFC4106;
+}
+
+/* Requests of @mode carry their key (a stateless mode was negotiated). */
+static inline bool vac_stateless(const struct vac_device *vac,
+				 unsigned int mode)
+{
+	return vac_mode_aead(mode) ? vac->sl_aead : vac->sl_cipher;
 }
 
 /*
@@ -452,7 +542,7 @@ extern struct virtio_driver vac_driver;
 
 /* algs.c APIs: */
 int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
-		  u32 algo_h);
+		  u32 algo_h, u32 aead_algo);
 void vac_algs_set_qlen(struct vac_device *vac, unsigned int qlen);
 
 /* session.c APIs: */

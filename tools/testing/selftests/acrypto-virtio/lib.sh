@@ -244,6 +244,14 @@ vt_one() {
 	echo "$*" >$VT/one && cat $VT/one
 }
 
+# vt_aead gcm|rfc4106 inplace|outofplace enc|dec ALEN TLEN SEGS SHAPE [badtag]:
+# one checked AEAD request through acrypto-gcm-aes or
+# acrypto-rfc4106-gcm-aes on chains of SHAPE (plain, holes, boundary,
+# bigoff); prints "err=E match=M".
+vt_aead() {
+	echo "$*" >$VT/aead && cat $VT/aead
+}
+
 # vt_stream start THREADS MAXLEN KEYEVERY | stop | (nothing: the counters)
 vt_stream() {
 	if [ $# -gt 0 ]; then
@@ -266,4 +274,111 @@ kmsg_mark() {
 
 kmsg_since() {
 	dmesg | sed -n "/acrypto-virtio-test: mark $1\$/,\$p"
+}
+
+# IPsec ESP in transport mode between two network namespaces, ipa
+# ($IPSEC_A) and ipb ($IPSEC_B), joined by veth (MTU 1500).  The real
+# iproute2 is called by full path: busybox's applet would shadow it.
+IP=/usr/sbin/ip
+IPSEC_A=10.99.0.1
+IPSEC_B=10.99.0.2
+IPSEC_W=/tmp/vac-ipsec
+
+# ipsec_netns: the namespaces and the veth pair.
+ipsec_netns() {
+	mkdir -p $IPSEC_W &&
+	$IP netns add ipa && $IP netns add ipb &&
+	$IP link add va netns ipa type veth peer name vb netns ipb &&
+	$IP -n ipa addr add $IPSEC_A/24 dev va &&
+	$IP -n ipb addr add $IPSEC_B/24 dev vb &&
+	$IP -n ipa link set lo up && $IP -n ipb link set lo up &&
+	$IP -n ipa link set va up && $IP -n ipb link set vb up
+}
+
+# ipsec_hexkey BYTES: a random key in hex.
+ipsec_hexkey() {
+	head -c "$1" /dev/urandom | xxd -p | tr -d '\n'
+}
+
+# ipsec_algo KIND AESBYTES: the algorithm words of `ip xfrm state add`
+# with new keys: cbc (cbc(aes) + hmac(sha256), 128-bit tag) or rfc4106
+# (AES-GCM, the key followed by its salt, 128-bit tag).
+ipsec_algo() {
+	case $1 in
+	cbc) echo "enc cbc(aes) 0x$(ipsec_hexkey "$2") auth-trunc hmac(sha256) 0x$(ipsec_hexkey 32) 128" ;;
+	rfc4106) echo "aead rfc4106(gcm(aes)) 0x$(ipsec_hexkey $(($2 + 4))) 128" ;;
+	esac
+}
+
+# ipsec_xfrm KIND: one SA per direction, the same in both namespaces, and
+# the policies that send the traffic between the two addresses through
+# them.  AES-128 one way, AES-256 the other.
+ipsec_xfrm() {
+	_ix_a1=$(ipsec_algo "$1" 16)
+	_ix_a2=$(ipsec_algo "$1" 32)
+	for _ix_ns in ipa ipb; do
+		# shellcheck disable=SC2086 # algorithm words
+		$IP -n $_ix_ns xfrm state add src $IPSEC_A dst $IPSEC_B proto esp \
+			spi 0x1000 reqid 1 mode transport $_ix_a1 || return 1
+		# shellcheck disable=SC2086 # algorithm words
+		$IP -n $_ix_ns xfrm state add src $IPSEC_B dst $IPSEC_A proto esp \
+			spi 0x2000 reqid 2 mode transport $_ix_a2 || return 1
+	done
+	$IP -n ipa xfrm policy add src $IPSEC_A/32 dst $IPSEC_B/32 dir out \
+		tmpl src $IPSEC_A dst $IPSEC_B proto esp reqid 1 mode transport &&
+	$IP -n ipa xfrm policy add src $IPSEC_B/32 dst $IPSEC_A/32 dir in \
+		tmpl src $IPSEC_B dst $IPSEC_A proto esp reqid 2 mode transport &&
+	$IP -n ipb xfrm policy add src $IPSEC_B/32 dst $IPSEC_A/32 dir out \
+		tmpl src $IPSEC_B dst $IPSEC_A proto esp reqid 2 mode transport &&
+	$IP -n ipb xfrm policy add src $IPSEC_A/32 dst $IPSEC_B/32 dir in \
+		tmpl src $IPSEC_A dst $IPSEC_B proto esp reqid 1 mode transport
+}
+
+# ipsec_stats: packets and integrity failures over the SAs of both
+# namespaces, as two numbers.
+ipsec_stats() {
+	for _is_ns in ipa ipb; do
+		$IP -n $_is_ns -s xfrm state
+	done | awk '
+		/\(bytes\), .*\(packets\)/ { n = $2; sub(/\(packets\)/, "", n); pk += n }
+		/stats:/ { for (i = 1; i < NF; i++) if ($i == "failed") f += $(i + 1) }
+		END { print pk + 0, f + 0 }'
+}
+
+# ipsec_bulk KIB: KIB random KiB from ipa to ipb over TCP (skbs with page
+# frags), received intact.  busybox nc -l quits when its stdin ends: a FIFO
+# held open by a sleeping writer keeps it open.
+ipsec_bulk() {
+	head -c $(($1 * 1024)) /dev/urandom >$IPSEC_W/send
+	rm -f $IPSEC_W/recv $IPSEC_W/hold
+	mkfifo $IPSEC_W/hold
+	sleep 120 >$IPSEC_W/hold 2>/dev/null &
+	_ib_holder=$!
+	$IP netns exec ipb timeout 100 nc -l -p 5001 <$IPSEC_W/hold \
+		>$IPSEC_W/recv 2>/dev/null &
+	_ib_srv=$!
+	vac_wait 10 sh -c "$IP netns exec ipb netstat -ltn | grep -q ':5001 '"
+	timeout 100 $IP netns exec ipa nc $IPSEC_B 5001 <$IPSEC_W/send \
+		>/dev/null 2>&1
+	_ib_rc=$?
+	vac_wait 30 sh -c "! kill -0 $_ib_srv"
+	kill $_ib_srv $_ib_holder 2>/dev/null
+	wait $_ib_srv $_ib_holder 2>/dev/null
+	[ $_ib_rc -eq 0 ] && cmp -s $IPSEC_W/send $IPSEC_W/recv
+}
+
+# ipsec_flush: no SA, no policy (the namespaces stay).
+ipsec_flush() {
+	for _if_ns in ipa ipb; do
+		$IP -n $_if_ns xfrm policy flush
+		$IP -n $_if_ns xfrm state flush
+	done
+}
+
+# ipsec_cleanup: the namespaces and the work directory gone.
+ipsec_cleanup() {
+	ipsec_flush
+	$IP netns del ipa
+	$IP netns del ipb
+	rm -rf $IPSEC_W
 }

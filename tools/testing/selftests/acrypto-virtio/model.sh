@@ -7,16 +7,35 @@
 # CTR and XTS besides CBC, more than one data queue) and checking every
 # request of the driver against the virtio specification.
 #
-# Three model instances: 0 with one data queue, offering indirect
-# descriptors (which the driver declines); 1 with two data queues and
-# VIRTIO_CRYPTO_F_REVISION_1 (session mode with the revision's flag and
-# destroy layout); 2 with two data queues and CIPHER_STATELESS_MODE.  The
-# software device is loaded but out of service, so the model devices do
-# every step:
-#  - all three bind and register the four AES modes (capabilities,
-#    /proc/crypto self-tests passed), each in the mode it negotiated;
+# Three model instances, each with the cipher and the AEAD (AES-GCM)
+# services: 0 with one data queue, offering indirect descriptors (which the
+# driver declines); 1 with two data queues and VIRTIO_CRYPTO_F_REVISION_1
+# (session mode with the revision's flag, op_flf sizes and destroy
+# layout); 2 with two data queues and CIPHER_STATELESS_MODE and
+# AEAD_STATELESS_MODE.  The software device is loaded but out of service,
+# so the model devices do every step:
+#  - all three bind and register the four AES cipher modes, GCM and RFC
+#    4106 (capabilities, /proc/crypto self-tests passed), each in the mode
+#    it negotiated;
 #  - skcipher_kat (the acrypto suite's program and vector set: SP 800-38A
 #    ECB/CBC/CTR, IEEE 1619 XTS, every AF_ALG interface) through them;
+#  - kcapi_aead (the consumers suite's: GCM and RFC 4106 vectors, round
+#    trips against the kernel's generic GCM, EBADMSG, bad sizes) through
+#    each device alone, its counters accounting for every operation; the
+#    stateless device with no control queue request;
+#  - vac_test's AEAD requests (kmod/vac_test.c) through instance 1 alone
+#    and instance 2 alone, on chains AF_ALG cannot make: GCM and RFC 4106
+#    (assoclen 16 and 20), in place and out of place, both directions and
+#    wrong tags, no AAD, no text, one byte, 4 KiB and 64 KiB (the driver's
+#    long tables), entries of plain sizes, with empty ones between them,
+#    ending at the AAD/text/tag boundaries or at offsets beyond PAGE_SIZE,
+#    and one entry past the end; every output right against the kernel's
+#    generic GCM, every request served by the device, no violation (an
+#    empty descriptor is one);
+#  - IPsec ESP with rfc4106(gcm(aes)) between two network namespaces over
+#    instance 1 and over instance 2, each alone: pings up to 64 KiB and a
+#    TCP transfer, every packet's AEAD step on the device; a TCP transfer
+#    intact across five dirty-destination faults;
 #  - a checked AF_ALG AIO stream of each mode, outputs compared with the
 #    kernel's AES-NI drivers;
 #  - instance 1 alone, one stream pinned to each CPU: both of its data
@@ -28,6 +47,9 @@
 #    session mode is reported;
 #  - HW_READY cleared and set again under a checked load: the device leaves
 #    service and comes back, nothing wrong or lost;
+#  - DEVICE_NEEDS_RESET set under a checked load: the driver resets the
+#    device and sets it up again, nothing wrong or lost, and it serves a
+#    checked stream alone afterwards (new sessions);
 #  - each fault of the model (error, bad status, short and long used
 #    length, a dirty destination before an error) on five requests of
 #    every device under a checked load that only they serve: every output
@@ -44,6 +66,7 @@
 
 VCM_KO=$VAC_DIR/virtio_crypto_model.ko
 KAT=$VAC_DIR/skcipher_kat
+AEAD=$VAC_DIR/kcapi_aead
 
 if [ ! -r "$VCM_KO" ]; then
 	tap_plan 1
@@ -97,7 +120,7 @@ vcm_load() {
 	# insmod does not load what the module needs.
 	kmod_load virtio virtio_ring aesni_intel &&
 		insmod "$VCM_KO" instances=3 dataqueues=1,2,2 indirect=1,0,0 \
-			revision1=0,1,0 stateless=0,0,1
+			revision1=0,1,0 stateless=0,0,1 aead=1,1,1
 }
 
 # mode_args MODE: afalg_bench's transform, key and IV options, reference.
@@ -126,6 +149,16 @@ vcm_total() {
 		END { print t + 0 }' $VCM/"$1"/stats
 }
 
+# vcm_resets N: resets of instance N that cleared DEVICE_NEEDS_RESET.
+vcm_resets() {
+	sed -n 's/^resets //p' $VCM/"$1"/stats
+}
+
+# resets_above N COUNT: instance N was reset more than COUNT times.
+resets_above() {
+	[ "$(vcm_resets "$1")" -gt "$2" ]
+}
+
 # vcm_sessions N: sessions instance N holds.
 vcm_sessions() {
 	sed -n 's/^sessions //p' $VCM/"$1"/stats
@@ -138,6 +171,29 @@ vt_run() {
 	sleep 3
 	vt_stream stop
 	VT_LINE=$(vt_stream)
+}
+
+# vt_aead_cases NAME WANT CASE...: one result, ok if vac_test's aead
+# command (vt_aead) prints WANT for each CASE, a command line; they are
+# counted in VT_AEAD_N.
+vt_aead_cases() {
+	_va_name=$1
+	_va_want=$2
+	shift 2
+	_va_bad=''
+	for _va_c in "$@"; do
+		_va_r=$(vt_aead "$_va_c" 2>&1)
+		VT_AEAD_N=$((VT_AEAD_N + 1))
+		[ "$_va_r" = "$_va_want" ] ||
+			_va_bad="$_va_bad
+$_va_c: ${_va_r:-no result}"
+	done
+	if [ -z "$_va_bad" ]; then
+		tap_ok "$_va_name ($# requests)"
+	else
+		tap_fail "$_va_name" "expected '$_va_want' from:$_va_bad"
+		return 1
+	fi
 }
 
 # no_sessions N: instance N holds no session.
@@ -162,7 +218,7 @@ mode_of() {
 }
 
 FAULTS="error badstatus short long dirty"
-tap_plan $((43 + 5 * 5))
+tap_plan $((43 + 5 * 5 + 37 + 2 * 10))
 
 check "load virtio_crypto_model (3 instances)" vcm_load
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
@@ -175,20 +231,24 @@ check "instance 2 bound: ${D2:-none}" test -n "$D2"
 if [ -z "$D0" ] || [ -z "$D1" ] || [ -z "$D2" ]; then
 	tap_bail "the driver did not bind to the model"
 fi
-check_eq "$D0 negotiated no revision" "cipher sessions" "$(mode_of 0)"
-check_eq "$D1 negotiated revision 1" "revision 1, cipher sessions" "$(mode_of 1)"
-check_eq "$D2 negotiated the stateless cipher mode" \
-	"revision 1, stateless cipher requests" "$(mode_of 2)"
+check_eq "$D0 negotiated no revision" "legacy, cipher sessions, AEAD sessions" \
+	"$(mode_of 0)"
+check_eq "$D1 negotiated revision 1" \
+	"revision 1, cipher sessions, AEAD sessions" "$(mode_of 1)"
+check_eq "$D2 negotiated the stateless cipher and AEAD modes" \
+	"revision 1, cipher stateless, AEAD stateless" "$(mode_of 2)"
 for d in "$D0" "$D1" "$D2"; do
-	check_eq "$d registered ECB, CBC, CTR and XTS" "aes-cbc aes-ctr aes-ecb aes-xts" \
+	check_eq "$d registered ECB, CBC, CTR, XTS, GCM and RFC 4106" \
+		"aes-cbc aes-ctr aes-ecb aes-gcm aes-rfc4106 aes-xts" \
 		"$(cut -d' ' -f1 "$CLS/$d/capabilities" | sort | tr '\n' ' ' | sed 's/ $//')"
 done
 passed=0
-for m in ecb cbc ctr xts; do
-	grep -A12 "^driver *: acrypto-$m-aes\$" /proc/crypto | grep -q "selftest *: passed" &&
+for m in ecb-aes cbc-aes ctr-aes xts-aes gcm-aes rfc4106-gcm-aes; do
+	grep -A12 "^driver *: acrypto-$m\$" /proc/crypto | grep -q "selftest *: passed" &&
 		passed=$((passed + 1))
 done
-check_eq "acrypto-{ecb,cbc,ctr,xts}-aes passed their self-tests" 4 $passed
+check_eq "acrypto-{ecb,cbc,ctr,xts,gcm}-aes, acrypto-rfc4106-gcm-aes passed their self-tests" \
+	6 $passed
 check "software device out of service" vac_broken soft 1
 
 # Every vector of the shared set, through every AF_ALG interface.
@@ -205,6 +265,160 @@ fi
 m1=$(( $(vcm_total 0 requests) + $(vcm_total 1 requests) + $(vcm_total 2 requests) ))
 check_ge "the model served skcipher_kat's requests" $((m1 - m0)) 100
 check_eq "the software device served none" 0 $(($(vac_counter soft sstarted) - s0))
+
+# The AEAD service, each device alone: kcapi_aead (the consumers suite's
+# program: GCM specification and testmgr vectors, round trips against the
+# kernel's generic gcm for key, AAD, text and tag sizes, wrong tags failing
+# with EBADMSG, bad sizes refused, every AF_ALG interface), which checks
+# that the device's counters account for every operation.
+kmod_load algif_aead crypto_user
+c2=$(vcm_stat 2 controlq requests)
+l2=$(vcm_total 2 stateless)
+for i in 0 1 2; do
+	d=$(vcm_dev $i)
+	only "$d"
+	a0=$(vcm_total $i aead)
+	for a in gcm rfc4106; do
+		if "$AEAD" -q -a $a -d "$d" >/tmp/model.aead 2>&1; then
+			tap_ok "$d: kcapi_aead $a: $(grep -c '^ok' /tmp/model.aead) checks"
+		else
+			tap_fail "$d: kcapi_aead $a" "$(grep -v '^ok' /tmp/model.aead | tail -n 20)"
+		fi
+	done
+	check_ge "instance $i served the AEAD requests" \
+		$(($(vcm_total $i aead) - a0)) 100
+done
+check_eq "$D2: no control queue request for AEAD keys" 0 \
+	$(($(vcm_stat 2 controlq requests) - c2))
+check_ge "$D2: AEAD requests served stateless" $(($(vcm_total 2 stateless) - l2)) 100
+
+# AEAD requests on chains AF_ALG cannot make (vac_test's aead command),
+# instance 1 (sessions) and instance 2 (stateless) each alone: in place
+# and out of place (the destination's entries cut elsewhere), every chain
+# running on past the end; the 64 KiB requests of 24 and 40 entries take
+# the driver's long tables.  Each output is checked against the kernel's
+# generic GCM, every request must reach the device (none declined to the
+# kernel's fallback), and no empty entry a descriptor (a violation).
+if vt_load; then
+	for i in 1 2; do
+		d=$(vcm_dev $i)
+		only "$d"
+		a0=$(vcm_total $i aead)
+		VT_AEAD_N=0
+		ok="err=0 match=1"
+		vt_aead_cases "$d: vac_test GCM, plain chains" "$ok" \
+			"gcm inplace enc 0 0 1 plain" \
+			"gcm outofplace dec 0 0 1 plain" \
+			"gcm inplace dec 16 1 3 plain" \
+			"gcm outofplace enc 16 1 3 plain" \
+			"gcm outofplace dec 16 1 3 plain" \
+			"gcm inplace enc 20 4096 4 plain" \
+			"gcm outofplace dec 0 4096 5 plain"
+		vt_aead_cases "$d: vac_test GCM, empty entries everywhere" "$ok" \
+			"gcm inplace enc 0 0 2 holes" \
+			"gcm outofplace enc 0 1 2 holes" \
+			"gcm inplace dec 13 1 4 holes" \
+			"gcm outofplace dec 13 0 3 holes" \
+			"gcm outofplace enc 32 4096 6 holes" \
+			"gcm inplace dec 32 4096 6 holes"
+		vt_aead_cases "$d: vac_test GCM, entries ending at AAD, text, tag" "$ok" \
+			"gcm inplace enc 16 0 2 boundary" \
+			"gcm outofplace dec 16 0 2 boundary" \
+			"gcm inplace dec 16 1 3 boundary" \
+			"gcm outofplace enc 16 1 3 boundary" \
+			"gcm inplace enc 0 4096 4 boundary" \
+			"gcm outofplace dec 20 4096 7 boundary"
+		vt_aead_cases "$d: vac_test GCM, offsets beyond PAGE_SIZE" "$ok" \
+			"gcm inplace enc 0 0 1 bigoff" \
+			"gcm outofplace dec 16 0 2 bigoff" \
+			"gcm inplace dec 16 1 2 bigoff" \
+			"gcm outofplace enc 13 1 3 bigoff" \
+			"gcm inplace enc 32 4096 5 bigoff" \
+			"gcm outofplace dec 32 4096 5 bigoff"
+		vt_aead_cases "$d: vac_test GCM and RFC 4106, 64 KiB (long tables)" "$ok" \
+			"gcm inplace enc 16 65504 40 plain" \
+			"gcm outofplace dec 0 65520 24 holes" \
+			"gcm inplace dec 0 65520 40 bigoff" \
+			"rfc4106 inplace dec 20 65500 40 boundary" \
+			"rfc4106 outofplace enc 16 65504 24 bigoff" \
+			"rfc4106 outofplace dec 20 65500 24 plain"
+		vt_aead_cases "$d: vac_test RFC 4106, assoclen 16" "$ok" \
+			"rfc4106 inplace enc 16 0 1 plain" \
+			"rfc4106 outofplace dec 16 1 3 plain" \
+			"rfc4106 inplace dec 16 4096 6 holes" \
+			"rfc4106 outofplace enc 16 64 4 boundary" \
+			"rfc4106 inplace enc 16 1400 5 boundary" \
+			"rfc4106 outofplace dec 16 1400 4 bigoff"
+		vt_aead_cases "$d: vac_test RFC 4106, assoclen 20" "$ok" \
+			"rfc4106 outofplace enc 20 0 2 holes" \
+			"rfc4106 inplace dec 20 1 2 plain" \
+			"rfc4106 inplace enc 20 1400 5 boundary" \
+			"rfc4106 outofplace dec 20 4096 8 boundary" \
+			"rfc4106 outofplace enc 20 1 3 bigoff" \
+			"rfc4106 inplace enc 20 4096 4 bigoff"
+		vt_aead_cases "$d: vac_test, wrong tags: EBADMSG" "err=-74 match=0" \
+			"gcm inplace dec 0 0 1 plain badtag" \
+			"gcm outofplace dec 16 4096 6 holes badtag" \
+			"rfc4106 inplace dec 16 1 4 boundary badtag" \
+			"rfc4106 outofplace dec 20 1400 4 bigoff badtag" \
+			"gcm inplace dec 16 65504 40 plain badtag"
+		check_eq "$d served all $VT_AEAD_N of vac_test's AEAD requests" \
+			"$VT_AEAD_N" $(($(vcm_total $i aead) - a0))
+		check_eq "instance $i: no violation after vac_test's AEAD chains" 0 \
+			"$(vcm_violations $i)"
+	done
+else
+	for d in "$D1" "$D2"; do
+		for c in plain holes boundary bigoff 64k rfc4106-16 rfc4106-20 \
+			 badtag served violations; do
+			tap_skip "$d: vac_test AEAD, $c" "no vac_test.ko in this image"
+		done
+	done
+fi
+
+# IPsec ESP with rfc4106(gcm(aes)) between two network namespaces, over the
+# AEAD service of instance 1 (sessions) and of instance 2 (stateless),
+# each alone: pings up to 64 KiB and a TCP transfer, one AEAD request per
+# packet and direction on the device; then a TCP transfer while the device
+# fails requests with a dirty destination, which TCP retransmits.
+kmod_load veth esp4 xfrm_user || tap_bail "cannot load veth, esp4, xfrm_user"
+check "two network namespaces joined by veth" ipsec_netns ||
+	tap_bail "network namespaces"
+for i in 1 2; do
+	d=$(vcm_dev $i)
+	only "$d"
+	a0=$(vcm_total $i aead)
+	n0=$(vac_counter "$d" declined)
+	check "$d: ESP SAs, rfc4106(gcm(aes))" ipsec_xfrm rfc4106 ||
+		tap_bail "xfrm"
+	for sz in 56 1400 16000 65000; do
+		check "$d: ping -s $sz through ESP" \
+			$IP netns exec ipa ping -c 2 -W 10 -s "$sz" $IPSEC_B
+	done
+	ok_if "$d: 1 MiB over TCP through ESP, received intact" ipsec_bulk 1024
+	# shellcheck disable=SC2046 # two numbers
+	set -- $(ipsec_stats)
+	check_eq "$d: no integrity failures" 0 "$2"
+	check_eq "$d did the AEAD step of every ESP packet ($1)" "$1" \
+		$(($(vcm_total $i aead) - a0))
+	check_eq "$d: nothing declined (a 64 KiB packet's 45 fragments fit)" 0 \
+		$(($(vac_counter "$d" declined) - n0))
+	if [ $i = 1 ]; then
+		f0=$(fault_count 1)
+		echo "dirty 5" >$VCM/1/fault
+		ok_if "$d: 1 MiB over TCP through ESP with 5 dirty failures, received intact" \
+			ipsec_bulk 1024
+		check_eq "$d: the five faults were served" 5 \
+			$(($(fault_count 1) - f0))
+		echo none >$VCM/1/fault
+		check "$d back in service" vac_wait 30 in_service "$d"
+	fi
+	ipsec_flush
+done
+ipsec_cleanup
+for d in "$D0" "$D1" "$D2"; do
+	vac_broken "$d" 0
+done
 
 # A checked stream of each mode, random sizes, both directions.
 for m in ecb cbc ctr xts; do
@@ -298,6 +512,28 @@ echo 1 >$VCM/0/hw_ready
 check "$D0 back in service when HW_READY is set" vac_wait 30 in_service "$D0"
 wait $pr
 ok_bench "every request right across HW_READY off and on" /tmp/model.ready
+
+# DEVICE_NEEDS_RESET under load: the driver resets the device and sets it
+# up again (a freeze and restore without draining); the requests it held
+# go elsewhere, its sessions are created anew.
+r0=$(vcm_resets 1)
+"$BENCH" -c acrypto-cbc-aes -s 16-16384 -d 8 -o both -T 6 -V "$REF" \
+	-l needs_reset >/tmp/model.reset 2>&1 &
+pr=$!
+sleep 1
+echo needs_reset >$VCM/1/fault
+check "$D1 reset by the driver after DEVICE_NEEDS_RESET" \
+	vac_wait 30 resets_above 1 "$r0"
+check "$D1 back in service after the reset" vac_wait 30 in_service "$D1"
+wait $pr
+ok_bench "every request right across the reset" /tmp/model.reset
+only "$D1"
+check_bench "$D1 alone after the reset: checked stream, new sessions" \
+	-c acrypto-cbc-aes -k 32 -s 16-16384 -d 8 -m 16 -o both -T 2 \
+	-V "$REF" -l after-reset
+for d in soft "$D0" "$D1" "$D2"; do
+	vac_broken "$d" 0
+done
 
 # Each fault on five requests of every instance, under a checked load that
 # only the model devices serve (the engine's kernel fallback when all

@@ -15,6 +15,42 @@
  *	cat /sys/kernel/debug/vac_test/one
  *	-> "err=0 match=1" (or err=-5 match=0 ...)
  *
+ *  - One AEAD request through the engine's gcm(aes) or rfc4106(gcm(aes))
+ *    by driver name: a 16-byte tag, a random key (AES-128 to AES-256, RFC
+ *    4106 with its salt) and IV, ALEN bytes of associated data (RFC 4106:
+ *    the assoclen, 16 or 20, the IV's copy in its last 8 bytes as ESP puts
+ *    it there) and TLEN bytes of text (0 too), checked against the
+ *    kernel's generic GCM on linear buffers.  Encryption must give the
+ *    reference's ciphertext and tag; decryption of them, the plaintext, or
+ *    with "badtag" (a bit of the tag flipped) -EBADMSG.  Each buffer, the
+ *    source and out of place the destination, holds the AAD, the text and
+ *    the tag, as the crypto API lays them out, in a chain of SEGS entries
+ *    of the SHAPE below and one entry past the end (as IPsec's chains run
+ *    on over the ICV).  ALEN + TLEN + 16 is at most 64 KiB, SEGS 1 to 256
+ *    and no more than that length:
+ *
+ *	plain	  entries of roughly equal sizes;
+ *	holes	  the same, with an empty entry before each one and before
+ *		  the entry past the end (no device may see an empty buffer);
+ *	boundary  entries ending exactly where the AAD ends and where the
+ *		  text ends (RFC 4106: also where the IV's copy begins), the
+ *		  SEGS entries, at least one a part, shared out by size;
+ *	bigoff	  plain entries on one high-order allocation, each one's
+ *		  offset from its first page beyond PAGE_SIZE, none ending
+ *		  where the AAD ends.
+ *
+ *    Out of place, the destination's entries end 5 bytes further on inside
+ *    each part, so that the AAD is skipped at other places in the two
+ *    chains, and its AAD is the source's before the request.  "match"
+ *    says that the destination holds the expected bytes from its start to
+ *    the end of the entry past the end (the AAD as it was, the entry past
+ *    the end untouched) and that the source out of place is unchanged:
+ *
+ *	echo "gcm|rfc4106 inplace|outofplace enc|dec ALEN TLEN SEGS SHAPE [badtag]" \
+ *		>/sys/kernel/debug/vac_test/aead
+ *	cat /sys/kernel/debug/vac_test/aead
+ *	-> "err=0 match=1" (a bad tag: "err=-74 match=0")
+ *
  *  - A stream from kernel threads, which the freezer leaves running, so
  *    that requests keep coming while a device is suspended: THREADS
  *    threads each send requests of random sizes up to MAXLEN bytes, in
@@ -41,7 +77,9 @@
  * as dm-crypt's are.
  */
 
+#include <crypto/aead.h>
 #include <crypto/aes.h>
+#include <crypto/gcm.h>
 #include <crypto/skcipher.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -52,6 +90,7 @@
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "kmod_cmd.h"
@@ -63,8 +102,23 @@
 #define VT_MAX_BURST	128
 #define VT_BURST_TIMEOUT	(60 * HZ)
 
-/* The last result of "one", under vt_lock. */
+#define VT_GCM		"acrypto-gcm-aes"
+#define VT_RFC4106	"acrypto-rfc4106-gcm-aes"
+/* The references: the kernel's generic C code, by driver name. */
+#define VT_GCM_REF	"gcm_base(ctr(aes-generic),ghash-generic)"
+#define VT_RFC4106_REF	"rfc4106(" VT_GCM_REF ")"
+#define VT_TAG		16	/* authsize */
+#define VT_SALT		4	/* RFC 4106: the key's salt */
+#define VT_PAST		32	/* bytes of the entry past the end */
+#define VT_SHIFT	5	/* destination entries, out of place */
+#define VT_BIGOFF_SRC	(PAGE_SIZE + 100)
+#define VT_BIGOFF_DST	(2 * PAGE_SIZE + 37)
+#define VT_FILL		0xa5	/* where output goes */
+#define VT_SENTINEL	0x5a	/* past the end */
+
+/* The last results of "one" and "aead", under vt_lock. */
 static char vt_one_result[64] = "none";
+static char vt_aead_result[64] = "none";
 static DEFINE_MUTEX(vt_lock);
 static struct dentry *vt_dir;
 
@@ -409,6 +463,393 @@ static const struct file_operations vt_one_fops = {
 	.llseek = default_llseek,
 };
 
+/* "aead": the shapes of its chains (see the top of the file). */
+enum vt_shape { VT_PLAIN, VT_HOLES, VT_BOUNDARY, VT_BIGOFF };
+
+static const char * const vt_shapes[] = {
+	[VT_PLAIN] = "plain",
+	[VT_HOLES] = "holes",
+	[VT_BOUNDARY] = "boundary",
+	[VT_BIGOFF] = "bigoff",
+};
+
+/* One side of an AEAD request: the image of its buffer and a chain over it. */
+struct vt_chain {
+	struct page *page;	/* a high-order allocation */
+	unsigned int order;
+	unsigned int base;	/* the image's offset in it */
+	u8 *p;			/* the image: AAD, text, tag, VT_PAST more */
+	struct scatterlist *sg;	/* 2 * segs + 2 entries */
+};
+
+/* An "aead" command and what it sets up. */
+struct vt_aead {
+	bool rfc4106, inplace, enc, badtag;
+	enum vt_shape shape;
+	unsigned int alen, tlen, segs;
+	unsigned int len;	/* AAD, text and tag: the request's buffers */
+	struct crypto_aead *tfm, *ref_tfm;
+	struct aead_request *req, *ref_req;
+	u8 *in;			/* the source image */
+	u8 *want;		/* the destination image expected */
+	u8 *ref;		/* the reference's output (after the AAD) */
+	unsigned int *ends;	/* where each entry of one chain ends */
+	struct vt_chain src, dst;
+	u8 key[AES_MAX_KEY_SIZE + VT_SALT];
+	unsigned int keylen;
+	u8 iv[GCM_AES_IV_SIZE];
+};
+
+static int vt_chain_alloc(struct vt_chain *c, unsigned int base,
+			  unsigned int len, unsigned int nents)
+{
+	c->order = get_order(base + len + VT_PAST);
+	c->page = alloc_pages(GFP_KERNEL, c->order);
+	c->sg = kcalloc(nents, sizeof(*c->sg), GFP_KERNEL);
+	if (!c->page || !c->sg)
+		return -ENOMEM;
+	c->base = base;
+	c->p = page_address(c->page) + base;
+	return 0;
+}
+
+static void vt_chain_free(struct vt_chain *c)
+{
+	if (c->page)
+		__free_pages(c->page, c->order);
+	kfree(c->sg);
+}
+
+/* Everything but the data; vt_aead_free() undoes it, also half done. */
+static int vt_aead_alloc(struct vt_aead *a)
+{
+	bool big = a->shape == VT_BIGOFF;
+	unsigned int nents = 2 * a->segs + 2;
+	int err;
+
+	a->tfm = crypto_alloc_aead(a->rfc4106 ? VT_RFC4106 : VT_GCM, 0, 0);
+	if (IS_ERR(a->tfm)) {
+		err = PTR_ERR(a->tfm);
+		a->tfm = NULL;
+		return err;
+	}
+	a->ref_tfm = crypto_alloc_aead(a->rfc4106 ? VT_RFC4106_REF : VT_GCM_REF,
+				       0, 0);
+	if (IS_ERR(a->ref_tfm)) {
+		err = PTR_ERR(a->ref_tfm);
+		a->ref_tfm = NULL;
+		return err;
+	}
+	a->req = aead_request_alloc(a->tfm, GFP_KERNEL);
+	a->ref_req = aead_request_alloc(a->ref_tfm, GFP_KERNEL);
+	a->in = kmalloc(a->len + VT_PAST, GFP_KERNEL);
+	a->want = kmalloc(a->len + VT_PAST, GFP_KERNEL);
+	a->ref = kmalloc(a->len, GFP_KERNEL);
+	a->ends = kcalloc(a->segs, sizeof(*a->ends), GFP_KERNEL);
+	if (!a->req || !a->ref_req || !a->in || !a->want || !a->ref ||
+	    !a->ends)
+		return -ENOMEM;
+	err = vt_chain_alloc(&a->src, big ? VT_BIGOFF_SRC : 0, a->len, nents);
+	if (!err && !a->inplace)
+		err = vt_chain_alloc(&a->dst, big ? VT_BIGOFF_DST : 0, a->len,
+				     nents);
+	return err;
+}
+
+static void vt_aead_free(struct vt_aead *a)
+{
+	vt_chain_free(&a->src);
+	vt_chain_free(&a->dst);
+	kfree(a->ends);
+	kfree(a->ref);
+	kfree(a->want);
+	kfree(a->in);
+	aead_request_free(a->ref_req);
+	aead_request_free(a->req);
+	crypto_free_aead(a->ref_tfm);
+	crypto_free_aead(a->tfm);
+	memzero_explicit(a->key, sizeof(a->key));
+}
+
+/*
+ * Where the a->segs entries of a chain over a->len bytes end, in a->ends:
+ * the parts the shape keeps entry ends at (the whole buffer, or for
+ * "boundary" the AAD, RFC 4106's IV copy, the text and the tag) get an
+ * entry each and the rest by size, the entries of a part of roughly equal
+ * sizes, ending @shift bytes further on inside it.  "bigoff" moves an end
+ * at the end of the AAD by a byte.  -EINVAL if the shape does not fit.
+ */
+static int vt_aead_split(struct vt_aead *a, unsigned int shift)
+{
+	unsigned int cut[5] = { 0 }, cnt[4], bounds[3], nreg = 0, seg = 0;
+	unsigned int i, j, r, best;
+
+	if (a->shape == VT_BOUNDARY) {
+		bounds[0] = a->rfc4106 ? a->alen - GCM_RFC4106_IV_SIZE : 0;
+		bounds[1] = a->alen;
+		bounds[2] = a->alen + a->tlen;
+		for (i = 0; i < ARRAY_SIZE(bounds); i++)
+			if (bounds[i] > cut[nreg])
+				cut[++nreg] = bounds[i];
+	}
+	cut[++nreg] = a->len;
+	if (a->segs < nreg)
+		return -EINVAL;
+	for (r = 0; r < nreg; r++)
+		cnt[r] = 1;
+	/* a->segs <= a->len: some part always has a byte for one more. */
+	for (i = nreg; i < a->segs; i++) {
+		best = nreg;
+		for (r = 0; r < nreg; r++) {
+			if (cnt[r] == cut[r + 1] - cut[r])
+				continue;
+			if (best == nreg ||
+			    (u64)(cut[r + 1] - cut[r]) * cnt[best] >
+			    (u64)(cut[best + 1] - cut[best]) * cnt[r])
+				best = r;
+		}
+		cnt[best]++;
+	}
+	for (r = 0; r < nreg; r++) {
+		unsigned int s = cut[r], m = cut[r + 1] - s;
+
+		for (j = 1; j < cnt[r]; j++)
+			a->ends[seg++] = clamp(s + j * m / cnt[r] + shift, s + j,
+					       s + m - (cnt[r] - j));
+		a->ends[seg++] = cut[r + 1];
+	}
+
+	if (a->shape != VT_BIGOFF)
+		return 0;
+	/* The AAD ends inside an entry. */
+	for (i = 0; i + 1 < a->segs; i++) {
+		if (!a->alen || a->ends[i] != a->alen)
+			continue;
+		if (a->ends[i] + 1 < a->ends[i + 1])
+			a->ends[i]++;
+		else if (a->ends[i] - 1 > (i ? a->ends[i - 1] : 0))
+			a->ends[i]--;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* An entry of @len bytes at @pos of @c's image. */
+static void vt_aead_entry(const struct vt_aead *a, struct vt_chain *c,
+			  struct scatterlist *sg, unsigned int pos,
+			  unsigned int len)
+{
+	if (a->shape == VT_BIGOFF)
+		sg_set_page(sg, c->page, len, c->base + pos);
+	else
+		sg_set_buf(sg, c->p + pos, len);
+}
+
+/* @c's chain of a->segs entries ending at a->ends, and one past the end. */
+static void vt_aead_chain(const struct vt_aead *a, struct vt_chain *c)
+{
+	bool holes = a->shape == VT_HOLES;
+	unsigned int i, n = 0, pos = 0;
+
+	sg_init_table(c->sg, holes ? 2 * a->segs + 2 : a->segs + 1);
+	for (i = 0; i < a->segs; i++) {
+		if (holes)
+			vt_aead_entry(a, c, &c->sg[n++], pos, 0);
+		vt_aead_entry(a, c, &c->sg[n++], pos, a->ends[i] - pos);
+		pos = a->ends[i];
+	}
+	if (holes)
+		vt_aead_entry(a, c, &c->sg[n++], pos, 0);
+	vt_aead_entry(a, c, &c->sg[n], pos, VT_PAST);
+}
+
+/* The reference's encryption of a->in (AAD, text) to a->ref. */
+static int vt_aead_ref(struct vt_aead *a)
+{
+	struct scatterlist src, dst;
+	u8 iv[GCM_AES_IV_SIZE];
+	DECLARE_CRYPTO_WAIT(wait);
+
+	memcpy(iv, a->iv, sizeof(iv));
+	sg_init_one(&src, a->in, a->alen + a->tlen);
+	sg_init_one(&dst, a->ref, a->len);
+	aead_request_set_callback(a->ref_req, CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(a->ref_req, a->alen);
+	aead_request_set_crypt(a->ref_req, &src, &dst, a->tlen, iv);
+	return crypto_wait_req(crypto_aead_encrypt(a->ref_req), &wait);
+}
+
+/*
+ * The key, the IV, the data, the reference's output, the images: the
+ * source's, the destination's before the request (in place the source's)
+ * and after, and the chains over them.
+ */
+static int vt_aead_prepare(struct vt_aead *a)
+{
+	static const unsigned int lens[] = { 16, 24, 32 };
+	unsigned int text = a->alen + a->tlen;	/* where the tag begins */
+	int err;
+
+	a->keylen = lens[get_random_u32_below(ARRAY_SIZE(lens))] +
+		    (a->rfc4106 ? VT_SALT : 0);
+	get_random_bytes(a->key, a->keylen);
+	get_random_bytes(a->iv, sizeof(a->iv));
+	err = crypto_aead_setkey(a->ref_tfm, a->key, a->keylen) ?:
+	      crypto_aead_setauthsize(a->ref_tfm, VT_TAG);
+	if (err)
+		return err;
+
+	get_random_bytes(a->in, text);
+	/* ESP's associated data ends with a copy of the IV. */
+	if (a->rfc4106)
+		memcpy(a->in + a->alen - GCM_RFC4106_IV_SIZE, a->iv,
+		       GCM_RFC4106_IV_SIZE);
+	memset(a->in + text, VT_FILL, VT_TAG);
+	memset(a->in + a->len, VT_SENTINEL, VT_PAST);
+	err = vt_aead_ref(a);
+	if (err)
+		return err;
+
+	if (a->enc) {
+		memcpy(a->want, a->in, a->alen);
+		memcpy(a->want + a->alen, a->ref + a->alen, a->tlen + VT_TAG);
+	} else {
+		/* The plaintext expected; the ciphertext and tag to decrypt. */
+		memcpy(a->want, a->in, text);
+		memcpy(a->in + a->alen, a->ref + a->alen, a->tlen + VT_TAG);
+		if (a->badtag)
+			a->in[text + get_random_u32_below(VT_TAG)] ^=
+				BIT(get_random_u32_below(8));
+		/* A tag is read: in place it stays, else nothing is written. */
+		if (a->inplace)
+			memcpy(a->want + text, a->in + text, VT_TAG);
+		else
+			memset(a->want + text, VT_FILL, VT_TAG);
+	}
+	memset(a->want + a->len, VT_SENTINEL, VT_PAST);
+
+	memcpy(a->src.p, a->in, a->len + VT_PAST);
+	if (!a->inplace) {
+		memcpy(a->dst.p, a->in, a->alen);
+		memset(a->dst.p + a->alen, VT_FILL, a->tlen + VT_TAG);
+		memset(a->dst.p + a->len, VT_SENTINEL, VT_PAST);
+	}
+	err = vt_aead_split(a, 0);
+	if (err)
+		return err;
+	vt_aead_chain(a, &a->src);
+	if (!a->inplace) {
+		err = vt_aead_split(a, VT_SHIFT);
+		if (err)
+			return err;
+		vt_aead_chain(a, &a->dst);
+	}
+	return 0;
+}
+
+/* The request through the engine; *@match: the output is right. */
+static int vt_aead_request(struct vt_aead *a, bool *match)
+{
+	struct vt_chain *out = a->inplace ? &a->src : &a->dst;
+	u8 iv[GCM_AES_IV_SIZE];
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	*match = false;
+	err = crypto_aead_setkey(a->tfm, a->key, a->keylen) ?:
+	      crypto_aead_setauthsize(a->tfm, VT_TAG);
+	if (err)
+		return err;
+	memcpy(iv, a->iv, sizeof(iv));
+	aead_request_set_callback(a->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(a->req, a->alen);
+	aead_request_set_crypt(a->req, a->src.sg, out->sg,
+			       a->tlen + (a->enc ? 0 : VT_TAG), iv);
+	err = crypto_wait_req(a->enc ? crypto_aead_encrypt(a->req) :
+				       crypto_aead_decrypt(a->req), &wait);
+	if (!err)
+		*match = !memcmp(out->p, a->want, a->len + VT_PAST) &&
+			 (a->inplace ||
+			  !memcmp(a->src.p, a->in, a->len + VT_PAST));
+	return err;
+}
+
+/* "aead": a single request, the result kept for reading. */
+static int vt_aead(struct vt_aead *a)
+{
+	bool match;
+	int err;
+
+	if (a->tlen > VT_MAX_LEN - VT_TAG ||
+	    a->alen > VT_MAX_LEN - VT_TAG - a->tlen ||
+	    (a->rfc4106 && crypto_ipsec_check_assoclen(a->alen)) ||
+	    (a->badtag && a->enc))
+		return -EINVAL;
+	a->len = a->alen + a->tlen + VT_TAG;
+	if (!a->segs || a->segs > VT_MAX_SEGS || a->segs > a->len)
+		return -EINVAL;
+	err = vt_aead_alloc(a) ?: vt_aead_prepare(a);
+	if (!err) {
+		err = vt_aead_request(a, &match);
+		scnprintf(vt_aead_result, sizeof(vt_aead_result),
+			  "err=%d match=%d\n", err, err ? 0 : match);
+		err = 0;
+	}
+	vt_aead_free(a);
+	return err;
+}
+
+static ssize_t vt_aead_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[96], alg[8], where[16], dir[8], shape[16], flag[8] = "";
+	struct vt_aead a = {};
+	int err, n;
+
+	err = kmod_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	if (err)
+		return err;
+	n = sscanf(buf, "%7s %15s %7s %u %u %u %15s %7s", alg, where, dir,
+		   &a.alen, &a.tlen, &a.segs, shape, flag);
+	if (n < 7 ||
+	    (strcmp(alg, "gcm") && strcmp(alg, "rfc4106")) ||
+	    (strcmp(where, "inplace") && strcmp(where, "outofplace")) ||
+	    (strcmp(dir, "enc") && strcmp(dir, "dec")) ||
+	    (n == 8 && strcmp(flag, "badtag")))
+		return -EINVAL;
+	err = match_string(vt_shapes, ARRAY_SIZE(vt_shapes), shape);
+	if (err < 0)
+		return err;
+	a.shape = err;
+	a.rfc4106 = !strcmp(alg, "rfc4106");
+	a.inplace = !strcmp(where, "inplace");
+	a.enc = !strcmp(dir, "enc");
+	a.badtag = n == 8;
+
+	mutex_lock(&vt_lock);
+	err = vt_aead(&a);
+	mutex_unlock(&vt_lock);
+	return err ?: count;
+}
+
+static ssize_t vt_aead_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	return vt_result_read(ubuf, count, ppos, vt_aead_result,
+			      sizeof(vt_aead_result), &vt_lock);
+}
+
+static const struct file_operations vt_aead_fops = {
+	.owner = THIS_MODULE,
+	.write = vt_aead_write,
+	.read = vt_aead_read,
+	.llseek = default_llseek,
+};
+
 static ssize_t vt_stream_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -668,6 +1109,7 @@ static int __init vt_init(void)
 {
 	vt_dir = debugfs_create_dir("vac_test", NULL);
 	debugfs_create_file("one", 0600, vt_dir, NULL, &vt_one_fops);
+	debugfs_create_file("aead", 0600, vt_dir, NULL, &vt_aead_fops);
 	debugfs_create_file("stream", 0600, vt_dir, NULL, &vt_stream_fops);
 	debugfs_create_file("burst", 0600, vt_dir, NULL, &vt_burst_fops);
 	return 0;

@@ -9,9 +9,10 @@
  * vring_create_virtqueue(), reads the available rings, walks the descriptor
  * chains (direct and indirect) and fills the used rings as a device on the
  * other side of a bus would, and computes with the kernel's own synchronous
- * implementations.  Everything the driver does that the virtio
- * specification does not allow is counted as a violation, with the first
- * one's text kept for the test to print.
+ * implementations: the cipher service (AES ECB, CBC, CTR, XTS) and, if
+ * asked, the AEAD service (AES-GCM).  Everything the driver does that the
+ * virtio specification does not allow is counted as a violation, with the
+ * first one's text kept for the test to print.
  */
 #ifndef _VCM_H
 #define _VCM_H
@@ -27,12 +28,14 @@
 
 /*
  * What Linux 6.1's uapi header lacks: the crypto feature bits, the data
- * request flag and the stateless cipher layout (virtio 1.2, 5.9).  Written
- * from the specification and not shared with virtio_acrypto.h on purpose:
- * the model is the check of the driver's transcription.
+ * request flag, the stateless cipher and AEAD layouts and the AEAD data
+ * request's tag_len (virtio 1.2, 5.9).  Written from the specification
+ * and not shared with virtio_acrypto.h on purpose: the model is the check
+ * of the driver's transcription.
  */
 #define VCM_F_REVISION_1		0
 #define VCM_F_CIPHER_STATELESS_MODE	1
+#define VCM_F_AEAD_STATELESS_MODE	4
 #define VCM_FLAG_SESSION_MODE		1
 
 /* op_flf of a cipher request when CIPHER_STATELESS_MODE is negotiated. */
@@ -54,18 +57,58 @@ struct vcm_sym_flf_stateless {
 };
 
 /*
+ * op_flf of an AEAD request in session mode (virtio_crypto_aead_data_flf),
+ * padded to 48 bytes without REVISION_1: Linux's virtio_crypto_aead_para
+ * ends before tag_len, which is in the first bytes of its padding.
+ */
+struct vcm_aead_flf {
+	__le32 iv_len;
+	__le32 aad_len;
+	__le32 src_data_len;
+	__le32 dst_data_len;
+	__le32 tag_len;
+	__le32 reserved;
+};
+
+/* op_flf of an AEAD request when AEAD_STATELESS_MODE is negotiated. */
+struct vcm_aead_flf_stateless {
+	__le32 algo;
+	__le32 key_len;
+	__le32 op;
+	__le32 iv_len;
+	__le32 tag_len;
+	__le32 aad_len;
+	__le32 src_data_len;
+	__le32 dst_data_len;
+};
+
+/*
  * Header and op_flf of a data request, whichever the layout.  The
  * stateless one is 100 bytes (VCM_SL_PREFIX): sizeof() of the struct adds
- * the header's 8-byte alignment.
+ * the header's 8-byte alignment.  An AEAD request's are 48 bytes in
+ * session mode with REVISION_1 (VCM_AEAD_PREFIX; 72 without, as any
+ * legacy request) and 56 with AEAD_STATELESS_MODE (VCM_AEAD_SL_PREFIX).
  */
 #define VCM_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
 			 sizeof(struct vcm_sym_flf_stateless))
+#define VCM_AEAD_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
+			 sizeof(struct vcm_aead_flf))
+#define VCM_AEAD_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
+				 sizeof(struct vcm_aead_flf_stateless))
 union vcm_data_prefix {
 	struct virtio_crypto_op_data_req legacy;
 	struct {
 		struct virtio_crypto_op_header header;
 		struct vcm_sym_flf_stateless sym;
 	} sl;
+	struct {
+		struct virtio_crypto_op_header header;
+		struct vcm_aead_flf flf;
+	} aead;
+	struct {
+		struct virtio_crypto_op_header header;
+		struct vcm_aead_flf_stateless flf;
+	} aead_sl;
 };
 
 #define VCM_MAX_DATAQ		16
@@ -82,6 +125,7 @@ enum vcm_fault {
 	VCM_FAULT_LONG,		/* used length beyond the writable buffers */
 	VCM_FAULT_DIRTY,	/* destination overwritten, then ERR */
 	VCM_FAULT_STALL,	/* data queues stop until the fault is cleared */
+	VCM_FAULT_NEEDS_RESET,	/* nothing served until a reset clears it */
 	VCM_NR_FAULTS,
 };
 
@@ -125,18 +169,25 @@ struct vcm_queue {
 	 * session and stateless mode, only the control queue differs.
 	 */
 	struct crypto_sync_skcipher *tfm[4];
+	/* The same for AES-GCM, and its request, allocated with it. */
+	struct crypto_aead *gcm;
+	struct aead_request *gcm_req;
 	/* Counters, read through debugfs. */
 	u64 requests;
 	u64 bytes;
 	u64 errors;
 	u64 stateless;
+	u64 aead;		/* AEAD requests computed: OK or BADMSG */
 };
 
-/* A session created on the control queue. */
+/* A session created on the control queue, of the cipher or AEAD service. */
 struct vcm_session {
-	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* */
+	u32 service;		/* VIRTIO_CRYPTO_SERVICE_CIPHER or _AEAD */
+	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* or _AEAD_* */
 	u32 op;			/* VIRTIO_CRYPTO_OP_ENCRYPT or _DECRYPT */
 	u32 keylen;
+	u32 tag_len;		/* AEAD: the longest tag its requests may ask */
+	u32 aad_len;		/* AEAD: recorded; each request gives its own */
 	u8 key[64];		/* wiped when the session ends */
 };
 
@@ -151,6 +202,7 @@ struct vcm_params {
 	bool indirect;
 	bool revision1;
 	bool stateless;
+	bool aead;		/* the AEAD service, AES-GCM */
 	bool strict;
 };
 
@@ -181,6 +233,7 @@ struct vcm_dev {
 	enum vcm_fault fault;
 	unsigned int fault_left;	/* 0: until cleared */
 	u64 faults_done;
+	u64 resets;			/* resets that cleared NEEDS_RESET */
 
 	atomic_t violations;
 	char first_violation[VCM_MSG_LEN];
@@ -205,12 +258,14 @@ void vcm_queue_init(struct vcm_dev *vcm, unsigned int index);
 void vcm_queue_kick(struct vcm_queue *q);
 u32 vcm_chain_copy_out(struct vcm_chain *c, u32 off, void *buf, u32 len);
 u32 vcm_chain_copy_in(struct vcm_chain *c, u32 off, const void *buf, u32 len);
+u32 vcm_chain_zero_in(struct vcm_chain *c, u32 off, u32 len);
 int vcm_chain_sg(struct vcm_chain *c, bool in, u32 off, u32 len,
 		 struct scatterlist *sg);
 
 /* vcm_crypto.c */
 bool vcm_rev1(struct vcm_dev *vcm);
 bool vcm_stateless(struct vcm_dev *vcm);
+bool vcm_aead_stateless(struct vcm_dev *vcm);
 u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c);
 void vcm_queue_crypto_free(struct vcm_queue *q);
 u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c);

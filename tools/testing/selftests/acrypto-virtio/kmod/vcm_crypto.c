@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio_crypto_model: the crypto device - control queue sessions and data
- * queue requests of the cipher service.
+ * queue requests of the cipher service and of the AEAD service (AES-GCM).
  *
  * Every request is checked against the virtio-crypto specification before
  * it is served: the lengths in its header against the buffers of its
@@ -9,14 +9,19 @@
  * against max_size.  A request the specification does not allow the
  * driver to send is a violation (counted, and answered with an error
  * status); a request the device merely cannot serve (no free session, a
- * key the algorithm rejects) is answered as a device would, without one.
+ * key the algorithm rejects, a GCM IV given as J0) is answered as a device
+ * would, without one.  An AEAD decryption whose tag does not match is
+ * answered BADMSG, with dst_data zeroed.
  *
  * Results come from the kernel's own synchronous implementations
- * (crypto_alloc_sync_skcipher(), which never returns an asynchronous
- * engine such as the one under test).
+ * (crypto_alloc_sync_skcipher(), and crypto_alloc_aead() with
+ * CRYPTO_ALG_ASYNC in the mask, which never return an asynchronous engine
+ * such as the one under test).
  */
 
+#include <crypto/aead.h>
 #include <crypto/aes.h>
+#include <crypto/gcm.h>
 #include <crypto/skcipher.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
@@ -61,6 +66,20 @@ static bool vcm_cipher_offered(struct vcm_dev *vcm, u32 algo)
 	return algo < 32 && (vcm->p.cipher_algo_l & BIT(algo));
 }
 
+/* The model's one AEAD algorithm, if the instance offers the service. */
+static bool vcm_aead_offered(struct vcm_dev *vcm, u32 algo)
+{
+	return vcm->p.aead && algo == VIRTIO_CRYPTO_AEAD_GCM;
+}
+
+/* An AES key within max_cipher_key_len, which limits AEAD keys too. */
+static bool vcm_aead_keylen_ok(struct vcm_dev *vcm, u32 keylen)
+{
+	return (keylen == AES_KEYSIZE_128 || keylen == AES_KEYSIZE_192 ||
+		keylen == AES_KEYSIZE_256) &&
+	       keylen <= vcm->p.max_cipher_key_len;
+}
+
 static void vcm_session_free(struct vcm_session *s)
 {
 	kfree_sensitive(s);
@@ -88,6 +107,41 @@ static struct crypto_sync_skcipher *vcm_keyed(struct vcm_queue *q, int i,
 	}
 	if (crypto_sync_skcipher_setkey(tfm, key, keylen)) {
 		/* A key the algorithm refuses: the device says so. */
+		*status = VIRTIO_CRYPTO_ERR;
+		return NULL;
+	}
+	return tfm;
+}
+
+/*
+ * Queue @q's AES-GCM transform, keyed with @key for tags of @tag_len bytes;
+ * NULL with a status in *@status if the kernel has no gcm(aes) or refuses
+ * the key.  The transform's request is allocated with it, once: none is
+ * allocated per data request.
+ */
+static struct crypto_aead *vcm_gcm_keyed(struct vcm_queue *q, const u8 *key,
+					 u32 keylen, u32 tag_len, u8 *status)
+{
+	struct crypto_aead *tfm = q->gcm;
+
+	if (!tfm) {
+		tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(tfm)) {
+			dev_warn(&q->vcm->vdev.dev, "no gcm(aes) in this kernel: %ld\n",
+				 PTR_ERR(tfm));
+			*status = VIRTIO_CRYPTO_ERR;
+			return NULL;
+		}
+		q->gcm_req = aead_request_alloc(tfm, GFP_KERNEL);
+		if (!q->gcm_req) {
+			crypto_free_aead(tfm);
+			*status = VIRTIO_CRYPTO_ERR;
+			return NULL;
+		}
+		q->gcm = tfm;
+	}
+	if (crypto_aead_setkey(tfm, key, keylen) ||
+	    crypto_aead_setauthsize(tfm, tag_len)) {
 		*status = VIRTIO_CRYPTO_ERR;
 		return NULL;
 	}
@@ -123,6 +177,33 @@ static u32 vcm_create_done(struct vcm_chain *c, u64 id, u8 status)
 	return vcm_chain_copy_in(c, 0, &in, sizeof(in));
 }
 
+/* Enter session @s, which is freed if there is no room, and answer. */
+static u32 vcm_session_add(struct vcm_dev *vcm, struct vcm_chain *c,
+			   struct vcm_session *s)
+{
+	u32 id;
+	int err;
+
+	/* Cipher and AEAD sessions share the table and max_sessions. */
+	down_write(&vcm->sess_lock);
+	if (vcm->nr_sessions >= vcm->p.max_sessions)
+		err = -ENOSPC;
+	else
+		err = xa_alloc(&vcm->sessions, &id, s, xa_limit_32b,
+			       GFP_KERNEL);
+	if (!err)
+		vcm->nr_sessions++;
+	up_write(&vcm->sess_lock);
+	if (err) {
+		/* NOSPC exists only in revision 1. */
+		vcm_session_free(s);
+		return vcm_create_done(c, 0, vcm_rev1(vcm) ?
+					     VIRTIO_CRYPTO_NOSPC :
+					     VIRTIO_CRYPTO_ERR);
+	}
+	return vcm_create_done(c, id, VIRTIO_CRYPTO_OK);
+}
+
 static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 			     const struct virtio_crypto_op_ctrl_req *req)
 {
@@ -137,8 +218,7 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 	struct vcm_dev *vcm = q->vcm;
 	struct vcm_session *s;
 	u8 status;
-	u32 id;
-	int i, err;
+	int i;
 
 	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
 		vcm_violation(vcm, "create session: %u writable bytes, not a session_input",
@@ -175,6 +255,7 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	s->service = VIRTIO_CRYPTO_SERVICE_CIPHER;
 	s->algo = algo;
 	s->op = op;
 	s->keylen = keylen;
@@ -184,33 +265,88 @@ static u32 vcm_create_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		vcm_session_free(s);
 		return vcm_create_done(c, 0, status);
 	}
-
-	down_write(&vcm->sess_lock);
-	if (vcm->nr_sessions >= vcm->p.max_sessions)
-		err = -ENOSPC;
-	else
-		err = xa_alloc(&vcm->sessions, &id, s, xa_limit_32b,
-			       GFP_KERNEL);
-	if (!err)
-		vcm->nr_sessions++;
-	up_write(&vcm->sess_lock);
-	if (err) {
-		/* NOSPC exists only in revision 1. */
-		vcm_session_free(s);
-		return vcm_create_done(c, 0, vcm_rev1(vcm) ?
-					     VIRTIO_CRYPTO_NOSPC :
-					     VIRTIO_CRYPTO_ERR);
-	}
-	return vcm_create_done(c, id, VIRTIO_CRYPTO_OK);
+	return vcm_session_add(vcm, c, s);
 }
 
+static u32 vcm_create_aead(struct vcm_queue *q, struct vcm_chain *c,
+			   const struct virtio_crypto_op_ctrl_req *req)
+{
+	const struct virtio_crypto_aead_session_para *para =
+		&req->u.aead_create_session.para;
+	u32 algo = le32_to_cpu(para->algo);
+	u32 keylen = le32_to_cpu(para->key_len);
+	/* The spec's tag_len; Linux's header calls it hash_result_len. */
+	u32 tag_len = le32_to_cpu(para->hash_result_len);
+	u32 op = le32_to_cpu(para->op);
+	struct vcm_dev *vcm = q->vcm;
+	/* Revision 1: the header and the 24 bytes of aead_create_session_flf. */
+	u32 prefix = vcm_rev1(vcm) ? sizeof(req->header) + sizeof(*para) :
+				     sizeof(*req);
+	struct vcm_session *s;
+	u8 status;
+
+	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
+		vcm_violation(vcm, "create AEAD session: %u writable bytes, not a session_input",
+			      c->in_len);
+		return 0;
+	}
+	if (!vcm_aead_offered(vcm, algo)) {
+		vcm_violation(vcm, "create AEAD session: algorithm %u not advertised",
+			      algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+	}
+	if (le32_to_cpu(req->header.algo) != algo) {
+		vcm_violation(vcm, "create AEAD session: header algo %u, parameters %u",
+			      le32_to_cpu(req->header.algo), algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (!vcm_aead_keylen_ok(vcm, keylen)) {
+		vcm_violation(vcm, "create AEAD session: key of %u bytes, max_cipher_key_len %u",
+			      keylen, vcm->p.max_cipher_key_len);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (c->out_len != prefix + keylen) {
+		vcm_violation(vcm, "create AEAD session: %u readable bytes for a key of %u",
+			      c->out_len, keylen);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT) {
+		vcm_violation(vcm, "create AEAD session: op %u", op);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (crypto_gcm_check_authsize(tag_len)) {
+		vcm_violation(vcm, "create AEAD session: tag of %u bytes for AES-GCM",
+			      tag_len);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	s->service = VIRTIO_CRYPTO_SERVICE_AEAD;
+	s->algo = algo;
+	s->op = op;
+	s->keylen = keylen;
+	s->tag_len = tag_len;
+	/* Each data request gives its aad_len: this one is not enforced. */
+	s->aad_len = le32_to_cpu(para->aad_len);
+	vcm_chain_copy_out(c, prefix, s->key, keylen);
+	if (!vcm_gcm_keyed(q, s->key, keylen, tag_len, &status)) {
+		vcm_session_free(s);
+		return vcm_create_done(c, 0, status);
+	}
+	return vcm_session_add(vcm, c, s);
+}
+
+/* Destroy a session of @service, which the opcode names. */
 static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
-		       const struct virtio_crypto_op_ctrl_req *req)
+		       const struct virtio_crypto_op_ctrl_req *req, u32 service)
 {
 	u64 id = le64_to_cpu(req->u.destroy_session.session_id);
 	struct vcm_dev *vcm = q->vcm;
 	struct vcm_session *s = NULL;
 	u8 status = VIRTIO_CRYPTO_INVSESS;
+	u32 other = service;
 
 	/* Revision 1: the header and the 8 bytes of destroy_session_flf. */
 	u32 out_len = vcm_rev1(vcm) ? sizeof(req->header) + sizeof(__le64) :
@@ -226,18 +362,40 @@ static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
 			      c->out_len, out_len);
 	down_write(&vcm->sess_lock);
 	if (id <= U32_MAX)
-		s = xa_erase(&vcm->sessions, id);
-	if (s)
+		s = xa_load(&vcm->sessions, id);
+	if (s && s->service != service) {
+		/* The other service's session stays. */
+		other = s->service;
+		s = NULL;
+		status = VIRTIO_CRYPTO_ERR;
+	} else if (s) {
+		xa_erase(&vcm->sessions, id);
 		vcm->nr_sessions--;
+	}
 	up_write(&vcm->sess_lock);
 	if (s) {
 		vcm_session_free(s);
 		status = VIRTIO_CRYPTO_OK;
+	} else if (other != service) {
+		vcm_violation(vcm, "destroy of session %llu (service %u) with a service %u opcode",
+			      id, other, service);
 	} else {
 		vcm_violation(vcm, "destroy of session %llu, which does not exist",
 			      id);
 	}
 	return vcm_chain_copy_in(c, 0, &status, 1);
+}
+
+/* A control request of a service the device does not offer. */
+static u32 vcm_ctrl_unadvertised(struct vcm_queue *q, struct vcm_chain *c,
+				 u32 opcode)
+{
+	vcm_violation(q->vcm, "control opcode %#x of a service not advertised",
+		      opcode);
+	q->errors++;
+	if (c->in_len == sizeof(struct virtio_crypto_session_input))
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+	return 0;
 }
 
 /**
@@ -251,7 +409,7 @@ u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 {
 	struct vcm_dev *vcm = q->vcm;
 	struct virtio_crypto_op_ctrl_req req = {};
-	u32 opcode;
+	u32 opcode, len;
 
 	/* Revision 1 cuts op_flf to its size: a destroy is 24 bytes. */
 	if (vcm_chain_copy_out(c, 0, &req, sizeof(req)) <
@@ -269,18 +427,29 @@ u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 	opcode = le32_to_cpu(req.header.opcode);
 	switch (opcode) {
 	case VIRTIO_CRYPTO_CIPHER_CREATE_SESSION:
-		return vcm_create_cipher(q, c, &req);
+		len = vcm_create_cipher(q, c, &req);
+		break;
 	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
-		return vcm_destroy(q, c, &req);
+		len = vcm_destroy(q, c, &req, VIRTIO_CRYPTO_SERVICE_CIPHER);
+		break;
+	case VIRTIO_CRYPTO_AEAD_CREATE_SESSION:
+	case VIRTIO_CRYPTO_AEAD_DESTROY_SESSION:
+		if (vcm->p.aead) {
+			len = opcode == VIRTIO_CRYPTO_AEAD_CREATE_SESSION ?
+			      vcm_create_aead(q, c, &req) :
+			      vcm_destroy(q, c, &req,
+					  VIRTIO_CRYPTO_SERVICE_AEAD);
+			break;
+		}
+		fallthrough;
 	default:
-		/* Hash, MAC, AEAD, akcipher: services never advertised. */
-		vcm_violation(vcm, "control opcode %#x of a service not advertised",
-			      opcode);
-		q->errors++;
-		if (c->in_len == sizeof(struct virtio_crypto_session_input))
-			return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
-		return 0;
+		/* Hash, MAC, akcipher: services never advertised. */
+		len = vcm_ctrl_unadvertised(q, c, opcode);
+		break;
 	}
+	/* Revision 1 cuts an AEAD create's op_flf: its key was read too. */
+	memzero_explicit(&req, sizeof(req));
+	return len;
 }
 
 /* Take one data request's fault, if one is armed. */
@@ -321,6 +490,38 @@ bool vcm_rev1(struct vcm_dev *vcm)
 bool vcm_stateless(struct vcm_dev *vcm)
 {
 	return __virtio_test_bit(&vcm->vdev, VCM_F_CIPHER_STATELESS_MODE);
+}
+
+/**
+ * vcm_aead_stateless() - whether the driver accepted AEAD_STATELESS_MODE
+ * @vcm: the device
+ *
+ * Return: true if it did.
+ */
+bool vcm_aead_stateless(struct vcm_dev *vcm)
+{
+	return __virtio_test_bit(&vcm->vdev, VCM_F_AEAD_STATELESS_MODE);
+}
+
+/*
+ * The session a session-mode request of @service names, under sess_lock;
+ * NULL, a violation, if there is none or it is another service's.
+ */
+static struct vcm_session *vcm_session_find(struct vcm_dev *vcm, u64 id,
+					    u32 service)
+{
+	struct vcm_session *s;
+
+	s = id <= U32_MAX ? xa_load(&vcm->sessions, id) : NULL;
+	if (!s)
+		vcm_violation(vcm, "data request for session %llu, which does not exist",
+			      id);
+	else if (s->service != service)
+		vcm_violation(vcm, "data request of service %u for session %llu of service %u",
+			      service, id, s->service);
+	else
+		return s;
+	return NULL;
 }
 
 /* A cipher request, whichever layout it came in. */
@@ -445,6 +646,10 @@ void vcm_queue_crypto_free(struct vcm_queue *q)
 		crypto_free_sync_skcipher(q->tfm[i]);
 		q->tfm[i] = NULL;
 	}
+	aead_request_free(q->gcm_req);
+	q->gcm_req = NULL;
+	crypto_free_aead(q->gcm);
+	q->gcm = NULL;
 }
 
 static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
@@ -499,11 +704,9 @@ static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		algo = r.algo;
 		op = r.op;
 	} else {
-		s = r.session_id <= U32_MAX ?
-			xa_load(&vcm->sessions, r.session_id) : NULL;
+		s = vcm_session_find(vcm, r.session_id,
+				     VIRTIO_CRYPTO_SERVICE_CIPHER);
 		if (!s) {
-			vcm_violation(vcm, "data request for session %llu, which does not exist",
-				      r.session_id);
 			status = VIRTIO_CRYPTO_INVSESS;
 			goto out;
 		}
@@ -564,6 +767,298 @@ static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
 		}
 	}
 	*bytes = r.src_len;
+	if (r.stateless)
+		q->stateless++;
+out:
+	up_read(&vcm->sess_lock);
+	return status;
+}
+
+/* An AEAD request, whichever layout it came in. */
+struct vcm_aead_req {
+	u32 opcode;
+	u64 session_id;
+	bool stateless;
+	u32 algo;		/* stateless */
+	u32 key_len;		/* stateless */
+	u32 op;			/* stateless */
+	u32 iv_len;
+	u32 tag_len;
+	u32 aad_len;
+	u32 src_len;
+	u32 dst_len;
+	u32 prefix;		/* header and op_flf */
+};
+
+/*
+ * Read the layout the negotiated features define, as for a cipher
+ * request: op_flf is virtio_crypto_aead_data_flf_stateless (32 bytes) for
+ * every AEAD request once AEAD_STATELESS_MODE is negotiated, and
+ * virtio_crypto_aead_data_flf otherwise (24 bytes with REVISION_1, padded
+ * to 48 without); with REVISION_1 the flag says session or stateless mode.
+ * BADMSG says the tag did not match: a request that breaks the rules is
+ * answered ERR.
+ */
+static u8 vcm_aead_parse(struct vcm_dev *vcm, struct vcm_chain *c,
+			 const union vcm_data_prefix *p,
+			 struct vcm_aead_req *r)
+{
+	u32 flag = le32_to_cpu(p->legacy.header.flag);
+
+	r->opcode = le32_to_cpu(p->legacy.header.opcode);
+	r->session_id = le64_to_cpu(p->legacy.header.session_id);
+	r->stateless = false;
+	r->key_len = 0;
+
+	if (vcm_aead_stateless(vcm)) {
+		const struct vcm_aead_flf_stateless *f = &p->aead_sl.flf;
+
+		if (c->out_len < VCM_AEAD_SL_PREFIX) {
+			vcm_violation(vcm, "stateless-layout AEAD request of %u readable bytes",
+				      c->out_len);
+			return VIRTIO_CRYPTO_ERR;
+		}
+		r->prefix = VCM_AEAD_SL_PREFIX;
+		r->iv_len = le32_to_cpu(f->iv_len);
+		r->tag_len = le32_to_cpu(f->tag_len);
+		r->aad_len = le32_to_cpu(f->aad_len);
+		r->src_len = le32_to_cpu(f->src_data_len);
+		r->dst_len = le32_to_cpu(f->dst_data_len);
+		if (flag == 0) {
+			r->stateless = true;
+			r->algo = le32_to_cpu(f->algo);
+			r->key_len = le32_to_cpu(f->key_len);
+			r->op = le32_to_cpu(f->op);
+		} else if (flag != VCM_FLAG_SESSION_MODE) {
+			vcm_violation(vcm, "data request flag %u", flag);
+			return VIRTIO_CRYPTO_ERR;
+		}
+	} else {
+		const struct vcm_aead_flf *f = &p->aead.flf;
+
+		if (vcm_rev1(vcm) && flag != VCM_FLAG_SESSION_MODE) {
+			/* Without the stateless bit only session mode exists. */
+			vcm_violation(vcm, "session-mode AEAD request, flag %u",
+				      flag);
+			return VIRTIO_CRYPTO_NOTSUPP;
+		}
+		/* Shorter than its prefix: the lengths' check tells. */
+		r->prefix = vcm_rev1(vcm) ? VCM_AEAD_PREFIX : sizeof(p->legacy);
+		r->iv_len = le32_to_cpu(f->iv_len);
+		r->tag_len = le32_to_cpu(f->tag_len);
+		r->aad_len = le32_to_cpu(f->aad_len);
+		r->src_len = le32_to_cpu(f->src_data_len);
+		r->dst_len = le32_to_cpu(f->dst_data_len);
+		if (f->reserved) {
+			vcm_violation(vcm, "AEAD request with reserved field %u",
+				      le32_to_cpu(f->reserved));
+			return VIRTIO_CRYPTO_ERR;
+		}
+	}
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* The transform of a stateless AEAD request, keyed with its key. */
+static struct crypto_aead *vcm_gcm_stateless(struct vcm_queue *q,
+					     struct vcm_chain *c,
+					     const struct vcm_aead_req *r,
+					     u8 *status)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct crypto_aead *tfm;
+	u8 key[AES_MAX_KEY_SIZE];
+
+	*status = VIRTIO_CRYPTO_ERR;
+	if (!vcm_aead_offered(vcm, r->algo)) {
+		vcm_violation(vcm, "stateless request: AEAD algorithm %u not advertised",
+			      r->algo);
+		*status = VIRTIO_CRYPTO_NOTSUPP;
+		return NULL;
+	}
+	if (!vcm_aead_keylen_ok(vcm, r->key_len)) {
+		vcm_violation(vcm, "stateless AEAD request: key of %u bytes, max_cipher_key_len %u",
+			      r->key_len, vcm->p.max_cipher_key_len);
+		return NULL;
+	}
+	if (r->op != VIRTIO_CRYPTO_OP_ENCRYPT &&
+	    r->op != VIRTIO_CRYPTO_OP_DECRYPT) {
+		vcm_violation(vcm, "stateless request: op %u", r->op);
+		return NULL;
+	}
+	vcm_chain_copy_out(c, r->prefix, key, r->key_len);
+	tfm = vcm_gcm_keyed(q, key, r->key_len, r->tag_len, status);
+	memzero_explicit(key, sizeof(key));
+	return tfm;
+}
+
+/*
+ * Describe in @sg what the AEAD API takes on one side: the associated
+ * data (@aad_len bytes at @aad_off of the readable part), then @len bytes
+ * at @off of the readable (source) or writable (destination) part.  The
+ * destination's associated data is the source's own: the specification
+ * has no room for it in dst_data, and gcm skips it in the destination
+ * without writing it.  With nothing to describe, one empty entry.
+ *
+ * Room: the source takes an entry per readable buffer of src_data and
+ * aad, plus one where they share a buffer; the destination an entry per
+ * readable buffer of aad and per writable buffer of dst_data.  Either way
+ * no more than the chain's buffers (one of them at least is writable), so
+ * VCM_MAX_SEGS entries.
+ *
+ * Return: the number of entries used, or -EINVAL if the chain is shorter.
+ */
+static int vcm_aead_sg(struct vcm_chain *c, u32 aad_off, u32 aad_len,
+		       bool in, u32 off, u32 len, struct scatterlist *sg)
+{
+	int naad = 0, n = 0;
+
+	if (aad_len) {
+		naad = vcm_chain_sg(c, false, aad_off, aad_len, sg);
+		if (naad < 0)
+			return naad;
+	}
+	if (len) {
+		if (naad)
+			sg_unmark_end(&sg[naad - 1]);
+		n = vcm_chain_sg(c, in, off, len, sg + naad);
+		if (n < 0)
+			return n;
+	} else if (!naad) {
+		/* The header's buffer, of which nothing is read. */
+		sg_init_one(sg, c->seg[0].va, 0);
+		n = 1;
+	}
+	return naad + n;
+}
+
+static u8 vcm_aead(struct vcm_queue *q, struct vcm_chain *c,
+		   const union vcm_data_prefix *p, u32 *bytes)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct aead_request *areq;
+	struct crypto_aead *tfm;
+	struct vcm_aead_req r;
+	struct vcm_session *s;
+	u8 iv[GCM_AES_IV_SIZE];
+	bool encrypt;
+	u32 key_len, op, off;
+	int nsrc, ndst, err;
+	u64 in, out;
+	u8 status;
+
+	status = vcm_aead_parse(vcm, c, p, &r);
+	if (status != VIRTIO_CRYPTO_OK)
+		return status;
+	encrypt = r.opcode == VIRTIO_CRYPTO_AEAD_ENCRYPT;
+	key_len = r.stateless ? r.key_len : 0;
+	/* As for a cipher request: the status byte follows dst_data. */
+	in = (u64)r.prefix + key_len + r.iv_len + r.src_len + r.aad_len;
+	out = (u64)r.dst_len + 1;
+	if (in > c->out_len || out > c->in_len ||
+	    (vcm->p.strict && (in != c->out_len || out != c->in_len))) {
+		vcm_violation(vcm, "AEAD request: key %u, iv %u, src %u, aad %u, dst %u in %u+%u",
+			      key_len, r.iv_len, r.src_len, r.aad_len,
+			      r.dst_len, c->out_len, c->in_len);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	if ((u64)key_len + r.iv_len + r.src_len + r.aad_len + r.dst_len >
+	    vcm->p.max_size) {
+		vcm_violation(vcm, "AEAD request of %llu bytes, max_size is %llu",
+			      (u64)key_len + r.iv_len + r.src_len + r.aad_len +
+			      r.dst_len, vcm->p.max_size);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	/* A 16-byte IV is J0 (virtio 1.2): allowed, but not implemented. */
+	if (r.iv_len == AES_BLOCK_SIZE)
+		return VIRTIO_CRYPTO_NOTSUPP;
+	if (r.iv_len != GCM_AES_IV_SIZE) {
+		vcm_violation(vcm, "AEAD request: IV of %u bytes for AES-GCM",
+			      r.iv_len);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	if (crypto_gcm_check_authsize(r.tag_len)) {
+		vcm_violation(vcm, "AEAD request: tag of %u bytes for AES-GCM",
+			      r.tag_len);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	/* Encryption appends the tag to dst_data, decryption takes it off. */
+	if (encrypt ? (u64)r.src_len + r.tag_len != r.dst_len :
+		      (r.src_len < r.tag_len ||
+		       r.src_len - r.tag_len != r.dst_len)) {
+		vcm_violation(vcm, "AEAD request: opcode %#x, src %u bytes, tag %u, dst %u",
+			      r.opcode, r.src_len, r.tag_len, r.dst_len);
+		return VIRTIO_CRYPTO_ERR;
+	}
+
+	down_read(&vcm->sess_lock);
+	if (r.stateless) {
+		tfm = vcm_gcm_stateless(q, c, &r, &status);
+		if (!tfm)
+			goto out;
+		op = r.op;
+	} else {
+		s = vcm_session_find(vcm, r.session_id,
+				     VIRTIO_CRYPTO_SERVICE_AEAD);
+		if (!s) {
+			status = VIRTIO_CRYPTO_INVSESS;
+			goto out;
+		}
+		if (r.tag_len != s->tag_len) {
+			vcm_violation(vcm, "AEAD request: tag of %u bytes, session %llu's are %u",
+				      r.tag_len, r.session_id, s->tag_len);
+			status = VIRTIO_CRYPTO_ERR;
+			goto out;
+		}
+		/* No requirement on the header's algo in session mode. */
+		tfm = vcm_gcm_keyed(q, s->key, s->keylen, r.tag_len, &status);
+		if (!tfm)
+			goto out;
+		op = s->op;
+	}
+
+	if (r.opcode != (op == VIRTIO_CRYPTO_OP_ENCRYPT ?
+			 VIRTIO_CRYPTO_AEAD_ENCRYPT :
+			 VIRTIO_CRYPTO_AEAD_DECRYPT)) {
+		vcm_violation(vcm, "AEAD request: opcode %#x for op %u",
+			      r.opcode, op);
+		status = VIRTIO_CRYPTO_ERR;
+		goto out;
+	}
+
+	status = VIRTIO_CRYPTO_OK;
+	/* iv, src_data, aad; the API takes the associated data first. */
+	off = r.prefix + key_len;
+	vcm_chain_copy_out(c, off, iv, sizeof(iv));
+	off += r.iv_len;
+	nsrc = vcm_aead_sg(c, off + r.src_len, r.aad_len, false, off,
+			   r.src_len, q->src_sg);
+	ndst = vcm_aead_sg(c, off + r.src_len, r.aad_len, true, 0, r.dst_len,
+			   q->dst_sg);
+	if (WARN_ON_ONCE(nsrc < 0 || ndst < 0)) {
+		status = VIRTIO_CRYPTO_ERR;
+		goto out;
+	}
+	areq = q->gcm_req;
+	aead_request_set_tfm(areq, tfm);
+	aead_request_set_callback(areq, 0, NULL, NULL);
+	aead_request_set_ad(areq, r.aad_len);
+	aead_request_set_crypt(areq, q->src_sg, q->dst_sg, r.src_len, iv);
+	err = encrypt ? crypto_aead_encrypt(areq) : crypto_aead_decrypt(areq);
+	memzero_explicit(areq, sizeof(*areq) + crypto_aead_reqsize(tfm));
+	if (err == -EBADMSG && !encrypt) {
+		/*
+		 * gcm decrypts into dst_data before it checks the tag: no
+		 * plaintext of a forged message is left there, dst_data is
+		 * zeroed.
+		 */
+		vcm_chain_zero_in(c, 0, r.dst_len);
+		status = VIRTIO_CRYPTO_BADMSG;
+	} else if (err) {
+		status = VIRTIO_CRYPTO_ERR;
+	}
+	if (status == VIRTIO_CRYPTO_OK || status == VIRTIO_CRYPTO_BADMSG)
+		q->aead++;
+	*bytes = r.src_len + r.aad_len;
 	if (r.stateless)
 		q->stateless++;
 out:
@@ -643,6 +1138,13 @@ u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
 	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
 		status = vcm_cipher(q, c, &req, &bytes);
 		break;
+	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
+	case VIRTIO_CRYPTO_AEAD_DECRYPT:
+		if (vcm->p.aead) {
+			status = vcm_aead(q, c, &req, &bytes);
+			break;
+		}
+		fallthrough;
 	default:
 		vcm_violation(vcm, "data opcode %#x of a service not advertised",
 			      opcode);

@@ -12,14 +12,16 @@
  *   ring_size=R,...         descriptors per ring (power of 2 up to 512,
  *                           default 128)
  *   cipher_algo=MASK,...    cipher_algo_l (default AES ECB, CBC, CTR, XTS)
- *   max_cipher_key_len=L,.. (default 64)
+ *   aead=N,...              offer the AEAD service, AES-GCM (default N)
+ *   max_cipher_key_len=L,.. cipher and AEAD keys (default 64)
  *   max_size=B,...          max_size (default 1 MiB)
- *   max_sessions=S,...      sessions at once (default 256)
+ *   max_sessions=S,...      sessions at once, cipher and AEAD (default 256)
  *   indirect=Y,...          offer VIRTIO_RING_F_INDIRECT_DESC (default Y)
  *   hw_ready=Y,...          VIRTIO_CRYPTO_S_HW_READY at start (default Y)
  *   revision1=N,...         offer VIRTIO_CRYPTO_F_REVISION_1 (default N)
- *   stateless=N,...         offer CIPHER_STATELESS_MODE, and REVISION_1
- *                           which it needs (default N)
+ *   stateless=N,...         offer CIPHER_STATELESS_MODE, AEAD_STATELESS_MODE
+ *                           with aead=Y, and REVISION_1 which they need
+ *                           (default N)
  *   strict=Y,...            buffers of exactly the lengths in the header
  *                           (default Y); N accepts longer ones and puts
  *                           the status in the last byte, as QEMU does
@@ -30,10 +32,13 @@
  *   hw_ready     0 or 1: the status bit, changed with a config interrupt
  *   fault        "KIND [COUNT]": the next COUNT data requests (0: until
  *                "none" is written) fail as KIND: error, badstatus, short,
- *                long, dirty; "stall" stops the data queues until "none"
+ *                long, dirty; "stall" stops the data queues until "none";
+ *                "needs_reset" sets DEVICE_NEEDS_RESET (config interrupt),
+ *                nothing is served until the driver resets the device"
  *   delay_us, kib_ns  latency per request and per KiB
  *   violations   violations of the specification seen, then the first
- *   stats        per queue: requests, bytes, errors; sessions; faults
+ *   stats        per queue: requests, bytes, errors, stateless and AEAD
+ *                requests; sessions; faults
  */
 
 #include <linux/kernel.h>
@@ -71,17 +76,21 @@ static unsigned int cipher_algo[VCM_MAX_INSTANCES] =
 module_param_array(cipher_algo, uint, NULL, 0444);
 MODULE_PARM_DESC(cipher_algo, "cipher_algo_l mask (AES ECB 2, CBC 3, CTR 4, XTS 13)");
 
+static bool aead[VCM_MAX_INSTANCES];
+module_param_array(aead, bool, NULL, 0444);
+MODULE_PARM_DESC(aead, "offer the AEAD service: AES-GCM (aead_algo bit 1)");
+
 static unsigned int max_cipher_key_len[VCM_MAX_INSTANCES] = VCM_ALL(64);
 module_param_array(max_cipher_key_len, uint, NULL, 0444);
-MODULE_PARM_DESC(max_cipher_key_len, "max_cipher_key_len");
+MODULE_PARM_DESC(max_cipher_key_len, "max_cipher_key_len: cipher and AEAD keys");
 
 static unsigned long max_size[VCM_MAX_INSTANCES] = VCM_ALL(1UL << 20);
 module_param_array(max_size, ulong, NULL, 0444);
-MODULE_PARM_DESC(max_size, "max_size: IV, source and destination of a request");
+MODULE_PARM_DESC(max_size, "max_size: IV, AAD, source, destination (and stateless key) of a request");
 
 static unsigned int max_sessions[VCM_MAX_INSTANCES] = VCM_ALL(256);
 module_param_array(max_sessions, uint, NULL, 0444);
-MODULE_PARM_DESC(max_sessions, "sessions a device holds at once");
+MODULE_PARM_DESC(max_sessions, "sessions a device holds at once, cipher and AEAD");
 
 static bool indirect[VCM_MAX_INSTANCES] = VCM_ALL(true);
 module_param_array(indirect, bool, NULL, 0444);
@@ -97,7 +106,7 @@ MODULE_PARM_DESC(revision1, "offer VIRTIO_CRYPTO_F_REVISION_1");
 
 static bool stateless[VCM_MAX_INSTANCES];
 module_param_array(stateless, bool, NULL, 0444);
-MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE (and REVISION_1)");
+MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE, AEAD_STATELESS_MODE with aead (and REVISION_1)");
 
 static bool strict[VCM_MAX_INSTANCES] = VCM_ALL(true);
 module_param_array(strict, bool, NULL, 0444);
@@ -171,7 +180,22 @@ static const char * const vcm_fault_names[VCM_NR_FAULTS] = {
 	[VCM_FAULT_LONG] = "long",
 	[VCM_FAULT_DIRTY] = "dirty",
 	[VCM_FAULT_STALL] = "stall",
+	[VCM_FAULT_NEEDS_RESET] = "needs_reset",
 };
+
+/*
+ * DEVICE_NEEDS_RESET: the status bit, then the configuration change
+ * interrupt; the queues serve nothing until the driver resets the device.
+ */
+static void vcm_set_needs_reset(struct vcm_dev *vcm)
+{
+	spin_lock(&vcm->config_lock);
+	WRITE_ONCE(vcm->status,
+		   READ_ONCE(vcm->status) | VIRTIO_CONFIG_S_NEEDS_RESET);
+	vcm->generation++;
+	spin_unlock(&vcm->config_lock);
+	virtio_config_changed(&vcm->vdev);
+}
 
 static ssize_t vcm_fault_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
@@ -199,6 +223,10 @@ static ssize_t vcm_fault_write(struct file *file, const char __user *ubuf,
 	vcm->fault = i;
 	vcm->fault_left = n;
 	spin_unlock(&vcm->fault_lock);
+	if (i == VCM_FAULT_NEEDS_RESET) {
+		vcm_set_needs_reset(vcm);
+		return count;
+	}
 	/* A queue that stalled serves what waits on it again. */
 	if (i != VCM_FAULT_STALL)
 		for (i = 0; i + 1 < vcm->nvqs; i++)
@@ -285,12 +313,14 @@ static int vcm_stats_show(struct seq_file *m, void *v)
 			seq_printf(m, "dataq%u", i);
 		else
 			seq_puts(m, "controlq");
-		seq_printf(m, " requests %llu bytes %llu errors %llu stateless %llu\n",
+		seq_printf(m, " requests %llu bytes %llu errors %llu stateless %llu aead %llu\n",
 			   READ_ONCE(q->requests), READ_ONCE(q->bytes),
-			   READ_ONCE(q->errors), READ_ONCE(q->stateless));
+			   READ_ONCE(q->errors), READ_ONCE(q->stateless),
+			   READ_ONCE(q->aead));
 	}
 	seq_printf(m, "sessions %u\n", READ_ONCE(vcm->nr_sessions));
 	seq_printf(m, "faults %llu\n", READ_ONCE(vcm->faults_done));
+	seq_printf(m, "resets %llu\n", READ_ONCE(vcm->resets));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vcm_stats);
@@ -349,6 +379,7 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	p->max_sessions = max_sessions[i];
 	p->indirect = indirect[i];
 	p->stateless = stateless[i];
+	p->aead = aead[i];
 	p->strict = strict[i];
 	p->revision1 = revision1[i] || stateless[i];
 
@@ -405,12 +436,17 @@ static int vcm_create(unsigned int i)
 		vcm->features |= BIT_ULL(VCM_F_REVISION_1);
 	if (vcm->p.stateless)
 		vcm->features |= BIT_ULL(VCM_F_CIPHER_STATELESS_MODE);
+	if (vcm->p.stateless && vcm->p.aead)
+		vcm->features |= BIT_ULL(VCM_F_AEAD_STATELESS_MODE);
 	vcm->config.status = cpu_to_le32(hw_ready[i] ?
 					 VIRTIO_CRYPTO_S_HW_READY : 0);
 	vcm->config.max_dataqueues = cpu_to_le32(vcm->p.dataqueues);
 	vcm->config.crypto_services =
-		cpu_to_le32(BIT(VIRTIO_CRYPTO_SERVICE_CIPHER));
+		cpu_to_le32(BIT(VIRTIO_CRYPTO_SERVICE_CIPHER) |
+			    (vcm->p.aead ? BIT(VIRTIO_CRYPTO_SERVICE_AEAD) : 0));
 	vcm->config.cipher_algo_l = cpu_to_le32(vcm->p.cipher_algo_l);
+	if (vcm->p.aead)
+		vcm->config.aead_algo = cpu_to_le32(BIT(VIRTIO_CRYPTO_AEAD_GCM));
 	vcm->config.max_cipher_key_len = cpu_to_le32(vcm->p.max_cipher_key_len);
 	vcm->config.max_size = cpu_to_le64(vcm->p.max_size);
 
@@ -439,8 +475,9 @@ static int vcm_create(unsigned int i)
 	vcm_devs[i] = vcm;
 	vcm_debugfs_init(vcm);
 	dev_info(&vcm->vdev.dev,
-		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, max_size %llu, features %#llx\n",
-		 vcm->p.dataqueues, vcm->p.cipher_algo_l, vcm->p.max_size,
+		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, aead_algo %#x, max_size %llu, features %#llx\n",
+		 vcm->p.dataqueues, vcm->p.cipher_algo_l,
+		 le32_to_cpu(vcm->config.aead_algo), vcm->p.max_size,
 		 vcm->features);
 	return 0;
 
@@ -478,6 +515,16 @@ static int __init vcm_init(void)
 
 	/* virtio 1.2, 5.9.7.4.1: 24 + 76 bytes before the key. */
 	BUILD_BUG_ON(VCM_SL_PREFIX != 100);
+	/*
+	 * AEAD: 24 + 32 bytes before the key (stateless), 24 + 24 in session
+	 * mode; tag_len at 40 where Linux's aead_data_req has its padding.
+	 */
+	BUILD_BUG_ON(sizeof(struct vcm_aead_flf_stateless) != 32);
+	BUILD_BUG_ON(VCM_AEAD_SL_PREFIX != 56);
+	BUILD_BUG_ON(VCM_AEAD_PREFIX != 48);
+	BUILD_BUG_ON(offsetof(union vcm_data_prefix, aead.flf.tag_len) != 40);
+	BUILD_BUG_ON(offsetof(struct virtio_crypto_op_data_req,
+			      u.aead_req.padding) != 40);
 	if (!instances || instances > VCM_MAX_INSTANCES) {
 		pr_err("instances=%u outside 1..%u\n", instances,
 		       VCM_MAX_INSTANCES);
@@ -510,5 +557,5 @@ static void __exit vcm_exit(void)
 module_init(vcm_init);
 module_exit(vcm_exit);
 
-MODULE_DESCRIPTION("Model of a virtio-crypto device on a transport of its own, for tests");
+MODULE_DESCRIPTION("Model of a virtio-crypto device (cipher, AES-GCM AEAD) on a transport of its own, for tests");
 MODULE_LICENSE("GPL");

@@ -101,6 +101,10 @@ static int vcm_chain_read(struct vcm_queue *q, u16 head, struct vcm_chain *c)
 		if (++n > max || ++total > VCM_MAX_SEGS)
 			return vcm_ring_error(q, "descriptor chain longer than its table (a loop?)",
 					      head, n);
+		/* Legal for the ring, but QEMU stops the device for one. */
+		if (!len && q->vcm->p.strict)
+			vcm_violation(q->vcm, "zero-length descriptor in chain %u",
+				      head);
 		va = vcm_map(addr, len);
 		if (!va)
 			return vcm_ring_error(q, "buffer is not memory", head,
@@ -135,6 +139,7 @@ static struct vcm_seg *vcm_segs(struct vcm_chain *c, bool in, unsigned int *n)
 	return in ? &c->seg[c->nout] : c->seg;
 }
 
+/* Copy between @buf and a part of @c; into the writable part, NULL clears. */
 static u32 vcm_chain_copy(struct vcm_chain *c, bool in, u32 off, u8 *buf,
 			  u32 len)
 {
@@ -150,7 +155,9 @@ static u32 vcm_chain_copy(struct vcm_chain *c, bool in, u32 off, u8 *buf,
 			continue;
 		}
 		l = min(s[i].len - off, len - done);
-		if (in)
+		if (in && !buf)
+			memset(s[i].va + off, 0, l);
+		else if (in)
 			memcpy(s[i].va + off, buf + done, l);
 		else
 			memcpy(buf + done, s[i].va + off, l);
@@ -189,12 +196,25 @@ u32 vcm_chain_copy_in(struct vcm_chain *c, u32 off, const void *buf, u32 len)
 }
 
 /**
+ * vcm_chain_zero_in() - clear a range of the device-writable part of a chain
+ * @c: the chain
+ * @off: offset in the writable part
+ * @len: bytes to clear
+ *
+ * Return: the bytes cleared, less than @len where the part ends.
+ */
+u32 vcm_chain_zero_in(struct vcm_chain *c, u32 off, u32 len)
+{
+	return vcm_chain_copy(c, true, off, NULL, len);
+}
+
+/**
  * vcm_chain_sg() - describe a range of a chain with a scatterlist
  * @c: the chain
  * @in: the writable part (else the readable part)
  * @off: offset of the range in that part
  * @len: length of the range, not 0
- * @sg: room for VCM_MAX_SEGS entries
+ * @sg: room for an entry per buffer of the range (VCM_MAX_SEGS at most)
  *
  * Return: the number of entries used, or -EINVAL if the part is shorter.
  */
@@ -261,8 +281,10 @@ static void vcm_interrupt(struct vcm_queue *q)
 
 static bool vcm_live(struct vcm_queue *q)
 {
-	return !q->broken &&
-	       (READ_ONCE(q->vcm->status) & VIRTIO_CONFIG_S_DRIVER_OK);
+	u8 status = READ_ONCE(q->vcm->status);
+
+	return !q->broken && (status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	       !(status & VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
 static bool vcm_stalled(struct vcm_dev *vcm)
@@ -385,7 +407,8 @@ static void vcm_set_status(struct virtio_device *vdev, u8 status)
 		vcm_violation(vcm, "status written 0 (reset goes through ->reset)");
 		return;
 	}
-	if (old & ~status)
+	/* NEEDS_RESET is the device's: the driver only reads it. */
+	if (old & ~status & ~VIRTIO_CONFIG_S_NEEDS_RESET)
 		vcm_violation(vcm, "status bits cleared without a reset (%#x to %#x)",
 			      old, status);
 	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) &&
@@ -399,13 +422,19 @@ static void vcm_set_status(struct virtio_device *vdev, u8 status)
 	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_stateless(vcm) &&
 	    !vcm_rev1(vcm))
 		vcm_violation(vcm, "CIPHER_STATELESS_MODE accepted without REVISION_1");
+	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_aead_stateless(vcm) &&
+	    !vcm_rev1(vcm))
+		vcm_violation(vcm, "AEAD_STATELESS_MODE accepted without REVISION_1");
 	if ((added & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(status & VIRTIO_CONFIG_S_FEATURES_OK))
 		vcm_violation(vcm, "DRIVER_OK without FEATURES_OK");
 	if ((added & VIRTIO_CONFIG_S_DRIVER) &&
 	    !(status & VIRTIO_CONFIG_S_ACKNOWLEDGE))
 		vcm_violation(vcm, "DRIVER without ACKNOWLEDGE");
+	spin_lock(&vcm->config_lock);
+	status |= READ_ONCE(vcm->status) & VIRTIO_CONFIG_S_NEEDS_RESET;
 	WRITE_ONCE(vcm->status, status);
+	spin_unlock(&vcm->config_lock);
 
 	/* Buffers made available before DRIVER_OK are served now. */
 	if (added & VIRTIO_CONFIG_S_DRIVER_OK)
@@ -418,9 +447,19 @@ static void vcm_reset(struct virtio_device *vdev)
 	struct vcm_dev *vcm = to_vcm(vdev);
 	unsigned int i;
 
+	spin_lock(&vcm->config_lock);
 	WRITE_ONCE(vcm->status, 0);
+	spin_unlock(&vcm->config_lock);
 	/* A work item that saw DRIVER_OK finishes; no other starts. */
 	flush_workqueue(vcm->wq);
+	/* The reset the device asked for: it serves again. */
+	spin_lock(&vcm->fault_lock);
+	if (vcm->fault == VCM_FAULT_NEEDS_RESET) {
+		vcm->fault = VCM_FAULT_NONE;
+		vcm->faults_done++;
+		vcm->resets++;
+	}
+	spin_unlock(&vcm->fault_lock);
 	for (i = 0; i < vcm->nvqs; i++) {
 		vcm->q[i].last_avail = 0;
 		vcm->q[i].used_idx = 0;
