@@ -386,7 +386,7 @@ static void vac_request_stateless(struct vac_request *req,
 	sl->header.opcode = req->hdr.header.opcode;
 	sl->header.algo = req->hdr.header.algo;
 	/* flag 0: stateless mode. */
-	if (vk->aead) {
+	if (vac_mode_aead(vk->mode)) {
 		const struct vac_aead_data_flf *a = (const void *)&req->hdr.u;
 		struct vac_aead_flf_stateless *f = &sl->u.aead.flf;
 

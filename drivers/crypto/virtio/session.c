@@ -96,7 +96,6 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 	spin_lock_init(&vk->lock);
 	refcount_set(&vk->refs, 1);
 	vk->mode = key->mode;
-	vk->aead = vac_mode_aead(key->mode);
 	vk->authsize = key->authsize;
 	vk->keylen = keylen;
 	if (key->mode == ACRYPTO_MODE_RFC4106)
@@ -411,7 +410,7 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 		sess->issue_gen = atomic_read(&vac->sess_freed);
 		sg_init_one(&in, &cmd->in.create, sizeof(cmd->in.create));
 	}
-	if (sess->cmd_op == VAC_CMD_CREATE && vk->aead) {
+	if (sess->cmd_op == VAC_CMD_CREATE && vac_mode_aead(vk->mode)) {
 		unsigned int flf = vac_ctrl_aead(vac, sess);
 
 		/* The key follows the op_flf, whatever its length. */
@@ -436,7 +435,7 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 		sg_init_one(out, &cmd->req, sizeof(cmd->req) + vk->keylen);
 	} else {
 		cmd->req.header.opcode =
-			cpu_to_le32(vk->aead ?
+			cpu_to_le32(vac_mode_aead(vk->mode) ?
 				    VIRTIO_CRYPTO_AEAD_DESTROY_SESSION :
 				    VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION);
 		cmd->req.u.destroy_session.session_id = cpu_to_le64(sess->id);

@@ -423,7 +423,6 @@ struct vac_session {
  * @released: key_release ran: sessions created from now on are destroyed
  * @node: on vac_device.keys, under vac_device.keys_lock
  * @mode: enum acrypto_mode of the key
- * @aead: an AEAD mode (GCM, RFC 4106): AEAD sessions and requests
  * @authsize: AEAD: the tag size, fixed for the key's device sessions
  * @keylen: bytes of the key the device takes (an RFC 4106 key without its
  *	salt)
@@ -438,7 +437,6 @@ struct vac_key {
 	bool released;
 	struct list_head node;
 	u16 mode;
-	bool aead;
 	u8 authsize;
 	unsigned int keylen;
 	u8 salt[VAC_RFC4106_SALT_LEN];
