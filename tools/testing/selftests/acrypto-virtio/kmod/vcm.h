@@ -10,9 +10,10 @@
  * chains (direct and indirect) and fills the used rings as a device on the
  * other side of a bus would, and computes with the kernel's own synchronous
  * implementations: the cipher service (AES ECB, CBC, CTR, XTS) and, if
- * asked, the AEAD service (AES-GCM).  Everything the driver does that the
- * virtio specification does not allow is counted as a violation, with the
- * first one's text kept for the test to print.
+ * asked, the AEAD service (AES-GCM), the hash service (SHA-1, SHA-256) and
+ * the MAC service (HMAC-SHA1, HMAC-SHA256).  Everything the driver does
+ * that the virtio specification does not allow is counted as a violation,
+ * with the first one's text kept for the test to print.
  */
 #ifndef _VCM_H
 #define _VCM_H
@@ -28,13 +29,15 @@
 
 /*
  * What Linux 6.1's uapi header lacks: the crypto feature bits, the data
- * request flag, the stateless cipher and AEAD layouts and the AEAD data
- * request's tag_len (virtio 1.2, 5.9).  Written from the specification
+ * request flag, the stateless cipher, hash, MAC and AEAD layouts and the
+ * AEAD data request's tag_len (virtio 1.2, 5.9).  Written from the specification
  * and not shared with virtio_acrypto.h on purpose: the model is the check
  * of the driver's transcription.
  */
 #define VCM_F_REVISION_1		0
 #define VCM_F_CIPHER_STATELESS_MODE	1
+#define VCM_F_HASH_STATELESS_MODE	2
+#define VCM_F_MAC_STATELESS_MODE	3
 #define VCM_F_AEAD_STATELESS_MODE	4
 #define VCM_FLAG_SESSION_MODE		1
 
@@ -54,6 +57,26 @@ struct vcm_sym_flf_stateless {
 		u8 padding[72];
 	} u;
 	__le32 op_type;
+};
+
+/*
+ * op_flf of a hash request when HASH_STATELESS_MODE is negotiated.  In
+ * session mode a hash or MAC request's is Linux's virtio_crypto_hash_para
+ * (8 bytes with REVISION_1, padded to 48 without).
+ */
+struct vcm_hash_flf_stateless {
+	__le32 algo;
+	__le32 src_data_len;
+	__le32 hash_result_len;
+	__le32 reserved;
+};
+
+/* op_flf of a MAC request when MAC_STATELESS_MODE is negotiated. */
+struct vcm_mac_flf_stateless {
+	__le32 algo;
+	__le32 auth_key_len;
+	__le32 src_data_len;
+	__le32 hash_result_len;
 };
 
 /*
@@ -88,6 +111,9 @@ struct vcm_aead_flf_stateless {
  * the header's 8-byte alignment.  An AEAD request's are 48 bytes in
  * session mode with REVISION_1 (VCM_AEAD_PREFIX; 72 without, as any
  * legacy request) and 56 with AEAD_STATELESS_MODE (VCM_AEAD_SL_PREFIX).
+ * A hash or MAC request's are 32 bytes in session mode with REVISION_1
+ * (VCM_HASH_PREFIX) and 40 with its stateless mode (VCM_HASH_SL_PREFIX,
+ * VCM_MAC_SL_PREFIX).
  */
 #define VCM_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
 			 sizeof(struct vcm_sym_flf_stateless))
@@ -95,6 +121,18 @@ struct vcm_aead_flf_stateless {
 			 sizeof(struct vcm_aead_flf))
 #define VCM_AEAD_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
 				 sizeof(struct vcm_aead_flf_stateless))
+#define VCM_HASH_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
+			 sizeof(struct virtio_crypto_hash_para))
+#define VCM_HASH_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
+				 sizeof(struct vcm_hash_flf_stateless))
+#define VCM_MAC_SL_PREFIX	(sizeof(struct virtio_crypto_op_header) + \
+				 sizeof(struct vcm_mac_flf_stateless))
+/*
+ * A hash create request's op_flf with REVISION_1: algo and hash_result_len,
+ * without the 8 bytes of padding of Linux's virtio_crypto_hash_session_para.
+ */
+#define VCM_HASH_CREATE_FLF	offsetof(struct virtio_crypto_hash_session_para, \
+					 padding)
 union vcm_data_prefix {
 	struct virtio_crypto_op_data_req legacy;
 	struct {
@@ -109,12 +147,22 @@ union vcm_data_prefix {
 		struct virtio_crypto_op_header header;
 		struct vcm_aead_flf_stateless flf;
 	} aead_sl;
+	struct {
+		struct virtio_crypto_op_header header;
+		struct vcm_hash_flf_stateless flf;
+	} hash_sl;
+	struct {
+		struct virtio_crypto_op_header header;
+		struct vcm_mac_flf_stateless flf;
+	} mac_sl;
 };
 
 #define VCM_MAX_DATAQ		16
 /* Segments one chain may have: direct, or in one indirect table. */
 #define VCM_MAX_SEGS		512
 #define VCM_MSG_LEN		160
+/* The longest key a session holds: max_auth_key_len is at most this. */
+#define VCM_MAX_KEY_LEN		128
 
 /* Faults the debugfs file "fault" arms, for the next data requests. */
 enum vcm_fault {
@@ -172,23 +220,28 @@ struct vcm_queue {
 	/* The same for AES-GCM, and its request, allocated with it. */
 	struct crypto_aead *gcm;
 	struct aead_request *gcm_req;
+	/* One per hash and MAC algorithm (vcm_hashes[]), keyed for a MAC. */
+	struct crypto_shash *shash[4];
 	/* Counters, read through debugfs. */
 	u64 requests;
 	u64 bytes;
 	u64 errors;
 	u64 stateless;
 	u64 aead;		/* AEAD requests computed: OK or BADMSG */
+	u64 hash;		/* hash requests computed OK */
+	u64 mac;		/* MAC requests computed OK */
 };
 
-/* A session created on the control queue, of the cipher or AEAD service. */
+/* A session created on the control queue, of any service. */
 struct vcm_session {
-	u32 service;		/* VIRTIO_CRYPTO_SERVICE_CIPHER or _AEAD */
-	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_* or _AEAD_* */
+	u32 service;		/* VIRTIO_CRYPTO_SERVICE_* */
+	u32 algo;		/* VIRTIO_CRYPTO_CIPHER_*, _HASH_*, _MAC_*, _AEAD_* */
 	u32 op;			/* VIRTIO_CRYPTO_OP_ENCRYPT or _DECRYPT */
-	u32 keylen;
+	u32 keylen;		/* cipher, AEAD, MAC (auth_key_len) */
 	u32 tag_len;		/* AEAD: the longest tag its requests may ask */
 	u32 aad_len;		/* AEAD: recorded; each request gives its own */
-	u8 key[64];		/* wiped when the session ends */
+	u32 hash_result_len;	/* hash, MAC: each request's result */
+	u8 key[VCM_MAX_KEY_LEN];	/* wiped when the session ends */
 };
 
 /* What a module parameter selects for one instance. */
@@ -197,12 +250,15 @@ struct vcm_params {
 	unsigned int ring_size;
 	u32 cipher_algo_l;
 	u32 max_cipher_key_len;
+	u32 max_auth_key_len;
 	u64 max_size;
 	unsigned int max_sessions;
 	bool indirect;
 	bool revision1;
 	bool stateless;
 	bool aead;		/* the AEAD service, AES-GCM */
+	bool hash;		/* the hash service, SHA-1 and SHA-256 */
+	bool mac;		/* the MAC service, HMAC-SHA1 and HMAC-SHA256 */
 	bool strict;
 };
 
@@ -266,6 +322,8 @@ int vcm_chain_sg(struct vcm_chain *c, bool in, u32 off, u32 len,
 bool vcm_rev1(struct vcm_dev *vcm);
 bool vcm_stateless(struct vcm_dev *vcm);
 bool vcm_aead_stateless(struct vcm_dev *vcm);
+bool vcm_hash_stateless(struct vcm_dev *vcm);
+bool vcm_mac_stateless(struct vcm_dev *vcm);
 u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c);
 void vcm_queue_crypto_free(struct vcm_queue *q);
 u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c);

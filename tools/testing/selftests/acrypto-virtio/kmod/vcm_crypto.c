@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio_crypto_model: the crypto device - control queue sessions and data
- * queue requests of the cipher service and of the AEAD service (AES-GCM).
+ * queue requests of the cipher service, the AEAD service (AES-GCM), the
+ * hash service (SHA-1, SHA-256) and the MAC service (HMAC-SHA1,
+ * HMAC-SHA256).
  *
  * Every request is checked against the virtio-crypto specification before
  * it is served: the lengths in its header against the buffers of its
@@ -14,14 +16,17 @@
  * answered BADMSG, with dst_data zeroed.
  *
  * Results come from the kernel's own synchronous implementations
- * (crypto_alloc_sync_skcipher(), and crypto_alloc_aead() with
- * CRYPTO_ALG_ASYNC in the mask, which never return an asynchronous engine
- * such as the one under test).
+ * (crypto_alloc_sync_skcipher(), crypto_alloc_aead() with CRYPTO_ALG_ASYNC
+ * in the mask, and crypto_alloc_shash(), which never return an
+ * asynchronous engine such as the one under test).
  */
 
 #include <crypto/aead.h>
 #include <crypto/aes.h>
 #include <crypto/gcm.h>
+#include <crypto/hash.h>
+#include <crypto/sha1.h>
+#include <crypto/sha2.h>
 #include <crypto/skcipher.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
@@ -64,6 +69,42 @@ bool vcm_cipher_known(u32 algo)
 static bool vcm_cipher_offered(struct vcm_dev *vcm, u32 algo)
 {
 	return algo < 32 && (vcm->p.cipher_algo_l & BIT(algo));
+}
+
+/* The hash and MAC algorithms, with q->shash[] in this order. */
+static const struct {
+	u32 service;		/* VIRTIO_CRYPTO_SERVICE_HASH or _MAC */
+	u32 algo;
+	const char *name;
+	u32 digest;		/* the longest hash_result_len */
+} vcm_hashes[] = {
+	{ VIRTIO_CRYPTO_SERVICE_HASH, VIRTIO_CRYPTO_HASH_SHA1, "sha1",
+	  SHA1_DIGEST_SIZE },
+	{ VIRTIO_CRYPTO_SERVICE_HASH, VIRTIO_CRYPTO_HASH_SHA_256, "sha256",
+	  SHA256_DIGEST_SIZE },
+	{ VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA1, "hmac(sha1)",
+	  SHA1_DIGEST_SIZE },
+	{ VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256,
+	  "hmac(sha256)", SHA256_DIGEST_SIZE },
+};
+
+/*
+ * The index of algorithm @algo of @service (HASH or MAC) in vcm_hashes[],
+ * if the instance offers the service (it offers each one's algorithms),
+ * else -1.
+ */
+static int vcm_hash_index(struct vcm_dev *vcm, u32 service, u32 algo)
+{
+	unsigned int i;
+
+	if (service == VIRTIO_CRYPTO_SERVICE_HASH ? !vcm->p.hash :
+						    !vcm->p.mac)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(vcm_hashes); i++)
+		if (vcm_hashes[i].service == service &&
+		    vcm_hashes[i].algo == algo)
+			return i;
+	return -1;
 }
 
 /* The model's one AEAD algorithm, if the instance offers the service. */
@@ -148,6 +189,36 @@ static struct crypto_aead *vcm_gcm_keyed(struct vcm_queue *q, const u8 *key,
 	return tfm;
 }
 
+/*
+ * Queue @q's transform of hash or MAC algorithm @i, keyed with @key for a
+ * MAC; NULL with a status in *@status if the kernel has no such algorithm
+ * or refuses the key.
+ */
+static struct crypto_shash *vcm_shash_keyed(struct vcm_queue *q, int i,
+					    const u8 *key, u32 keylen,
+					    u8 *status)
+{
+	struct crypto_shash *tfm = q->shash[i];
+
+	BUILD_BUG_ON(ARRAY_SIZE(vcm_hashes) != ARRAY_SIZE(q->shash));
+	if (!tfm) {
+		tfm = crypto_alloc_shash(vcm_hashes[i].name, 0, 0);
+		if (IS_ERR(tfm)) {
+			dev_warn(&q->vcm->vdev.dev, "no %s in this kernel: %ld\n",
+				 vcm_hashes[i].name, PTR_ERR(tfm));
+			*status = VIRTIO_CRYPTO_ERR;
+			return NULL;
+		}
+		q->shash[i] = tfm;
+	}
+	if (vcm_hashes[i].service == VIRTIO_CRYPTO_SERVICE_MAC &&
+	    crypto_shash_setkey(tfm, key, keylen)) {
+		*status = VIRTIO_CRYPTO_ERR;
+		return NULL;
+	}
+	return tfm;
+}
+
 /**
  * vcm_sessions_destroy() - forget every session (device reset)
  * @vcm: the device
@@ -184,7 +255,7 @@ static u32 vcm_session_add(struct vcm_dev *vcm, struct vcm_chain *c,
 	u32 id;
 	int err;
 
-	/* Cipher and AEAD sessions share the table and max_sessions. */
+	/* Sessions of every service share the table and max_sessions. */
 	down_write(&vcm->sess_lock);
 	if (vcm->nr_sessions >= vcm->p.max_sessions)
 		err = -ENOSPC;
@@ -338,6 +409,128 @@ static u32 vcm_create_aead(struct vcm_queue *q, struct vcm_chain *c,
 	return vcm_session_add(vcm, c, s);
 }
 
+static u32 vcm_create_hash(struct vcm_queue *q, struct vcm_chain *c,
+			   const struct virtio_crypto_op_ctrl_req *req)
+{
+	const struct virtio_crypto_hash_session_para *para =
+		&req->u.hash_create_session.para;
+	u32 algo = le32_to_cpu(para->algo);
+	u32 result_len = le32_to_cpu(para->hash_result_len);
+	struct vcm_dev *vcm = q->vcm;
+	/* Revision 1: the header and the 8 bytes of hash_create_session_flf. */
+	u32 prefix = vcm_rev1(vcm) ? sizeof(req->header) + VCM_HASH_CREATE_FLF :
+				     sizeof(*req);
+	struct vcm_session *s;
+	u8 status;
+	int i;
+
+	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
+		vcm_violation(vcm, "create hash session: %u writable bytes, not a session_input",
+			      c->in_len);
+		return 0;
+	}
+	i = vcm_hash_index(vcm, VIRTIO_CRYPTO_SERVICE_HASH, algo);
+	if (i < 0) {
+		vcm_violation(vcm, "create hash session: algorithm %u not advertised",
+			      algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+	}
+	if (le32_to_cpu(req->header.algo) != algo) {
+		vcm_violation(vcm, "create hash session: header algo %u, parameters %u",
+			      le32_to_cpu(req->header.algo), algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (!result_len || result_len > vcm_hashes[i].digest) {
+		vcm_violation(vcm, "create hash session: result of %u bytes for %s",
+			      result_len, vcm_hashes[i].name);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	/* No op_vlf. */
+	if (c->out_len != prefix) {
+		vcm_violation(vcm, "create hash session: %u readable bytes, not %u",
+			      c->out_len, prefix);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	s->service = VIRTIO_CRYPTO_SERVICE_HASH;
+	s->algo = algo;
+	s->hash_result_len = result_len;
+	/* The kernel has the algorithm: the control queue's transform. */
+	if (!vcm_shash_keyed(q, i, NULL, 0, &status)) {
+		vcm_session_free(s);
+		return vcm_create_done(c, 0, status);
+	}
+	return vcm_session_add(vcm, c, s);
+}
+
+static u32 vcm_create_mac(struct vcm_queue *q, struct vcm_chain *c,
+			  const struct virtio_crypto_op_ctrl_req *req)
+{
+	const struct virtio_crypto_mac_session_para *para =
+		&req->u.mac_create_session.para;
+	u32 algo = le32_to_cpu(para->algo);
+	u32 result_len = le32_to_cpu(para->hash_result_len);
+	u32 keylen = le32_to_cpu(para->auth_key_len);
+	struct vcm_dev *vcm = q->vcm;
+	/* Revision 1: the header and the 16 bytes of mac_create_session_flf. */
+	u32 prefix = vcm_rev1(vcm) ? sizeof(req->header) + sizeof(*para) :
+				     sizeof(*req);
+	struct vcm_session *s;
+	u8 status;
+	int i;
+
+	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
+		vcm_violation(vcm, "create MAC session: %u writable bytes, not a session_input",
+			      c->in_len);
+		return 0;
+	}
+	i = vcm_hash_index(vcm, VIRTIO_CRYPTO_SERVICE_MAC, algo);
+	if (i < 0) {
+		vcm_violation(vcm, "create MAC session: algorithm %u not advertised",
+			      algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
+	}
+	if (le32_to_cpu(req->header.algo) != algo) {
+		vcm_violation(vcm, "create MAC session: header algo %u, parameters %u",
+			      le32_to_cpu(req->header.algo), algo);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (!result_len || result_len > vcm_hashes[i].digest) {
+		vcm_violation(vcm, "create MAC session: result of %u bytes for %s",
+			      result_len, vcm_hashes[i].name);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	/* The driver guarantees auth_key_len <= max_auth_key_len. */
+	if (!keylen || keylen > vcm->p.max_auth_key_len ||
+	    keylen > sizeof(s->key)) {
+		vcm_violation(vcm, "create MAC session: key of %u bytes, max_auth_key_len %u",
+			      keylen, vcm->p.max_auth_key_len);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+	if (c->out_len != prefix + keylen) {
+		vcm_violation(vcm, "create MAC session: %u readable bytes for a key of %u",
+			      c->out_len, keylen);
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
+	s->service = VIRTIO_CRYPTO_SERVICE_MAC;
+	s->algo = algo;
+	s->keylen = keylen;
+	s->hash_result_len = result_len;
+	vcm_chain_copy_out(c, prefix, s->key, keylen);
+	if (!vcm_shash_keyed(q, i, s->key, keylen, &status)) {
+		vcm_session_free(s);
+		return vcm_create_done(c, 0, status);
+	}
+	return vcm_session_add(vcm, c, s);
+}
+
 /* Destroy a session of @service, which the opcode names. */
 static u32 vcm_destroy(struct vcm_queue *q, struct vcm_chain *c,
 		       const struct virtio_crypto_op_ctrl_req *req, u32 service)
@@ -432,6 +625,26 @@ u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
 		len = vcm_destroy(q, c, &req, VIRTIO_CRYPTO_SERVICE_CIPHER);
 		break;
+	case VIRTIO_CRYPTO_HASH_CREATE_SESSION:
+	case VIRTIO_CRYPTO_HASH_DESTROY_SESSION:
+		if (!vcm->p.hash)
+			len = vcm_ctrl_unadvertised(q, c, opcode);
+		else if (opcode == VIRTIO_CRYPTO_HASH_CREATE_SESSION)
+			len = vcm_create_hash(q, c, &req);
+		else
+			len = vcm_destroy(q, c, &req,
+					  VIRTIO_CRYPTO_SERVICE_HASH);
+		break;
+	case VIRTIO_CRYPTO_MAC_CREATE_SESSION:
+	case VIRTIO_CRYPTO_MAC_DESTROY_SESSION:
+		if (!vcm->p.mac)
+			len = vcm_ctrl_unadvertised(q, c, opcode);
+		else if (opcode == VIRTIO_CRYPTO_MAC_CREATE_SESSION)
+			len = vcm_create_mac(q, c, &req);
+		else
+			len = vcm_destroy(q, c, &req,
+					  VIRTIO_CRYPTO_SERVICE_MAC);
+		break;
 	case VIRTIO_CRYPTO_AEAD_CREATE_SESSION:
 	case VIRTIO_CRYPTO_AEAD_DESTROY_SESSION:
 		if (vcm->p.aead) {
@@ -443,11 +656,11 @@ u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 		}
 		fallthrough;
 	default:
-		/* Hash, MAC, akcipher: services never advertised. */
+		/* Akcipher: a service never advertised. */
 		len = vcm_ctrl_unadvertised(q, c, opcode);
 		break;
 	}
-	/* Revision 1 cuts an AEAD create's op_flf: its key was read too. */
+	/* Revision 1 cuts a MAC or AEAD create's op_flf: its key was read too. */
 	memzero_explicit(&req, sizeof(req));
 	return len;
 }
@@ -501,6 +714,41 @@ bool vcm_stateless(struct vcm_dev *vcm)
 bool vcm_aead_stateless(struct vcm_dev *vcm)
 {
 	return __virtio_test_bit(&vcm->vdev, VCM_F_AEAD_STATELESS_MODE);
+}
+
+/**
+ * vcm_hash_stateless() - whether the driver accepted HASH_STATELESS_MODE
+ * @vcm: the device
+ *
+ * Return: true if it did.
+ */
+bool vcm_hash_stateless(struct vcm_dev *vcm)
+{
+	return __virtio_test_bit(&vcm->vdev, VCM_F_HASH_STATELESS_MODE);
+}
+
+/**
+ * vcm_mac_stateless() - whether the driver accepted MAC_STATELESS_MODE
+ * @vcm: the device
+ *
+ * Return: true if it did.
+ */
+bool vcm_mac_stateless(struct vcm_dev *vcm)
+{
+	return __virtio_test_bit(&vcm->vdev, VCM_F_MAC_STATELESS_MODE);
+}
+
+/*
+ * A stateless request names no session: the specification says nothing of
+ * its session_id, a driver sets it to 0 (checked with strict=Y only; the
+ * request is served either way).
+ */
+static void vcm_stateless_session(struct vcm_dev *vcm, const char *what,
+				  u64 session_id)
+{
+	if (vcm->p.strict && session_id)
+		vcm_violation(vcm, "stateless %s request with session_id %llu",
+			      what, session_id);
 }
 
 /*
@@ -574,6 +822,7 @@ static u8 vcm_cipher_parse(struct vcm_dev *vcm, struct vcm_chain *c,
 			r->algo = le32_to_cpu(f->algo);
 			r->key_len = le32_to_cpu(f->key_len);
 			r->op = le32_to_cpu(f->op);
+			vcm_stateless_session(vcm, "cipher", r->session_id);
 		} else if (flag != VCM_FLAG_SESSION_MODE) {
 			vcm_violation(vcm, "data request flag %u", flag);
 			return VIRTIO_CRYPTO_BADMSG;
@@ -650,6 +899,10 @@ void vcm_queue_crypto_free(struct vcm_queue *q)
 	q->gcm_req = NULL;
 	crypto_free_aead(q->gcm);
 	q->gcm = NULL;
+	for (i = 0; i < ARRAY_SIZE(q->shash); i++) {
+		crypto_free_shash(q->shash[i]);
+		q->shash[i] = NULL;
+	}
 }
 
 static u8 vcm_cipher(struct vcm_queue *q, struct vcm_chain *c,
@@ -829,6 +1082,7 @@ static u8 vcm_aead_parse(struct vcm_dev *vcm, struct vcm_chain *c,
 			r->algo = le32_to_cpu(f->algo);
 			r->key_len = le32_to_cpu(f->key_len);
 			r->op = le32_to_cpu(f->op);
+			vcm_stateless_session(vcm, "AEAD", r->session_id);
 		} else if (flag != VCM_FLAG_SESSION_MODE) {
 			vcm_violation(vcm, "data request flag %u", flag);
 			return VIRTIO_CRYPTO_ERR;
@@ -1066,6 +1320,247 @@ out:
 	return status;
 }
 
+/* A hash or MAC request, whichever layout it came in. */
+struct vcm_hash_req {
+	u32 opcode;
+	u32 service;		/* VIRTIO_CRYPTO_SERVICE_HASH or _MAC */
+	const char *what;	/* "hash" or "MAC", for the violations */
+	u64 session_id;
+	bool stateless;
+	u32 algo;		/* stateless */
+	u32 key_len;		/* stateless MAC */
+	u32 src_len;
+	u32 result_len;
+	u32 prefix;		/* header and op_flf */
+};
+
+/*
+ * Read the layout the negotiated features define, as for an AEAD request:
+ * op_flf is virtio_crypto_hash_data_flf_stateless or
+ * virtio_crypto_mac_data_flf_stateless (16 bytes) for every request of the
+ * service once its stateless mode is negotiated, and
+ * virtio_crypto_hash_data_flf or virtio_crypto_mac_data_flf otherwise (8
+ * bytes with REVISION_1, padded to 48 without); with REVISION_1 the flag
+ * says session or stateless mode.
+ */
+static u8 vcm_hash_parse(struct vcm_dev *vcm, struct vcm_chain *c,
+			 const union vcm_data_prefix *p,
+			 struct vcm_hash_req *r)
+{
+	u32 flag = le32_to_cpu(p->legacy.header.flag);
+	bool mac;
+
+	r->opcode = le32_to_cpu(p->legacy.header.opcode);
+	mac = r->opcode == VIRTIO_CRYPTO_MAC;
+	r->service = mac ? VIRTIO_CRYPTO_SERVICE_MAC :
+			   VIRTIO_CRYPTO_SERVICE_HASH;
+	r->what = mac ? "MAC" : "hash";
+	r->session_id = le64_to_cpu(p->legacy.header.session_id);
+	r->stateless = false;
+	r->key_len = 0;
+
+	if (mac ? vcm_mac_stateless(vcm) : vcm_hash_stateless(vcm)) {
+		u32 prefix = mac ? VCM_MAC_SL_PREFIX : VCM_HASH_SL_PREFIX;
+
+		if (c->out_len < prefix) {
+			vcm_violation(vcm, "stateless-layout %s request of %u readable bytes",
+				      r->what, c->out_len);
+			return VIRTIO_CRYPTO_ERR;
+		}
+		r->prefix = prefix;
+		if (mac) {
+			const struct vcm_mac_flf_stateless *f = &p->mac_sl.flf;
+
+			r->algo = le32_to_cpu(f->algo);
+			r->key_len = le32_to_cpu(f->auth_key_len);
+			r->src_len = le32_to_cpu(f->src_data_len);
+			r->result_len = le32_to_cpu(f->hash_result_len);
+		} else {
+			const struct vcm_hash_flf_stateless *f = &p->hash_sl.flf;
+
+			r->algo = le32_to_cpu(f->algo);
+			r->src_len = le32_to_cpu(f->src_data_len);
+			r->result_len = le32_to_cpu(f->hash_result_len);
+			if (f->reserved) {
+				vcm_violation(vcm, "hash request with reserved field %u",
+					      le32_to_cpu(f->reserved));
+				return VIRTIO_CRYPTO_ERR;
+			}
+		}
+		if (flag == 0) {
+			r->stateless = true;
+			vcm_stateless_session(vcm, r->what, r->session_id);
+		} else if (flag != VCM_FLAG_SESSION_MODE) {
+			vcm_violation(vcm, "data request flag %u", flag);
+			return VIRTIO_CRYPTO_ERR;
+		}
+	} else {
+		/* virtio_crypto_mac_para is a virtio_crypto_hash_para. */
+		const struct virtio_crypto_hash_para *f =
+			&p->legacy.u.hash_req.para;
+
+		if (vcm_rev1(vcm) && flag != VCM_FLAG_SESSION_MODE) {
+			/* Without the stateless bit only session mode exists. */
+			vcm_violation(vcm, "session-mode %s request, flag %u",
+				      r->what, flag);
+			return VIRTIO_CRYPTO_NOTSUPP;
+		}
+		/* Shorter than its prefix: the lengths' check tells. */
+		r->prefix = vcm_rev1(vcm) ? VCM_HASH_PREFIX : sizeof(p->legacy);
+		r->src_len = le32_to_cpu(f->src_data_len);
+		r->result_len = le32_to_cpu(f->hash_result_len);
+	}
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* The transform of a stateless hash or MAC request, keyed with its key. */
+static struct crypto_shash *vcm_shash_stateless(struct vcm_queue *q,
+						struct vcm_chain *c,
+						const struct vcm_hash_req *r,
+						u8 *status)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct crypto_shash *tfm;
+	u8 key[VCM_MAX_KEY_LEN];
+	int i;
+
+	*status = VIRTIO_CRYPTO_ERR;
+	i = vcm_hash_index(vcm, r->service, r->algo);
+	if (i < 0) {
+		vcm_violation(vcm, "stateless request: %s algorithm %u not advertised",
+			      r->what, r->algo);
+		*status = VIRTIO_CRYPTO_NOTSUPP;
+		return NULL;
+	}
+	if (!r->result_len || r->result_len > vcm_hashes[i].digest) {
+		vcm_violation(vcm, "stateless %s request: result of %u bytes for %s",
+			      r->what, r->result_len, vcm_hashes[i].name);
+		return NULL;
+	}
+	if (r->service == VIRTIO_CRYPTO_SERVICE_HASH)
+		return vcm_shash_keyed(q, i, NULL, 0, status);
+	if (!r->key_len || r->key_len > vcm->p.max_auth_key_len ||
+	    r->key_len > sizeof(key)) {
+		vcm_violation(vcm, "stateless MAC request: key of %u bytes, max_auth_key_len %u",
+			      r->key_len, vcm->p.max_auth_key_len);
+		return NULL;
+	}
+	vcm_chain_copy_out(c, r->prefix, key, r->key_len);
+	tfm = vcm_shash_keyed(q, i, key, r->key_len, status);
+	memzero_explicit(key, sizeof(key));
+	return tfm;
+}
+
+/*
+ * Hash the @src_len bytes at @off of the readable part with @tfm, buffer
+ * by buffer, and write the first @result_len bytes of the digest at the
+ * start of the writable part.
+ */
+static u8 vcm_hash_compute(struct vcm_queue *q, struct vcm_chain *c,
+			   struct crypto_shash *tfm, u32 off, u32 src_len,
+			   u32 result_len)
+{
+	SHASH_DESC_ON_STACK(desc, tfm);
+	u8 digest[HASH_MAX_DIGESTSIZE];
+	struct scatterlist *sg;
+	int n = 0, i, err;
+
+	if (src_len) {
+		n = vcm_chain_sg(c, false, off, src_len, q->src_sg);
+		if (WARN_ON_ONCE(n < 0))
+			return VIRTIO_CRYPTO_ERR;
+	}
+	desc->tfm = tfm;
+	err = crypto_shash_init(desc);
+	for_each_sg(q->src_sg, sg, n, i) {
+		if (err)
+			break;
+		err = crypto_shash_update(desc, sg_virt(sg), sg->length);
+	}
+	if (!err)
+		err = crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	if (!err)
+		vcm_chain_copy_in(c, 0, digest, result_len);
+	memzero_explicit(digest, sizeof(digest));
+	return err ? VIRTIO_CRYPTO_ERR : VIRTIO_CRYPTO_OK;
+}
+
+static u8 vcm_hash(struct vcm_queue *q, struct vcm_chain *c,
+		   const union vcm_data_prefix *p, u32 *bytes)
+{
+	struct vcm_dev *vcm = q->vcm;
+	struct crypto_shash *tfm;
+	struct vcm_hash_req r;
+	struct vcm_session *s;
+	u32 key_len;
+	u64 in, out;
+	u8 status;
+	int i;
+
+	status = vcm_hash_parse(vcm, c, p, &r);
+	if (status != VIRTIO_CRYPTO_OK)
+		return status;
+	key_len = r.stateless ? r.key_len : 0;
+	/* As for a cipher request: the status byte follows hash_result. */
+	in = (u64)r.prefix + key_len + r.src_len;
+	out = (u64)r.result_len + 1;
+	if (in > c->out_len || out > c->in_len ||
+	    (vcm->p.strict && (in != c->out_len || out != c->in_len))) {
+		vcm_violation(vcm, "%s request: key %u, src %u, result %u in %u+%u",
+			      r.what, key_len, r.src_len, r.result_len,
+			      c->out_len, c->in_len);
+		return VIRTIO_CRYPTO_ERR;
+	}
+	if ((u64)key_len + r.src_len + r.result_len > vcm->p.max_size) {
+		vcm_violation(vcm, "%s request of %llu bytes, max_size is %llu",
+			      r.what, (u64)key_len + r.src_len + r.result_len,
+			      vcm->p.max_size);
+		return VIRTIO_CRYPTO_ERR;
+	}
+
+	down_read(&vcm->sess_lock);
+	if (r.stateless) {
+		tfm = vcm_shash_stateless(q, c, &r, &status);
+		if (!tfm)
+			goto out;
+	} else {
+		s = vcm_session_find(vcm, r.session_id, r.service);
+		if (!s) {
+			status = VIRTIO_CRYPTO_INVSESS;
+			goto out;
+		}
+		if (r.result_len != s->hash_result_len) {
+			vcm_violation(vcm, "%s request: result of %u bytes, session %llu's is %u",
+				      r.what, r.result_len, r.session_id,
+				      s->hash_result_len);
+			status = VIRTIO_CRYPTO_ERR;
+			goto out;
+		}
+		/* No requirement on the header's algo in session mode. */
+		i = vcm_hash_index(vcm, s->service, s->algo);
+		tfm = vcm_shash_keyed(q, i, s->key, s->keylen, &status);
+		if (!tfm)
+			goto out;
+	}
+
+	/* op_vlf: auth_key (stateless MAC), then src_data. */
+	status = vcm_hash_compute(q, c, tfm, r.prefix + key_len, r.src_len,
+				  r.result_len);
+	if (status == VIRTIO_CRYPTO_OK) {
+		if (r.service == VIRTIO_CRYPTO_SERVICE_MAC)
+			q->mac++;
+		else
+			q->hash++;
+	}
+	*bytes = r.src_len;
+	if (r.stateless)
+		q->stateless++;
+out:
+	up_read(&vcm->sess_lock);
+	return status;
+}
+
 /* Overwrite the destination, as a device that failed half-way might. */
 static void vcm_dirty(struct vcm_chain *c)
 {
@@ -1083,6 +1578,14 @@ static void vcm_delay(struct vcm_dev *vcm, u32 bytes)
 
 	if (ns >= NSEC_PER_USEC)
 		fsleep(div_u64(ns, NSEC_PER_USEC));
+}
+
+/* A data request of a service the device does not offer. */
+static u8 vcm_data_unadvertised(struct vcm_dev *vcm, u32 opcode)
+{
+	vcm_violation(vcm, "data opcode %#x of a service not advertised",
+		      opcode);
+	return VIRTIO_CRYPTO_NOTSUPP;
 }
 
 /**
@@ -1138,6 +1641,13 @@ u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
 	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
 		status = vcm_cipher(q, c, &req, &bytes);
 		break;
+	case VIRTIO_CRYPTO_HASH:
+	case VIRTIO_CRYPTO_MAC:
+		if (opcode == VIRTIO_CRYPTO_HASH ? vcm->p.hash : vcm->p.mac)
+			status = vcm_hash(q, c, &req, &bytes);
+		else
+			status = vcm_data_unadvertised(vcm, opcode);
+		break;
 	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
 	case VIRTIO_CRYPTO_AEAD_DECRYPT:
 		if (vcm->p.aead) {
@@ -1146,9 +1656,7 @@ u32 vcm_handle_data(struct vcm_queue *q, struct vcm_chain *c)
 		}
 		fallthrough;
 	default:
-		vcm_violation(vcm, "data opcode %#x of a service not advertised",
-			      opcode);
-		status = VIRTIO_CRYPTO_NOTSUPP;
+		status = vcm_data_unadvertised(vcm, opcode);
 		break;
 	}
 	vcm_delay(vcm, bytes);

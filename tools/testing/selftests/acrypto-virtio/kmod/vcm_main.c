@@ -13,14 +13,21 @@
  *                           default 128)
  *   cipher_algo=MASK,...    cipher_algo_l (default AES ECB, CBC, CTR, XTS)
  *   aead=N,...              offer the AEAD service, AES-GCM (default N)
+ *   hash=N,...              offer the hash service, SHA-1 and SHA-256
+ *                           (default N)
+ *   mac=N,...               offer the MAC service, HMAC-SHA1 and
+ *                           HMAC-SHA256 (default N)
  *   max_cipher_key_len=L,.. cipher and AEAD keys (default 64)
+ *   max_auth_key_len=L,...  MAC keys (1..128 with mac=Y, default 64)
  *   max_size=B,...          max_size (default 1 MiB)
- *   max_sessions=S,...      sessions at once, cipher and AEAD (default 256)
+ *   max_sessions=S,...      sessions at once, of every service (default
+ *                           256)
  *   indirect=Y,...          offer VIRTIO_RING_F_INDIRECT_DESC (default Y)
  *   hw_ready=Y,...          VIRTIO_CRYPTO_S_HW_READY at start (default Y)
  *   revision1=N,...         offer VIRTIO_CRYPTO_F_REVISION_1 (default N)
- *   stateless=N,...         offer CIPHER_STATELESS_MODE, AEAD_STATELESS_MODE
- *                           with aead=Y, and REVISION_1 which they need
+ *   stateless=N,...         offer CIPHER_STATELESS_MODE, HASH_, MAC_ and
+ *                           AEAD_STATELESS_MODE with hash=Y, mac=Y and
+ *                           aead=Y, and REVISION_1 which they need
  *                           (default N)
  *   strict=Y,...            buffers of exactly the lengths in the header
  *                           (default Y); N accepts longer ones and puts
@@ -37,8 +44,8 @@
  *                nothing is served until the driver resets the device"
  *   delay_us, kib_ns  latency per request and per KiB
  *   violations   violations of the specification seen, then the first
- *   stats        per queue: requests, bytes, errors, stateless and AEAD
- *                requests; sessions; faults
+ *   stats        per queue: requests, bytes, errors, stateless, AEAD,
+ *                hash and MAC requests; sessions; faults
  */
 
 #include <linux/kernel.h>
@@ -80,17 +87,29 @@ static bool aead[VCM_MAX_INSTANCES];
 module_param_array(aead, bool, NULL, 0444);
 MODULE_PARM_DESC(aead, "offer the AEAD service: AES-GCM (aead_algo bit 1)");
 
+static bool hash[VCM_MAX_INSTANCES];
+module_param_array(hash, bool, NULL, 0444);
+MODULE_PARM_DESC(hash, "offer the hash service: SHA-1, SHA-256 (hash_algo bits 2, 4)");
+
+static bool mac[VCM_MAX_INSTANCES];
+module_param_array(mac, bool, NULL, 0444);
+MODULE_PARM_DESC(mac, "offer the MAC service: HMAC-SHA1, HMAC-SHA256 (mac_algo_l bits 2, 4)");
+
 static unsigned int max_cipher_key_len[VCM_MAX_INSTANCES] = VCM_ALL(64);
 module_param_array(max_cipher_key_len, uint, NULL, 0444);
 MODULE_PARM_DESC(max_cipher_key_len, "max_cipher_key_len: cipher and AEAD keys");
 
+static unsigned int max_auth_key_len[VCM_MAX_INSTANCES] = VCM_ALL(64);
+module_param_array(max_auth_key_len, uint, NULL, 0444);
+MODULE_PARM_DESC(max_auth_key_len, "max_auth_key_len: MAC keys (1..128 with mac)");
+
 static unsigned long max_size[VCM_MAX_INSTANCES] = VCM_ALL(1UL << 20);
 module_param_array(max_size, ulong, NULL, 0444);
-MODULE_PARM_DESC(max_size, "max_size: IV, AAD, source, destination (and stateless key) of a request");
+MODULE_PARM_DESC(max_size, "max_size: IV, AAD, source, destination, hash result (and stateless key) of a request");
 
 static unsigned int max_sessions[VCM_MAX_INSTANCES] = VCM_ALL(256);
 module_param_array(max_sessions, uint, NULL, 0444);
-MODULE_PARM_DESC(max_sessions, "sessions a device holds at once, cipher and AEAD");
+MODULE_PARM_DESC(max_sessions, "sessions a device holds at once, of every service");
 
 static bool indirect[VCM_MAX_INSTANCES] = VCM_ALL(true);
 module_param_array(indirect, bool, NULL, 0444);
@@ -106,7 +125,7 @@ MODULE_PARM_DESC(revision1, "offer VIRTIO_CRYPTO_F_REVISION_1");
 
 static bool stateless[VCM_MAX_INSTANCES];
 module_param_array(stateless, bool, NULL, 0444);
-MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE, AEAD_STATELESS_MODE with aead (and REVISION_1)");
+MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE, HASH_, MAC_, AEAD_STATELESS_MODE with hash, mac, aead (and REVISION_1)");
 
 static bool strict[VCM_MAX_INSTANCES] = VCM_ALL(true);
 module_param_array(strict, bool, NULL, 0444);
@@ -313,10 +332,11 @@ static int vcm_stats_show(struct seq_file *m, void *v)
 			seq_printf(m, "dataq%u", i);
 		else
 			seq_puts(m, "controlq");
-		seq_printf(m, " requests %llu bytes %llu errors %llu stateless %llu aead %llu\n",
+		seq_printf(m, " requests %llu bytes %llu errors %llu stateless %llu aead %llu hash %llu mac %llu\n",
 			   READ_ONCE(q->requests), READ_ONCE(q->bytes),
 			   READ_ONCE(q->errors), READ_ONCE(q->stateless),
-			   READ_ONCE(q->aead));
+			   READ_ONCE(q->aead), READ_ONCE(q->hash),
+			   READ_ONCE(q->mac));
 	}
 	seq_printf(m, "sessions %u\n", READ_ONCE(vcm->nr_sessions));
 	seq_printf(m, "faults %llu\n", READ_ONCE(vcm->faults_done));
@@ -375,11 +395,14 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	p->ring_size = ring_size[i];
 	p->cipher_algo_l = cipher_algo[i];
 	p->max_cipher_key_len = max_cipher_key_len[i];
+	p->max_auth_key_len = max_auth_key_len[i];
 	p->max_size = max_size[i];
 	p->max_sessions = max_sessions[i];
 	p->indirect = indirect[i];
 	p->stateless = stateless[i];
 	p->aead = aead[i];
+	p->hash = hash[i];
+	p->mac = mac[i];
 	p->strict = strict[i];
 	p->revision1 = revision1[i] || stateless[i];
 
@@ -398,6 +421,12 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	if (bad) {
 		pr_err("instance %u: cipher_algo %#x: the model implements AES ECB, CBC, CTR and XTS only\n",
 		       i, cipher_algo[i]);
+		return -EINVAL;
+	}
+	if (p->mac && (!p->max_auth_key_len ||
+		       p->max_auth_key_len > VCM_MAX_KEY_LEN)) {
+		pr_err("instance %u: max_auth_key_len=%u outside 1..%u\n", i,
+		       p->max_auth_key_len, VCM_MAX_KEY_LEN);
 		return -EINVAL;
 	}
 	if (!p->max_size || !p->max_sessions) {
@@ -436,6 +465,10 @@ static int vcm_create(unsigned int i)
 		vcm->features |= BIT_ULL(VCM_F_REVISION_1);
 	if (vcm->p.stateless)
 		vcm->features |= BIT_ULL(VCM_F_CIPHER_STATELESS_MODE);
+	if (vcm->p.stateless && vcm->p.hash)
+		vcm->features |= BIT_ULL(VCM_F_HASH_STATELESS_MODE);
+	if (vcm->p.stateless && vcm->p.mac)
+		vcm->features |= BIT_ULL(VCM_F_MAC_STATELESS_MODE);
 	if (vcm->p.stateless && vcm->p.aead)
 		vcm->features |= BIT_ULL(VCM_F_AEAD_STATELESS_MODE);
 	vcm->config.status = cpu_to_le32(hw_ready[i] ?
@@ -443,11 +476,22 @@ static int vcm_create(unsigned int i)
 	vcm->config.max_dataqueues = cpu_to_le32(vcm->p.dataqueues);
 	vcm->config.crypto_services =
 		cpu_to_le32(BIT(VIRTIO_CRYPTO_SERVICE_CIPHER) |
+			    (vcm->p.hash ? BIT(VIRTIO_CRYPTO_SERVICE_HASH) : 0) |
+			    (vcm->p.mac ? BIT(VIRTIO_CRYPTO_SERVICE_MAC) : 0) |
 			    (vcm->p.aead ? BIT(VIRTIO_CRYPTO_SERVICE_AEAD) : 0));
 	vcm->config.cipher_algo_l = cpu_to_le32(vcm->p.cipher_algo_l);
+	if (vcm->p.hash)
+		vcm->config.hash_algo =
+			cpu_to_le32(BIT(VIRTIO_CRYPTO_HASH_SHA1) |
+				    BIT(VIRTIO_CRYPTO_HASH_SHA_256));
+	if (vcm->p.mac)
+		vcm->config.mac_algo_l =
+			cpu_to_le32(BIT(VIRTIO_CRYPTO_MAC_HMAC_SHA1) |
+				    BIT(VIRTIO_CRYPTO_MAC_HMAC_SHA_256));
 	if (vcm->p.aead)
 		vcm->config.aead_algo = cpu_to_le32(BIT(VIRTIO_CRYPTO_AEAD_GCM));
 	vcm->config.max_cipher_key_len = cpu_to_le32(vcm->p.max_cipher_key_len);
+	vcm->config.max_auth_key_len = cpu_to_le32(vcm->p.max_auth_key_len);
 	vcm->config.max_size = cpu_to_le64(vcm->p.max_size);
 
 	vcm->nvqs = vcm->p.dataqueues + 1;
@@ -475,8 +519,10 @@ static int vcm_create(unsigned int i)
 	vcm_devs[i] = vcm;
 	vcm_debugfs_init(vcm);
 	dev_info(&vcm->vdev.dev,
-		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, aead_algo %#x, max_size %llu, features %#llx\n",
+		 "model of a virtio-crypto device: %u data queues, cipher_algo %#x, hash_algo %#x, mac_algo %#x, aead_algo %#x, max_size %llu, features %#llx\n",
 		 vcm->p.dataqueues, vcm->p.cipher_algo_l,
+		 le32_to_cpu(vcm->config.hash_algo),
+		 le32_to_cpu(vcm->config.mac_algo_l),
 		 le32_to_cpu(vcm->config.aead_algo), vcm->p.max_size,
 		 vcm->features);
 	return 0;
@@ -525,6 +571,29 @@ static int __init vcm_init(void)
 	BUILD_BUG_ON(offsetof(union vcm_data_prefix, aead.flf.tag_len) != 40);
 	BUILD_BUG_ON(offsetof(struct virtio_crypto_op_data_req,
 			      u.aead_req.padding) != 40);
+	/*
+	 * Hash and MAC: 24 + 16 bytes before the source (stateless; a MAC's
+	 * key first), 24 + 8 in session mode, where a MAC request's
+	 * parameters are a hash request's.  Their create requests: 16 + 8
+	 * and 16 + 16 bytes with revision 1, the MAC key after them.
+	 */
+	BUILD_BUG_ON(sizeof(struct vcm_hash_flf_stateless) != 16);
+	BUILD_BUG_ON(sizeof(struct vcm_mac_flf_stateless) != 16);
+	BUILD_BUG_ON(VCM_HASH_SL_PREFIX != 40);
+	BUILD_BUG_ON(VCM_MAC_SL_PREFIX != 40);
+	BUILD_BUG_ON(VCM_HASH_PREFIX != 32);
+	BUILD_BUG_ON(offsetof(union vcm_data_prefix,
+			      mac_sl.flf.hash_result_len) != 36);
+	BUILD_BUG_ON(offsetof(union vcm_data_prefix,
+			      hash_sl.flf.hash_result_len) != 32);
+	BUILD_BUG_ON(offsetof(struct virtio_crypto_op_data_req,
+			      u.mac_req.para.hash.hash_result_len) !=
+		     offsetof(struct virtio_crypto_op_data_req,
+			      u.hash_req.para.hash_result_len));
+	BUILD_BUG_ON(VCM_HASH_CREATE_FLF != 8);
+	BUILD_BUG_ON(sizeof(struct virtio_crypto_mac_session_para) != 16);
+	BUILD_BUG_ON(offsetof(struct virtio_crypto_op_ctrl_req,
+			      u.mac_create_session.para.auth_key_len) != 24);
 	if (!instances || instances > VCM_MAX_INSTANCES) {
 		pr_err("instances=%u outside 1..%u\n", instances,
 		       VCM_MAX_INSTANCES);
@@ -557,5 +626,5 @@ static void __exit vcm_exit(void)
 module_init(vcm_init);
 module_exit(vcm_exit);
 
-MODULE_DESCRIPTION("Model of a virtio-crypto device (cipher, AES-GCM AEAD) on a transport of its own, for tests");
+MODULE_DESCRIPTION("Model of a virtio-crypto device (cipher, AES-GCM AEAD, SHA hash, HMAC) on a transport of its own, for tests");
 MODULE_LICENSE("GPL");

@@ -422,6 +422,12 @@ static void vcm_set_status(struct virtio_device *vdev, u8 status)
 	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_stateless(vcm) &&
 	    !vcm_rev1(vcm))
 		vcm_violation(vcm, "CIPHER_STATELESS_MODE accepted without REVISION_1");
+	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_hash_stateless(vcm) &&
+	    !vcm_rev1(vcm))
+		vcm_violation(vcm, "HASH_STATELESS_MODE accepted without REVISION_1");
+	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_mac_stateless(vcm) &&
+	    !vcm_rev1(vcm))
+		vcm_violation(vcm, "MAC_STATELESS_MODE accepted without REVISION_1");
 	if ((added & VIRTIO_CONFIG_S_FEATURES_OK) && vcm_aead_stateless(vcm) &&
 	    !vcm_rev1(vcm))
 		vcm_violation(vcm, "AEAD_STATELESS_MODE accepted without REVISION_1");
