@@ -274,7 +274,7 @@ static int acrypto_authenc_encrypt(struct aead_request *req)
 					ACRYPTO_MODE_CBC);
 		acrypto_session_set_crypt(s, src, dst, req->cryptlen, req->iv);
 	}
-	acrypto_session_add_hop(s, ACRYPTO_OP_HASH_FINAL, ACRYPTO_ALG_SHA256,
+	acrypto_session_add_hop(s, ACRYPTO_OP_HASH_DIGEST, ACRYPTO_ALG_SHA256,
 				ACRYPTO_MODE_HMAC);
 	acrypto_session_set_key(s, ctx->auth_key);
 	acrypto_session_set_crypt(s, req->dst, NULL,
@@ -306,7 +306,7 @@ static int acrypto_authenc_decrypt(struct aead_request *req)
 
 	acrypto_aead_session_init(req, ctx->auth_key,
 				  acrypto_authenc_decrypt_done);
-	acrypto_session_add_hop(s, ACRYPTO_OP_HASH_FINAL, ACRYPTO_ALG_SHA256,
+	acrypto_session_add_hop(s, ACRYPTO_OP_HASH_DIGEST, ACRYPTO_ALG_SHA256,
 				ACRYPTO_MODE_HMAC);
 	acrypto_session_set_crypt(s, req->src, NULL, req->assoclen + textlen,
 				  NULL);

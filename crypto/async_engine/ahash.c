@@ -10,7 +10,9 @@
  * or keyed (HMAC) with the kernel's synchronous shash; export() and
  * import() copy the state out and in; update(), final(), finup() and
  * digest() are sessions whose steps a device performs on that state.  A
- * request may therefore move between devices in the middle of a hash.
+ * request may therefore move between devices in the middle of a hash.  A
+ * final step on the initial state (digest(), or init() then finup()) is a
+ * digest step, which devices that keep no state between requests serve too.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,9 +34,14 @@ struct acrypto_ahash_ctx {
 	u8 init_state[ACRYPTO_HASH_STATE_MAX] __aligned(8);
 };
 
-/* Per-request context: the state, the session, the device's area. */
+/*
+ * Per-request context: the state, whether it is still the transform's
+ * initial one (then the last step is a digest, which devices that keep no
+ * state between requests can do too), the session, the device's area.
+ */
 struct acrypto_ahash_request_ctx {
 	u8 state[ACRYPTO_HASH_STATE_MAX] __aligned(8);
+	bool fresh;
 	struct acrypto_session s;
 };
 
@@ -136,6 +143,7 @@ static int acrypto_ahash_init_req(struct ahash_request *req)
 	struct acrypto_ahash_request_ctx *rctx = ahash_request_ctx(req);
 
 	memcpy(rctx->state, ctx->init_state, crypto_ahash_statesize(tfm));
+	rctx->fresh = true;
 	return 0;
 }
 
@@ -149,12 +157,16 @@ static int acrypto_ahash_submit(struct ahash_request *req, u8 op,
 	struct acrypto_ahash_request_ctx *rctx = ahash_request_ctx(req);
 	struct acrypto_session *s = &rctx->s;
 
+	if (op == ACRYPTO_OP_HASH_UPDATE)
+		rctx->fresh = false;
+	else if (rctx->fresh)
+		op = ACRYPTO_OP_HASH_DIGEST;
 	acrypto_session_init(s, ctx->key, acrypto_ahash_done);
 	acrypto_session_add_hop(s, op, def->alg, def->mode);
 	acrypto_session_set_crypt(s, len ? src : NULL, NULL, len, NULL);
 	acrypto_session_set_hash(s, rctx->state,
-				 op == ACRYPTO_OP_HASH_FINAL ? req->result :
-							      NULL);
+				 op == ACRYPTO_OP_HASH_UPDATE ? NULL :
+								req->result);
 	s->req_flags = req->base.flags;
 	if (!(req->base.flags & CRYPTO_TFM_REQ_MAY_BACKLOG))
 		s->priority = ACRYPTO_PRIO_LATENCY;
@@ -197,9 +209,12 @@ static int acrypto_ahash_export(struct ahash_request *req, void *out)
 static int acrypto_ahash_import(struct ahash_request *req, const void *in)
 {
 	struct acrypto_ahash_request_ctx *rctx = ahash_request_ctx(req);
+	struct crypto_ahash *tfm = crypto_ahash_reqtfm(req);
+	struct acrypto_ahash_ctx *ctx = crypto_ahash_ctx(tfm);
+	unsigned int size = crypto_ahash_statesize(tfm);
 
-	memcpy(rctx->state, in,
-	       crypto_ahash_statesize(crypto_ahash_reqtfm(req)));
+	memcpy(rctx->state, in, size);
+	rctx->fresh = !memcmp(in, ctx->init_state, size);
 	return 0;
 }
 

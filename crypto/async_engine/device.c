@@ -560,7 +560,7 @@ bool acrypto_device_can_serve(const struct acrypto_device *dev,
 	if (dev->reqsize > s->key->priv_size)
 		return false;
 	cap = acrypto_device_cap(dev, hop->alg, hop->mode);
-	return cap && (cap->ops & BIT(hop->op)) &&
+	return cap && acrypto_cap_serves(cap, hop->op) &&
 	       (!cap->max_len || hop->len + hop->assoclen <= cap->max_len);
 }
 EXPORT_SYMBOL_GPL(acrypto_device_can_serve);

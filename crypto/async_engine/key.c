@@ -434,7 +434,7 @@ struct acrypto_device *acrypto_key_dominant(struct acrypto_key *key, u8 op,
 		    !test_bit(dev->index, &key->ready))
 			continue;
 		cap = acrypto_device_cap(dev, key->alg, mode);
-		if (!cap || !(cap->ops & BIT(op)) ||
+		if (!cap || !acrypto_cap_serves(cap, op) ||
 		    (cap->max_len && len > cap->max_len))
 			continue;
 		if (!acrypto_cost_fresh(dev, key->alg, mode, len))

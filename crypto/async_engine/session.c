@@ -184,6 +184,7 @@ static bool acrypto_step_clobbered(struct acrypto_session *s)
 	case ACRYPTO_OP_HASH_UPDATE:
 		return true;
 	case ACRYPTO_OP_HASH_FINAL:
+	case ACRYPTO_OP_HASH_DIGEST:
 		/* The state is only read; the digest is written afresh. */
 		return false;
 	default:
@@ -239,7 +240,7 @@ static bool acrypto_sole_fits(const struct acrypto_device *dev,
 	const struct acrypto_hop *hop = acrypto_session_hop(s);
 
 	return cap && hop->alg == s->key->alg && hop->mode == s->key->mode &&
-	       (cap->ops & BIT(hop->op)) &&
+	       acrypto_cap_serves(cap, hop->op) &&
 	       !(s->tried & BIT(dev->index)) &&
 	       (!cap->max_len || s->len + s->assoclen <= cap->max_len);
 }
@@ -763,7 +764,7 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 	    READ_ONCE(dev->backlog_len) || READ_ONCE(dev->full))
 		goto no;
 	cap = acrypto_device_cap(dev, key->alg, mode);
-	if (!cap || !(cap->ops & BIT(op)) ||
+	if (!cap || !acrypto_cap_serves(cap, op) ||
 	    (cap->max_len && req->cryptlen > cap->max_len))
 		goto no;
 	sw = key->devpriv[dev->index];

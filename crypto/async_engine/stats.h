@@ -103,7 +103,7 @@ static inline s64 acrypto_stats_out_delta(const struct acrypto_session *s)
 		       -(s64)s->authsize;
 	case ACRYPTO_MODE_HASH:
 	case ACRYPTO_MODE_HMAC:
-		if (hop->op != ACRYPTO_OP_HASH_FINAL)
+		if (hop->op == ACRYPTO_OP_HASH_UPDATE)
 			return -(s64)s->len;
 		return (hop->alg == ACRYPTO_ALG_SHA1 ? SHA1_DIGEST_SIZE :
 			SHA256_DIGEST_SIZE) - (s64)s->len;

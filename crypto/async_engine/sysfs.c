@@ -27,6 +27,7 @@ static const char * const acrypto_op_names[] = {
 	[ACRYPTO_OP_DECRYPT] = "decrypt",
 	[ACRYPTO_OP_HASH_UPDATE] = "update",
 	[ACRYPTO_OP_HASH_FINAL] = "final",
+	[ACRYPTO_OP_HASH_DIGEST] = "digest",
 };
 
 static const char * const acrypto_alg_names[] = {

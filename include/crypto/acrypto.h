@@ -42,6 +42,12 @@
  * @ACRYPTO_OP_HASH_FINAL: hash @len bytes of @src (possibly none) on top of
  *	the state at &acrypto_session.hstate (only read) and write the digest
  *	(for HMAC, the outer hash too) to &acrypto_session.result
+ * @ACRYPTO_OP_HASH_DIGEST: a %ACRYPTO_OP_HASH_FINAL step whose state is the
+ *	algorithm's initial one (for HMAC, the key's inner pad absorbed and
+ *	nothing else): the digest of @len bytes of @src alone.  Devices that
+ *	keep no partial state between requests (most hardware, virtio-crypto)
+ *	declare this operation without the other two; a capability with
+ *	%ACRYPTO_OP_HASH_FINAL serves it too (acrypto_cap_serves())
  *
  * Hash states are in the export format of the kernel's own implementation
  * of the algorithm (struct sha1_state, struct sha256_state; for HMAC the
@@ -53,6 +59,7 @@ enum acrypto_op {
 	ACRYPTO_OP_DECRYPT,
 	ACRYPTO_OP_HASH_UPDATE,
 	ACRYPTO_OP_HASH_FINAL,
+	ACRYPTO_OP_HASH_DIGEST,
 	__ACRYPTO_OP_MAX,
 };
 

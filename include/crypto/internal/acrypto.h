@@ -489,6 +489,26 @@ acrypto_device_cap(const struct acrypto_device *dev, unsigned int alg,
 }
 
 /**
+ * acrypto_cap_serves() - does a capability cover an operation
+ * @cap: a capability of a device
+ * @op: enum acrypto_op
+ *
+ * A device that finishes a hash from any state finishes it from the
+ * initial one: %ACRYPTO_OP_HASH_FINAL covers %ACRYPTO_OP_HASH_DIGEST.
+ *
+ * Return: true if a device with @cap performs @op.
+ */
+static inline bool acrypto_cap_serves(const struct acrypto_cap *cap,
+				      unsigned int op)
+{
+	u32 ops = cap->ops;
+
+	if (ops & BIT(ACRYPTO_OP_HASH_FINAL))
+		ops |= BIT(ACRYPTO_OP_HASH_DIGEST);
+	return ops & BIT(op);
+}
+
+/**
  * acrypto_device_priv() - the driver's private area of a device
  * @dev: device allocated by acrypto_device_alloc()
  *
