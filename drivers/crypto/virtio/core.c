@@ -83,7 +83,8 @@ static const struct acrypto_device_ops vac_ops = {
 static int vac_read_config(struct vac_device *vac, unsigned int *num_dq)
 {
 	struct virtio_device *vdev = vac->vdev;
-	u32 max_dataqueues, services, algo_l, algo_h, aead_algo;
+	u32 max_dataqueues, lo, hi;
+	struct vac_algos a;
 
 	virtio_cread_le(vdev, struct virtio_crypto_config, max_dataqueues,
 			&max_dataqueues);
@@ -93,13 +94,30 @@ static int vac_read_config(struct vac_device *vac, unsigned int *num_dq)
 		return -EINVAL;
 	}
 
+	virtio_cread_le(vdev, struct virtio_crypto_config, crypto_services,
+			&a.services);
+	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_l, &lo);
+	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_h, &hi);
+	a.cipher = (u64)hi << 32 | lo;
+	virtio_cread_le(vdev, struct virtio_crypto_config, hash_algo, &a.hash);
+	virtio_cread_le(vdev, struct virtio_crypto_config, mac_algo_l, &lo);
+	virtio_cread_le(vdev, struct virtio_crypto_config, mac_algo_h, &hi);
+	a.mac = (u64)hi << 32 | lo;
+	virtio_cread_le(vdev, struct virtio_crypto_config, aead_algo, &a.aead);
+
 	virtio_cread_le(vdev, struct virtio_crypto_config, max_cipher_key_len,
 			&vac->max_key_len);
-	if (vac->max_key_len < AES_MIN_KEY_SIZE) {
+	/* Set by devices with the cipher service (or AEAD, by the same rule). */
+	if ((a.services & (BIT(VIRTIO_CRYPTO_SERVICE_CIPHER) |
+			   BIT(VIRTIO_CRYPTO_SERVICE_AEAD))) &&
+	    vac->max_key_len < AES_MIN_KEY_SIZE) {
 		dev_err(&vdev->dev, "max_cipher_key_len %u: no AES key fits\n",
 			vac->max_key_len);
 		return -EINVAL;
 	}
+	/* Set by devices with the MAC service; 0 keeps HMAC away. */
+	virtio_cread_le(vdev, struct virtio_crypto_config, max_auth_key_len,
+			&vac->max_auth_key_len);
 
 	virtio_cread_le(vdev, struct virtio_crypto_config, max_size,
 			&vac->max_size);
@@ -110,22 +128,13 @@ static int vac_read_config(struct vac_device *vac, unsigned int *num_dq)
 		return -EINVAL;
 	}
 
-	virtio_cread_le(vdev, struct virtio_crypto_config, crypto_services,
-			&services);
-	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_l,
-			&algo_l);
-	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_h,
-			&algo_h);
-	virtio_cread_le(vdev, struct virtio_crypto_config, aead_algo,
-			&aead_algo);
-
 	dev_info(&vdev->dev,
-		 "%u data queue(s), services %#x, ciphers %#x:%#x, aead %#x, keys up to %u bytes, requests up to %llu bytes\n",
-		 max_dataqueues, services, algo_h, algo_l, aead_algo,
-		 vac->max_key_len, vac->max_size);
+		 "%u data queue(s), services %#x, ciphers %#llx, hashes %#x, macs %#llx, aead %#x, keys up to %u bytes (auth %u), requests up to %llu bytes\n",
+		 max_dataqueues, a.services, a.cipher, a.hash, a.mac, a.aead,
+		 vac->max_key_len, vac->max_auth_key_len, vac->max_size);
 
 	*num_dq = max_dataqueues;
-	return vac_algs_init(vac, services, algo_l, algo_h, aead_algo);
+	return vac_algs_init(vac, &a);
 }
 
 /* The data queue states, for the life of the binding. */
@@ -459,8 +468,28 @@ static bool vac_drain(struct vac_device *vac)
 	return false;
 }
 
+/* The stateless feature of each service. */
+static const struct {
+	u8 bit;
+	u8 service;
+} vac_sl_features[] = {
+	{ VAC_F_CIPHER_STATELESS_MODE, VIRTIO_CRYPTO_SERVICE_CIPHER },
+	{ VAC_F_HASH_STATELESS_MODE, VIRTIO_CRYPTO_SERVICE_HASH },
+	{ VAC_F_MAC_STATELESS_MODE, VIRTIO_CRYPTO_SERVICE_MAC },
+	{ VAC_F_AEAD_STATELESS_MODE, VIRTIO_CRYPTO_SERVICE_AEAD },
+};
+
+/* How requests of @service go to the device, for the log. */
+static const char *vac_mode_name(const struct vac_device *vac,
+				 unsigned int service)
+{
+	return vac->sl & BIT(service) ? "stateless" : "sessions";
+}
+
 static int vac_validate(struct virtio_device *vdev)
 {
+	unsigned int i;
+
 	/*
 	 * Indirect descriptor tables are allocated per request; ours need a
 	 * few descriptors each, so the ring is used directly and queueing a
@@ -469,8 +498,8 @@ static int vac_validate(struct virtio_device *vdev)
 	__virtio_clear_bit(vdev, VIRTIO_RING_F_INDIRECT_DESC);
 	/* A stateless mode needs revision 1: never one without the other. */
 	if (!virtio_has_feature(vdev, VAC_F_REVISION_1)) {
-		__virtio_clear_bit(vdev, VAC_F_CIPHER_STATELESS_MODE);
-		__virtio_clear_bit(vdev, VAC_F_AEAD_STATELESS_MODE);
+		for (i = 0; i < ARRAY_SIZE(vac_sl_features); i++)
+			__virtio_clear_bit(vdev, vac_sl_features[i].bit);
 	}
 	return 0;
 }
@@ -509,8 +538,9 @@ static int vac_probe(struct virtio_device *vdev)
 	vac_ctrl_init(vac);
 	/* Features are final before probe; the layouts follow from them. */
 	vac->rev1 = virtio_has_feature(vdev, VAC_F_REVISION_1);
-	vac->sl_cipher = virtio_has_feature(vdev, VAC_F_CIPHER_STATELESS_MODE);
-	vac->sl_aead = virtio_has_feature(vdev, VAC_F_AEAD_STATELESS_MODE);
+	for (i = 0; i < ARRAY_SIZE(vac_sl_features); i++)
+		if (virtio_has_feature(vdev, vac_sl_features[i].bit))
+			vac->sl |= BIT(vac_sl_features[i].service);
 
 	err = vac_read_config(vac, &num_dq);
 	if (err)
@@ -550,17 +580,23 @@ static int vac_probe(struct virtio_device *vdev)
 	BUILD_BUG_ON(offsetof(struct vac_stateless_req, u.sym.vlf) != 100);
 	BUILD_BUG_ON(sizeof(struct vac_aead_flf_stateless) != 32);
 	BUILD_BUG_ON(offsetof(struct vac_stateless_req, u.aead.vlf) != 56);
+	BUILD_BUG_ON(sizeof(struct vac_hash_flf_stateless) != 16);
+	BUILD_BUG_ON(sizeof(struct vac_mac_flf_stateless) != 16);
+	BUILD_BUG_ON(offsetof(struct vac_stateless_req, u.mac.vlf) != 40);
+	BUILD_BUG_ON(sizeof_field(struct vac_request, digest) <
+		     SHA256_DIGEST_SIZE);
 	BUILD_BUG_ON(sizeof(struct vac_aead_data_flf) != 24);
 	/* Revision 1: the GCM IV follows the 24-byte flf in the header. */
 	BUILD_BUG_ON(sizeof(struct vac_aead_data_flf) + VAC_GCM_IV_LEN >
 		     sizeof_field(struct virtio_crypto_op_data_req, u));
 	/* The stateless prefix follows the request (vac_request_sl()). */
-	adev->reqsize = vac->sl_cipher || vac->sl_aead ?
-			VAC_REQSIZE_STATELESS : VAC_REQSIZE;
-	dev_info(&vdev->dev, "%s, cipher %s, AEAD %s, %u data queues\n",
+	adev->reqsize = vac->sl ? VAC_REQSIZE_STATELESS : VAC_REQSIZE;
+	dev_info(&vdev->dev, "%s, cipher %s, hash %s, MAC %s, AEAD %s, %u data queues\n",
 		 vac->rev1 ? "revision 1" : "legacy",
-		 vac->sl_cipher ? "stateless" : "sessions",
-		 vac->sl_aead ? "stateless" : "sessions", vac->num_dq);
+		 vac_mode_name(vac, VIRTIO_CRYPTO_SERVICE_CIPHER),
+		 vac_mode_name(vac, VIRTIO_CRYPTO_SERVICE_HASH),
+		 vac_mode_name(vac, VIRTIO_CRYPTO_SERVICE_MAC),
+		 vac_mode_name(vac, VIRTIO_CRYPTO_SERVICE_AEAD), vac->num_dq);
 	adev->owner = THIS_MODULE;
 	adev->parent = &vdev->dev;
 
@@ -760,6 +796,8 @@ static int vac_restore(struct virtio_device *vdev)
 static const unsigned int vac_features[] = {
 	VAC_F_REVISION_1,
 	VAC_F_CIPHER_STATELESS_MODE,
+	VAC_F_HASH_STATELESS_MODE,
+	VAC_F_MAC_STATELESS_MODE,
 	VAC_F_AEAD_STATELESS_MODE,
 };
 

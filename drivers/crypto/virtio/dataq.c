@@ -219,7 +219,7 @@ void vac_request_release(struct vac_request *req)
 	unsigned int i;
 	bool wanted;
 
-	if (vac->sl_cipher || vac->sl_aead)
+	if (vac->sl)
 		memzero_explicit(&vac_request_sl(req)->u,
 				 sizeof(vac_request_sl(req)->u));
 	if (likely(!req->long_sg))
@@ -254,7 +254,8 @@ static unsigned int vac_aad_len(const struct acrypto_session *s)
  * after as many bytes of the destination (the crypto API's layout).  In
  * place, the device reads and writes the same entries; the tag, which
  * only one side has, is cut on its own (an ESP packet reassembled from 45
- * fragments then fits one long table).  Returns the descriptors they
+ * fragments then fits one long table).  A hash's destination is one entry
+ * for the request's digest buffer.  Returns the descriptors they
  * take, -EINVAL for chains shorter than the request, -E2BIG when the
  * copies do not fit.
  */
@@ -268,6 +269,17 @@ static int vac_request_chains(struct acrypto_session *s,
 
 	req->aad = NULL;
 	req->tag = NULL;
+	if (vac_mode_hash(acrypto_session_mode(s))) {
+		/* The source, then the digest into the request itself. */
+		nsrc = vac_sg_cut(s->src, 0, s->len, pool, &avail, &req->src);
+		if (unlikely(nsrc < 0))
+			return nsrc;
+		if (unlikely(!avail))
+			return -E2BIG;
+		req->dst = pool + total - avail;
+		sg_init_one(req->dst, req->digest, req->dst_len);
+		return nsrc + 1;
+	}
 	if (vac_mode_aead(acrypto_session_mode(s))) {
 		skip = s->assoclen;
 		naad = vac_sg_cut(s->src, 0, vac_aad_len(s), pool, &avail,
@@ -366,6 +378,28 @@ static unsigned int vac_header_aead(struct vac_request *req,
 }
 
 /*
+ * The hash or MAC header: op_flf (virtio_crypto_hash_data_flf, the MAC's
+ * is the same), 8 bytes with revision 1, 48 without.  No IV.
+ */
+static unsigned int vac_header_hash(struct vac_request *req,
+				    struct acrypto_session *s)
+{
+	struct virtio_crypto_hash_para *para = &req->hdr.u.hash_req.para;
+
+	BUILD_BUG_ON(offsetof(struct virtio_crypto_op_data_req,
+			      u.mac_req.para.hash) !=
+		     offsetof(struct virtio_crypto_op_data_req,
+			      u.hash_req.para));
+	req->hdr.header.opcode =
+		cpu_to_le32(acrypto_session_mode(s) == ACRYPTO_MODE_HMAC ?
+			    VIRTIO_CRYPTO_MAC : VIRTIO_CRYPTO_HASH);
+	para->src_data_len = cpu_to_le32(s->len);
+	para->hash_result_len = cpu_to_le32(req->dst_len);
+	return req->vac->rev1 ? offsetof(struct virtio_crypto_op_data_req, u) +
+				sizeof(*para) : sizeof(req->hdr);
+}
+
+/*
  * Turn the request prepared in session mode (@hdr_len bytes of header, the
  * last @ivlen of them the IV) into a stateless one: the parameters and the
  * key travel with it, in one descriptor before the source.
@@ -386,7 +420,27 @@ static void vac_request_stateless(struct vac_request *req,
 	sl->header.opcode = req->hdr.header.opcode;
 	sl->header.algo = req->hdr.header.algo;
 	/* flag 0: stateless mode. */
-	if (vac_mode_aead(vk->mode)) {
+	if (vac_mode_hash(vk->mode)) {
+		const struct virtio_crypto_hash_para *para =
+			&req->hdr.u.hash_req.para;
+
+		if (vk->mode == ACRYPTO_MODE_HASH) {
+			struct vac_hash_flf_stateless *f = &sl->u.hash.flf;
+
+			f->algo = req->hdr.header.algo;
+			f->src_data_len = para->src_data_len;
+			f->hash_result_len = para->hash_result_len;
+			vlf = (u8 *)(f + 1);
+		} else {
+			struct vac_mac_flf_stateless *f = &sl->u.mac.flf;
+
+			f->algo = req->hdr.header.algo;
+			f->auth_key_len = cpu_to_le32(vk->keylen);
+			f->src_data_len = para->src_data_len;
+			f->hash_result_len = para->hash_result_len;
+			vlf = sl->u.mac.vlf;
+		}
+	} else if (vac_mode_aead(vk->mode)) {
 		const struct vac_aead_data_flf *a = (const void *)&req->hdr.u;
 		struct vac_aead_flf_stateless *f = &sl->u.aead.flf;
 
@@ -431,13 +485,21 @@ static int vac_request_prepare(struct vac_device *vac,
 {
 	unsigned int mode = acrypto_session_mode(s);
 	unsigned int op = acrypto_session_op(s);
+	u32 algo = vac_algo(vac, acrypto_session_alg(s), mode);
 	bool stateless = vac_stateless(vac, mode);
-	unsigned int len = s->len, ivlen, aadlen = 0, hdr_len;
+	unsigned int len = s->len, ivlen = 0, aadlen = 0, hdr_len;
 	int n;
 
-	if (unlikely(op >= VAC_NUM_DIRS || !vac->algo[mode]))
+	if (unlikely(!algo))
 		return -EINVAL;
-	if (vac_mode_aead(mode)) {
+	if (vac_mode_hash(mode)) {
+		/* A whole message: the device keeps no partial state. */
+		if (unlikely(op != ACRYPTO_OP_HASH_DIGEST))
+			return -EINVAL;
+		req->dst_len = vk->authsize;
+	} else if (unlikely(op >= VAC_NUM_DIRS)) {
+		return -EINVAL;
+	} else if (vac_mode_aead(mode)) {
 		/* The device sessions hold the key's tag size. */
 		if (unlikely(s->authsize != vk->authsize))
 			return -EINVAL;
@@ -464,8 +526,8 @@ static int vac_request_prepare(struct vac_device *vac,
 	}
 	/*
 	 * Too large for this device (the engine knows, see vac_algs_init()):
-	 * the IV, the AAD, the source and destination, a stateless request's
-	 * key.
+	 * the IV, the AAD, the source and destination (a digest), a stateless
+	 * request's key.
 	 */
 	if (unlikely((u64)ivlen + aadlen + len + req->dst_len +
 		     (stateless ? vk->keylen : 0) > vac->max_size))
@@ -493,10 +555,12 @@ static int vac_request_prepare(struct vac_device *vac,
 	req->status = VAC_STATUS_NONE;
 
 	memset(&req->hdr, 0, sizeof(req->hdr));
-	req->hdr.header.algo = cpu_to_le32(vac->algo[mode]);
+	req->hdr.header.algo = cpu_to_le32(algo);
 	if (vac->rev1)
 		req->hdr.header.flag = cpu_to_le32(VAC_FLAG_SESSION_MODE);
-	if (vac_mode_aead(mode))
+	if (vac_mode_hash(mode))
+		hdr_len = vac_header_hash(req, s);
+	else if (vac_mode_aead(mode))
 		hdr_len = vac_header_aead(req, s, vk);
 	else
 		hdr_len = vac_header_cipher(req, s);
@@ -545,7 +609,7 @@ int vac_process(struct acrypto_device *adev, struct acrypto_session *s)
 		return err;
 	}
 
-	sess = &vk->sess[acrypto_session_op(s)];
+	sess = &vk->sess[vac_sess_index(vk, acrypto_session_op(s))];
 	/* Pairs with the release in vac_create_done(): @id is valid. */
 	if (likely(smp_load_acquire(&sess->state) == VAC_SESS_READY))
 		err = vac_dataq_queue(vac, req, sess->id, true);
@@ -649,12 +713,19 @@ static void vac_ctr_add(u8 *ctr, unsigned int n)
 	}
 }
 
-/* The output IV the mode defines; the device does not return one. */
-static void vac_request_output_iv(struct vac_request *req)
+/*
+ * What the device does not write where the caller wants it: the output IV
+ * the mode defines (the device does not return one), a digest.
+ */
+static void vac_request_output(struct vac_request *req)
 {
 	struct acrypto_session *s = req->s;
 
 	switch (acrypto_session_mode(s)) {
+	case ACRYPTO_MODE_HASH:
+	case ACRYPTO_MODE_HMAC:
+		memcpy(s->result, req->digest, req->dst_len);
+		break;
 	case ACRYPTO_MODE_CBC:
 		/* The last ciphertext block. */
 		if (acrypto_session_op(s) == ACRYPTO_OP_ENCRYPT)
@@ -739,7 +810,7 @@ static void vac_request_complete(struct vac_request *req)
 	if (likely(!err))
 		err = vac_request_result(req);
 	if (likely(!err)) {
-		vac_request_output_iv(req);
+		vac_request_output(req);
 	} else if (req->written) {
 		/*
 		 * The engine reads -EOPNOTSUPP as "nothing done here": a device

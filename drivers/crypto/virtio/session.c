@@ -65,7 +65,8 @@ static void vac_key_put(struct vac_key *vk)
  *
  * Context: process context.
  *
- * Return: 0, -EINVAL for a key the device cannot hold, or -ENOMEM.
+ * Return: 0, -EINVAL for a key the device cannot hold, -EOPNOTSUPP for
+ * an algorithm whose sessions the device refused, or -ENOMEM.
  */
 int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 {
@@ -74,16 +75,27 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 	struct vac_key *vk;
 	unsigned int op;
 
-	if (key->mode >= __ACRYPTO_MODE_MAX || !vac->algo[key->mode])
+	if (!vac_algo(vac, key->alg, key->mode))
 		return -EINVAL;
+	/* Advertised, but the device does not implement it. */
+	if (test_bit(vac_refused_bit(key->alg, key->mode), vac->refused))
+		return -EOPNOTSUPP;
 	/* The salt of an RFC 4106 key stays here: it goes in each IV. */
 	if (key->mode == ACRYPTO_MODE_RFC4106) {
 		if (keylen < VAC_RFC4106_SALT_LEN)
 			return -EINVAL;
 		keylen -= VAC_RFC4106_SALT_LEN;
 	}
-	if (keylen > VAC_MAX_KEY_LEN || keylen > vac->max_key_len)
+	if (key->mode == ACRYPTO_MODE_HMAC) {
+		/* max_auth_key_len: the device's MAC key limit (D9). */
+		if (!keylen || keylen > VAC_MAX_AUTH_KEY_LEN ||
+		    keylen > vac->max_auth_key_len)
+			return -EINVAL;
+	} else if (key->mode == ACRYPTO_MODE_HASH) {
+		keylen = 0;
+	} else if (keylen > VAC_MAX_KEY_LEN || keylen > vac->max_key_len) {
 		return -EINVAL;
+	}
 	/* An AEAD session holds its tag length (hash_result_len). */
 	if (vac_mode_aead(key->mode) &&
 	    (!key->authsize || key->authsize > AES_BLOCK_SIZE))
@@ -95,8 +107,11 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 
 	spin_lock_init(&vk->lock);
 	refcount_set(&vk->refs, 1);
+	vk->alg = key->alg;
 	vk->mode = key->mode;
-	vk->authsize = key->authsize;
+	/* A hash session holds its result length too (hash_result_len). */
+	vk->authsize = vac_mode_hash(key->mode) ? vac_digest_size(key->alg) :
+		       key->authsize;
 	vk->keylen = keylen;
 	if (key->mode == ACRYPTO_MODE_RFC4106)
 		memcpy(vk->salt, key->data + keylen, VAC_RFC4106_SALT_LEN);
@@ -251,7 +266,8 @@ void vac_session_invalid(struct vac_device *vac, struct vac_request *req)
 {
 	struct acrypto_session *s = req->s;
 	struct vac_key *vk = acrypto_session_devpriv(s, vac->adev);
-	struct vac_session *sess = &vk->sess[acrypto_session_op(s)];
+	struct vac_session *sess =
+		&vk->sess[vac_sess_index(vk, acrypto_session_op(s))];
 	u64 id = le64_to_cpu(req->hdr.header.session_id);
 
 	spin_lock_bh(&vk->lock);
@@ -284,7 +300,10 @@ bool vac_session_cancel(struct vac_device *vac, struct acrypto_session *s)
 	struct vac_session *sess;
 	bool found = false;
 
-	if (op >= VAC_NUM_DIRS || !vk)
+	if (!vk)
+		return false;
+	op = vac_sess_index(vk, op);
+	if (op >= VAC_NUM_DIRS)
 		return false;
 	sess = &vk->sess[op];
 
@@ -395,6 +414,59 @@ static unsigned int vac_ctrl_aead(struct vac_device *vac,
 	       sizeof(sess->cmd.req.u.aead_create_session);
 }
 
+/*
+ * The create command of a hash or MAC session; returns its op_flf's
+ * length.  A MAC key follows in its own descriptor, as an AEAD key does.
+ */
+static unsigned int vac_ctrl_hash(struct vac_device *vac,
+				  struct vac_session *sess)
+{
+	struct virtio_crypto_op_ctrl_req *req = &sess->cmd.req;
+	struct vac_key *vk = sess->vk;
+
+	if (vk->mode == ACRYPTO_MODE_HMAC) {
+		struct virtio_crypto_mac_session_para *para =
+			&req->u.mac_create_session.para;
+
+		req->header.opcode =
+			cpu_to_le32(VIRTIO_CRYPTO_MAC_CREATE_SESSION);
+		para->algo = req->header.algo;
+		para->hash_result_len = cpu_to_le32(vk->authsize);
+		para->auth_key_len = cpu_to_le32(vk->keylen);
+		/* Revision 1: virtio_crypto_mac_create_session_flf's 16. */
+		return vac->rev1 ? sizeof(*para) :
+		       sizeof(req->u.mac_create_session);
+	}
+	req->header.opcode = cpu_to_le32(VIRTIO_CRYPTO_HASH_CREATE_SESSION);
+	req->u.hash_create_session.para.algo = req->header.algo;
+	req->u.hash_create_session.para.hash_result_len =
+		cpu_to_le32(vk->authsize);
+	/*
+	 * Revision 1: virtio_crypto_hash_create_session_flf's 8 bytes (Linux's
+	 * virtio_crypto_hash_session_para has 8 bytes of padding more).
+	 */
+	BUILD_BUG_ON(offsetof(struct virtio_crypto_hash_session_para,
+			      padding) != 8);
+	return vac->rev1 ? offsetof(struct virtio_crypto_hash_session_para,
+				    padding) :
+	       sizeof(req->u.hash_create_session);
+}
+
+/* The destroy opcode of @mode's service. */
+static u32 vac_ctrl_destroy_op(unsigned int mode)
+{
+	switch (vac_service(mode)) {
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		return VIRTIO_CRYPTO_AEAD_DESTROY_SESSION;
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+		return VIRTIO_CRYPTO_HASH_DESTROY_SESSION;
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		return VIRTIO_CRYPTO_MAC_DESTROY_SESSION;
+	default:
+		return VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION;
+	}
+}
+
 /* Fill in the command of @sess and put it on the ring.  Holds ctrl_lock. */
 static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 {
@@ -403,20 +475,24 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 	struct scatterlist out[2], in, *sgs[] = { out, &in };
 
 	memset(&cmd->req, 0, sizeof(cmd->req));
-	cmd->req.header.algo = cpu_to_le32(vac->algo[vk->mode]);
+	cmd->req.header.algo = cpu_to_le32(vac_algo(vac, vk->alg, vk->mode));
 	if (sess->cmd_op == VAC_CMD_CREATE) {
 		memset(&cmd->in.create, 0, sizeof(cmd->in.create));
 		cmd->in.create.status = cpu_to_le32(VAC_STATUS_NONE);
 		sess->issue_gen = atomic_read(&vac->sess_freed);
 		sg_init_one(&in, &cmd->in.create, sizeof(cmd->in.create));
 	}
-	if (sess->cmd_op == VAC_CMD_CREATE && vac_mode_aead(vk->mode)) {
-		unsigned int flf = vac_ctrl_aead(vac, sess);
+	if (sess->cmd_op == VAC_CMD_CREATE &&
+	    (vac_mode_aead(vk->mode) || vac_mode_hash(vk->mode))) {
+		unsigned int flf = vac_mode_aead(vk->mode) ?
+				   vac_ctrl_aead(vac, sess) :
+				   vac_ctrl_hash(vac, sess);
 
 		/* The key follows the op_flf, whatever its length. */
-		sg_init_table(out, 2);
+		sg_init_table(out, vk->keylen ? 2 : 1);
 		sg_set_buf(&out[0], &cmd->req, sizeof(cmd->req.header) + flf);
-		sg_set_buf(&out[1], cmd->key, vk->keylen);
+		if (vk->keylen)
+			sg_set_buf(&out[1], cmd->key, vk->keylen);
 	} else if (sess->cmd_op == VAC_CMD_CREATE) {
 		struct virtio_crypto_sym_create_session_req *sym =
 			&cmd->req.u.sym_create_session;
@@ -435,9 +511,7 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 		sg_init_one(out, &cmd->req, sizeof(cmd->req) + vk->keylen);
 	} else {
 		cmd->req.header.opcode =
-			cpu_to_le32(vac_mode_aead(vk->mode) ?
-				    VIRTIO_CRYPTO_AEAD_DESTROY_SESSION :
-				    VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION);
+			cpu_to_le32(vac_ctrl_destroy_op(vk->mode));
 		cmd->req.u.destroy_session.session_id = cpu_to_le64(sess->id);
 		cmd->in.destroy.status = VAC_STATUS_NONE;
 
@@ -486,6 +560,17 @@ static int vac_create_result(struct vac_device *vac, struct vac_session *sess,
 		dev_info_ratelimited(&vac->vdev->dev,
 				     "device refused a session (status %u), its requests go to other devices\n",
 				     status);
+		return -EOPNOTSUPP;
+	case VIRTIO_CRYPTO_NOTSUPP:
+		/* Advertised but not implemented: no more keys of it. */
+		if (!test_and_set_bit(vac_refused_bit(sess->vk->alg,
+						      sess->vk->mode),
+				      vac->refused))
+			dev_warn(&vac->vdev->dev,
+				 "device advertises algorithm %u of service %u but refuses its sessions (NOTSUPP): not using it\n",
+				 vac_algo(vac, sess->vk->alg, sess->vk->mode),
+				 vac_service(sess->vk->mode));
+		*retry = false;
 		return -EOPNOTSUPP;
 	default:
 		dev_warn_ratelimited(&vac->vdev->dev,

@@ -22,6 +22,8 @@
 
 #include <crypto/internal/acrypto.h>
 #include <crypto/aes.h>
+#include <crypto/sha1.h>
+#include <crypto/sha2.h>
 #include <linux/interrupt.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -38,6 +40,15 @@
 
 /* Longest key the device session commands carry: AES-256-XTS. */
 #define VAC_MAX_KEY_LEN		(2 * AES_MAX_KEY_SIZE)
+
+/*
+ * Longest HMAC key: the hash's block size (the engine hashes longer keys
+ * first, as HMAC defines).
+ */
+#define VAC_MAX_AUTH_KEY_LEN	SHA256_BLOCK_SIZE
+
+/* Capabilities a device may register: one per row of algs.c's table. */
+#define VAC_MAX_CAPS		10
 
 /*
  * Per-request private area we ask of the engine: the fixed part of struct
@@ -57,6 +68,8 @@
  */
 #define VAC_F_REVISION_1		0
 #define VAC_F_CIPHER_STATELESS_MODE	1
+#define VAC_F_HASH_STATELESS_MODE	2
+#define VAC_F_MAC_STATELESS_MODE	3
 #define VAC_F_AEAD_STATELESS_MODE	4
 #define VAC_FLAG_SESSION_MODE		1
 
@@ -112,6 +125,22 @@ struct vac_aead_flf_stateless {
 	__le32 dst_data_len;
 };
 
+/* virtio_crypto_hash_data_flf_stateless: 16 bytes. */
+struct vac_hash_flf_stateless {
+	__le32 algo;
+	__le32 src_data_len;
+	__le32 hash_result_len;
+	__le32 reserved;
+};
+
+/* virtio_crypto_mac_data_flf_stateless: 16 bytes. */
+struct vac_mac_flf_stateless {
+	__le32 algo;
+	__le32 auth_key_len;
+	__le32 src_data_len;
+	__le32 hash_result_len;
+};
+
 /**
  * struct vac_stateless_req - the device-readable prefix of a stateless
  *	request, one descriptor
@@ -120,8 +149,13 @@ struct vac_aead_flf_stateless {
  *	the request returns)
  * @u.sym: cipher: the algorithm, key length and direction, the lengths
  * @u.aead: AEAD: the same and the tag and AAD lengths
+ * @u.hash: hash: the algorithm and the lengths, no vlf in this descriptor
+ * @u.mac: MAC: the algorithm, the key length and the lengths
  * @u.sym.vlf: cipher key and IV
  * @u.aead.vlf: AEAD key and IV
+ * @u.hash.flf: the hash request's parameters
+ * @u.mac.flf: the MAC request's parameters
+ * @u.mac.vlf: the MAC key
  *
  * It follows the VAC_REQSIZE bytes of struct vac_request: only a device
  * that negotiated a stateless mode asks the engine for these bytes.
@@ -137,6 +171,13 @@ struct vac_stateless_req {
 			struct vac_aead_flf_stateless flf;
 			u8 vlf[VAC_MAX_KEY_LEN + AES_BLOCK_SIZE];
 		} aead;
+		struct {
+			struct vac_hash_flf_stateless flf;
+		} hash;
+		struct {
+			struct vac_mac_flf_stateless flf;
+			u8 vlf[VAC_MAX_AUTH_KEY_LEN];
+		} mac;
 	} u;
 };
 
@@ -186,6 +227,22 @@ struct vac_dataq {
 } ____cacheline_aligned_in_smp;
 
 /**
+ * struct vac_algos - what the config space advertises
+ * @services: crypto_services, BIT(VIRTIO_CRYPTO_SERVICE_*)
+ * @cipher: cipher_algo_l and cipher_algo_h, bit n: VIRTIO_CRYPTO_CIPHER_* n
+ * @hash: hash_algo
+ * @mac: mac_algo_l and mac_algo_h
+ * @aead: aead_algo
+ */
+struct vac_algos {
+	u32 services;
+	u64 cipher;
+	u32 hash;
+	u64 mac;
+	u32 aead;
+};
+
+/**
  * enum vac_reg - registration with the engine, vac_device.reg
  * @VAC_REG_NONE: not registered (the device is not ready yet)
  * @VAC_REG_BUSY: the registration work is queued or runs
@@ -209,9 +266,16 @@ enum vac_reg {
  * @max_size: largest request content (IV, source and destination) the
  *	device accepts, from the config space
  * @max_key_len: longest cipher or AEAD key the device accepts
- * @algo: virtio algorithm number (VIRTIO_CRYPTO_CIPHER_* or, for GCM and
- *	RFC 4106, VIRTIO_CRYPTO_AEAD_GCM) for each enum acrypto_mode the
- *	device advertises, 0 for the others
+ * @max_auth_key_len: longest MAC key the device accepts
+ * @algo: virtio algorithm number (VIRTIO_CRYPTO_CIPHER_*; for GCM and
+ *	RFC 4106, VIRTIO_CRYPTO_AEAD_GCM; VIRTIO_CRYPTO_HASH_* and
+ *	VIRTIO_CRYPTO_MAC_* for the hashes) for each enum acrypto_alg and
+ *	enum acrypto_mode the device advertises, 0 for the others
+ * @refused: bit alg * __ACRYPTO_MODE_MAX + mode: the device answered
+ *	VIRTIO_CRYPTO_NOTSUPP to a session of an algorithm it advertises
+ *	(QEMU 7.2's builtin backend advertises SHA-1 and implements no
+ *	hash): keys of it are not prepared any more, so the engine sends them
+ *	elsewhere without a round trip each
  * @caps: capabilities registered with the engine
  * @num_caps: entries in @caps
  * @num_dq: data queues
@@ -221,9 +285,9 @@ enum vac_reg {
  *	could never be queued
  * @rev1: VIRTIO_CRYPTO_F_REVISION_1 negotiated: exact op_flf sizes, the
  *	session-mode flag on data requests, the short destroy command
- * @sl_cipher: CIPHER_STATELESS_MODE negotiated: cipher requests carry
- *	their key, the device holds no cipher session
- * @sl_aead: AEAD_STATELESS_MODE negotiated: the same for AEAD requests
+ * @sl: services in stateless mode, BIT(VIRTIO_CRYPTO_SERVICE_*): their
+ *	*_STATELESS_MODE feature was negotiated, their requests carry their
+ *	key (if any), the device holds no session for them
  * @long_lock: protects @long_free, @long_nfree and @long_wanted
  * @long_sg: the long tables, @long_num of VAC_LONG_SGS entries each, for
  *	chains that do not fit in a request's own entries; set at probe,
@@ -292,16 +356,17 @@ struct vac_device {
 
 	u64 max_size;
 	u32 max_key_len;
-	u32 algo[__ACRYPTO_MODE_MAX];
-	struct acrypto_cap caps[__ACRYPTO_MODE_MAX];
+	u32 max_auth_key_len;
+	u32 algo[__ACRYPTO_ALG_MAX][__ACRYPTO_MODE_MAX];
+	DECLARE_BITMAP(refused, __ACRYPTO_ALG_MAX * __ACRYPTO_MODE_MAX);
+	struct acrypto_cap caps[VAC_MAX_CAPS];
 	unsigned int num_caps;
 
 	unsigned int num_dq;
 	struct vac_dataq *dq;
 	unsigned int max_desc;
 	bool rev1;
-	bool sl_cipher;
-	bool sl_aead;
+	u8 sl;
 
 	spinlock_t long_lock;		/* @long_free, BH-safe */
 	struct scatterlist *long_sg;
@@ -356,7 +421,8 @@ enum {
 
 /*
  * Device sessions per key: one per cipher direction, indexed by
- * ACRYPTO_OP_ENCRYPT and ACRYPTO_OP_DECRYPT.
+ * ACRYPTO_OP_ENCRYPT and ACRYPTO_OP_DECRYPT; a hash or MAC key has one,
+ * the first (vac_sess_index()).
  */
 #define VAC_NUM_DIRS		2
 
@@ -422,8 +488,10 @@ struct vac_session {
  *	queued or in flight; the last put frees the structure
  * @released: key_release ran: sessions created from now on are destroyed
  * @node: on vac_device.keys, under vac_device.keys_lock
+ * @alg: enum acrypto_alg of the key
  * @mode: enum acrypto_mode of the key
- * @authsize: AEAD: the tag size, fixed for the key's device sessions
+ * @authsize: AEAD: the tag size, fixed for the key's device sessions; hash
+ *	and MAC: the digest size (hash_result_len)
  * @keylen: bytes of the key the device takes (an RFC 4106 key without its
  *	salt)
  * @salt: RFC 4106: the salt, the first bytes of every request's IV
@@ -436,6 +504,7 @@ struct vac_key {
 	refcount_t refs;
 	bool released;
 	struct list_head node;
+	u8 alg;
 	u16 mode;
 	u8 authsize;
 	unsigned int keylen;
@@ -449,14 +518,18 @@ struct vac_key {
  * @hdr: data request header, device-readable
  * @iv: the request's IV, device-readable, directly after @hdr (one
  *	descriptor); also the input counter for the output IV of CTR
+ * @next_iv: CBC decryption: the last source block, the output IV
+ * @digest: hash and MAC: the device writes the digest here (the caller's
+ *	result buffer need not be one the device can reach), copied out on
+ *	success
  * @status: VIRTIO_CRYPTO_* written by the device
  * @written: the request reached a ring and came back failed (or was taken
  *	back by a reset): the device may have written its destination, and
  *	the engine is told so (acrypto_session_set_written()) with the error
  * @err: error found before or instead of the device's answer
  * @used_len: bytes the device reported written
- * @dst_len: bytes of destination the device writes (an AEAD tag included)
- * @next_iv: CBC decryption: the last source block, the output IV
+ * @dst_len: bytes of destination the device writes (an AEAD tag included,
+ *	a digest's length)
  * @s: the session
  * @vac: the device
  * @node: on a waiting list, a data queue backlog or a completion list
@@ -465,7 +538,7 @@ struct vac_key {
  * @aad: AEAD: the associated data, read after the source; NULL when empty
  *	or not AEAD
  * @dst: destination chain handed to the device, truncated to the length;
- *	NULL when empty
+ *	NULL when empty; for a hash or MAC, one entry for @digest
  * @tag: AEAD in place (@src is also @dst): the tag, which decryption
  *	reads after @src and encryption writes after @dst; NULL otherwise
  * @hdr_sg: @hdr and @iv
@@ -478,13 +551,18 @@ struct vac_key {
  */
 struct vac_request {
 	struct virtio_crypto_op_data_req hdr;
-	u8 iv[AES_BLOCK_SIZE];
+	union {
+		struct {
+			u8 iv[AES_BLOCK_SIZE];
+			u8 next_iv[AES_BLOCK_SIZE];
+		};
+		u8 digest[SHA256_DIGEST_SIZE];
+	};
 	u8 status;
 	bool written;
 	int err;
 	unsigned int used_len;
 	unsigned int dst_len;
-	u8 next_iv[AES_BLOCK_SIZE];
 	struct acrypto_session *s;
 	struct vac_device *vac;
 	struct list_head node;
@@ -513,11 +591,55 @@ static inline bool vac_mode_aead(unsigned int mode)
 	return mode == ACRYPTO_MODE_GCM || mode == ACRYPTO_MODE_RFC4106;
 }
 
+/* Modes of the hash and MAC services. */
+static inline bool vac_mode_hash(unsigned int mode)
+{
+	return mode == ACRYPTO_MODE_HASH || mode == ACRYPTO_MODE_HMAC;
+}
+
+/* The service (VIRTIO_CRYPTO_SERVICE_*) of @mode. */
+static inline unsigned int vac_service(unsigned int mode)
+{
+	switch (mode) {
+	case ACRYPTO_MODE_GCM:
+	case ACRYPTO_MODE_RFC4106:
+		return VIRTIO_CRYPTO_SERVICE_AEAD;
+	case ACRYPTO_MODE_HASH:
+		return VIRTIO_CRYPTO_SERVICE_HASH;
+	case ACRYPTO_MODE_HMAC:
+		return VIRTIO_CRYPTO_SERVICE_MAC;
+	default:
+		return VIRTIO_CRYPTO_SERVICE_CIPHER;
+	}
+}
+
 /* Requests of @mode carry their key (a stateless mode was negotiated). */
 static inline bool vac_stateless(const struct vac_device *vac,
 				 unsigned int mode)
 {
-	return vac_mode_aead(mode) ? vac->sl_aead : vac->sl_cipher;
+	return vac->sl & BIT(vac_service(mode));
+}
+
+/* The device session of @vk for @op: per direction, or a hash's one. */
+static inline unsigned int vac_sess_index(const struct vac_key *vk,
+					  unsigned int op)
+{
+	return vac_mode_hash(vk->mode) ? 0 : op;
+}
+
+/* Bit of @alg/@mode in vac_device.refused. */
+static inline unsigned int vac_refused_bit(unsigned int alg, unsigned int mode)
+{
+	return alg * __ACRYPTO_MODE_MAX + mode;
+}
+
+/* The device's algorithm number for @alg in @mode, 0 if not advertised. */
+static inline u32 vac_algo(const struct vac_device *vac, unsigned int alg,
+			   unsigned int mode)
+{
+	if (alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX)
+		return 0;
+	return vac->algo[alg][mode];
 }
 
 /*
@@ -539,9 +661,9 @@ extern unsigned int vac_probe_wait_ms;
 extern struct virtio_driver vac_driver;
 
 /* algs.c APIs: */
-int vac_algs_init(struct vac_device *vac, u32 services, u32 algo_l,
-		  u32 algo_h, u32 aead_algo);
+int vac_algs_init(struct vac_device *vac, const struct vac_algos *a);
 void vac_algs_set_qlen(struct vac_device *vac, unsigned int qlen);
+unsigned int vac_digest_size(unsigned int alg);
 
 /* session.c APIs: */
 int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key);
