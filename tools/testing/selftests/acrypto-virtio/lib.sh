@@ -252,6 +252,13 @@ vt_aead() {
 	echo "$*" >$VT/aead && cat $VT/aead
 }
 
+# vt_hash ALG digest|finup|split LEN SEGS SHAPE [KEYLEN]: one checked hash
+# through the engine's ALG (sha1, sha256, hmac-sha1, hmac-sha256); prints
+# "err=E match=M".
+vt_hash() {
+	echo "$*" >$VT/hash && cat $VT/hash
+}
+
 # vt_stream start THREADS MAXLEN KEYEVERY | stop | (nothing: the counters)
 vt_stream() {
 	if [ $# -gt 0 ]; then

@@ -7,15 +7,16 @@
 # CTR and XTS besides CBC, more than one data queue) and checking every
 # request of the driver against the virtio specification.
 #
-# Three model instances, each with the cipher and the AEAD (AES-GCM)
-# services: 0 with one data queue, offering indirect descriptors (which the
-# driver declines); 1 with two data queues and VIRTIO_CRYPTO_F_REVISION_1
-# (session mode with the revision's flag, op_flf sizes and destroy
-# layout); 2 with two data queues and CIPHER_STATELESS_MODE and
-# AEAD_STATELESS_MODE.  The software device is loaded but out of service,
-# so the model devices do every step:
+# Three model instances, each with the cipher, hash (SHA-1, SHA-256), MAC
+# (their HMAC) and AEAD (AES-GCM) services: 0 with one data queue,
+# offering indirect descriptors (which the driver declines); 1 with two
+# data queues and VIRTIO_CRYPTO_F_REVISION_1 (session mode with the
+# revision's flag, op_flf sizes and destroy layout); 2 with two data
+# queues and the four services' stateless modes.  The software device is
+# loaded but out of service, so the model devices do every step:
 #  - all three bind and register the four AES cipher modes, GCM and RFC
-#    4106 (capabilities, /proc/crypto self-tests passed), each in the mode
+#    4106, SHA-1, SHA-256 and their HMAC, the hashes for whole messages
+#    only (capabilities, /proc/crypto self-tests passed), each in the mode
 #    it negotiated;
 #  - skcipher_kat (the acrypto suite's program and vector set: SP 800-38A
 #    ECB/CBC/CTR, IEEE 1619 XTS, every AF_ALG interface) through them;
@@ -32,10 +33,18 @@
 #    and one entry past the end; every output right against the kernel's
 #    generic GCM, every request served by the device, no violation (an
 #    empty descriptor is one);
+#  - vac_test's hash requests through each instance alone: SHA-1, SHA-256
+#    and their HMAC (keys of 1 to 200 bytes), 0 bytes to 64 KiB on chains
+#    of every shape, digest() and init() + finup(), each against the
+#    kernel's generic implementation and a request of the device; partial
+#    hashes (update) right and left to the kernel's implementation; the
+#    stateless device with no control queue request;
 #  - IPsec ESP with rfc4106(gcm(aes)) between two network namespaces over
 #    instance 1 and over instance 2, each alone: pings up to 64 KiB and a
 #    TCP transfer, every packet's AEAD step on the device; a TCP transfer
-#    intact across five dirty-destination faults;
+#    intact across five dirty-destination faults; then ESP with cbc(aes)
+#    and hmac(sha256), every packet's CBC step and HMAC step on the
+#    device;
 #  - a checked AF_ALG AIO stream of each mode, outputs compared with the
 #    kernel's AES-NI drivers;
 #  - instance 1 alone, one stream pinned to each CPU: both of its data
@@ -120,7 +129,8 @@ vcm_load() {
 	# insmod does not load what the module needs.
 	kmod_load virtio virtio_ring aesni_intel &&
 		insmod "$VCM_KO" instances=3 dataqueues=1,2,2 indirect=1,0,0 \
-			revision1=0,1,0 stateless=0,0,1 aead=1,1,1
+			revision1=0,1,0 stateless=0,0,1 aead=1,1,1 hash=1,1,1 \
+			mac=1,1,1
 }
 
 # mode_args MODE: afalg_bench's transform, key and IV options, reference.
@@ -149,6 +159,13 @@ vcm_total() {
 		END { print t + 0 }' $VCM/"$1"/stats
 }
 
+# vcm_cipher N: cipher requests instance N computed (the others are AEAD,
+# hash or MAC ones).
+vcm_cipher() {
+	echo $(( $(vcm_total "$1" requests) - $(vcm_total "$1" aead) -
+		 $(vcm_total "$1" hash) - $(vcm_total "$1" mac) ))
+}
+
 # vcm_resets N: resets of instance N that cleared DEVICE_NEEDS_RESET.
 vcm_resets() {
 	sed -n 's/^resets //p' $VCM/"$1"/stats
@@ -173,17 +190,19 @@ vt_run() {
 	VT_LINE=$(vt_stream)
 }
 
-# vt_aead_cases NAME WANT CASE...: one result, ok if vac_test's aead
-# command (vt_aead) prints WANT for each CASE, a command line; they are
-# counted in VT_AEAD_N.
-vt_aead_cases() {
-	_va_name=$1
-	_va_want=$2
-	shift 2
+# vt_cases aead|hash NAME WANT CASE...: one result, ok if vac_test's aead
+# or hash command (vt_aead, vt_hash) prints WANT for each CASE, a command
+# line; they are counted in VT_N.
+vt_cases() {
+	_va_cmd=vt_$1
+	_va_name=$2
+	_va_want=$3
+	shift 3
 	_va_bad=''
 	for _va_c in "$@"; do
-		_va_r=$(vt_aead "$_va_c" 2>&1)
-		VT_AEAD_N=$((VT_AEAD_N + 1))
+		# shellcheck disable=SC2086 # the command's words
+		_va_r=$($_va_cmd $_va_c 2>&1)
+		VT_N=$((VT_N + 1))
 		[ "$_va_r" = "$_va_want" ] ||
 			_va_bad="$_va_bad
 $_va_c: ${_va_r:-no result}"
@@ -218,7 +237,7 @@ mode_of() {
 }
 
 FAULTS="error badstatus short long dirty"
-tap_plan $((43 + 5 * 5 + 37 + 2 * 10))
+tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 5 + 2 * 9))
 
 check "load virtio_crypto_model (3 instances)" vcm_load
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
@@ -231,17 +250,23 @@ check "instance 2 bound: ${D2:-none}" test -n "$D2"
 if [ -z "$D0" ] || [ -z "$D1" ] || [ -z "$D2" ]; then
 	tap_bail "the driver did not bind to the model"
 fi
-check_eq "$D0 negotiated no revision" "legacy, cipher sessions, AEAD sessions" \
+check_eq "$D0 negotiated no revision" \
+	"legacy, cipher sessions, hash sessions, MAC sessions, AEAD sessions" \
 	"$(mode_of 0)"
 check_eq "$D1 negotiated revision 1" \
-	"revision 1, cipher sessions, AEAD sessions" "$(mode_of 1)"
-check_eq "$D2 negotiated the stateless cipher and AEAD modes" \
-	"revision 1, cipher stateless, AEAD stateless" "$(mode_of 2)"
+	"revision 1, cipher sessions, hash sessions, MAC sessions, AEAD sessions" \
+	"$(mode_of 1)"
+check_eq "$D2 negotiated the stateless cipher, hash, MAC and AEAD modes" \
+	"revision 1, cipher stateless, hash stateless, MAC stateless, AEAD stateless" \
+	"$(mode_of 2)"
 for d in "$D0" "$D1" "$D2"; do
-	check_eq "$d registered ECB, CBC, CTR, XTS, GCM and RFC 4106" \
-		"aes-cbc aes-ctr aes-ecb aes-gcm aes-rfc4106 aes-xts" \
+	check_eq "$d registered ECB, CBC, CTR, XTS, GCM, RFC 4106, SHA-1, SHA-256 and their HMAC" \
+		"aes-cbc aes-ctr aes-ecb aes-gcm aes-rfc4106 aes-xts sha1-hash sha1-hmac sha256-hash sha256-hmac" \
 		"$(cut -d' ' -f1 "$CLS/$d/capabilities" | sort | tr '\n' ' ' | sed 's/ $//')"
 done
+check_eq "$D1's hashes take whole messages only (digest), HMAC keys up to 64 bytes" \
+	"sha1-hash digest keysize 0-0|sha1-hmac digest keysize 1-64|sha256-hash digest keysize 0-0|sha256-hmac digest keysize 1-64" \
+	"$(grep '^sha' "$CLS/$D1/capabilities" | sed 's/ qlen.*//' | sort | tr '\n' '|' | sed 's/|$//')"
 passed=0
 for m in ecb-aes cbc-aes ctr-aes xts-aes gcm-aes rfc4106-gcm-aes; do
 	grep -A12 "^driver *: acrypto-$m\$" /proc/crypto | grep -q "selftest *: passed" &&
@@ -304,9 +329,9 @@ if vt_load; then
 		d=$(vcm_dev $i)
 		only "$d"
 		a0=$(vcm_total $i aead)
-		VT_AEAD_N=0
+		VT_N=0
 		ok="err=0 match=1"
-		vt_aead_cases "$d: vac_test GCM, plain chains" "$ok" \
+		vt_cases aead "$d: vac_test GCM, plain chains" "$ok" \
 			"gcm inplace enc 0 0 1 plain" \
 			"gcm outofplace dec 0 0 1 plain" \
 			"gcm inplace dec 16 1 3 plain" \
@@ -314,56 +339,56 @@ if vt_load; then
 			"gcm outofplace dec 16 1 3 plain" \
 			"gcm inplace enc 20 4096 4 plain" \
 			"gcm outofplace dec 0 4096 5 plain"
-		vt_aead_cases "$d: vac_test GCM, empty entries everywhere" "$ok" \
+		vt_cases aead "$d: vac_test GCM, empty entries everywhere" "$ok" \
 			"gcm inplace enc 0 0 2 holes" \
 			"gcm outofplace enc 0 1 2 holes" \
 			"gcm inplace dec 13 1 4 holes" \
 			"gcm outofplace dec 13 0 3 holes" \
 			"gcm outofplace enc 32 4096 6 holes" \
 			"gcm inplace dec 32 4096 6 holes"
-		vt_aead_cases "$d: vac_test GCM, entries ending at AAD, text, tag" "$ok" \
+		vt_cases aead "$d: vac_test GCM, entries ending at AAD, text, tag" "$ok" \
 			"gcm inplace enc 16 0 2 boundary" \
 			"gcm outofplace dec 16 0 2 boundary" \
 			"gcm inplace dec 16 1 3 boundary" \
 			"gcm outofplace enc 16 1 3 boundary" \
 			"gcm inplace enc 0 4096 4 boundary" \
 			"gcm outofplace dec 20 4096 7 boundary"
-		vt_aead_cases "$d: vac_test GCM, offsets beyond PAGE_SIZE" "$ok" \
+		vt_cases aead "$d: vac_test GCM, offsets beyond PAGE_SIZE" "$ok" \
 			"gcm inplace enc 0 0 1 bigoff" \
 			"gcm outofplace dec 16 0 2 bigoff" \
 			"gcm inplace dec 16 1 2 bigoff" \
 			"gcm outofplace enc 13 1 3 bigoff" \
 			"gcm inplace enc 32 4096 5 bigoff" \
 			"gcm outofplace dec 32 4096 5 bigoff"
-		vt_aead_cases "$d: vac_test GCM and RFC 4106, 64 KiB (long tables)" "$ok" \
+		vt_cases aead "$d: vac_test GCM and RFC 4106, 64 KiB (long tables)" "$ok" \
 			"gcm inplace enc 16 65504 40 plain" \
 			"gcm outofplace dec 0 65520 24 holes" \
 			"gcm inplace dec 0 65520 40 bigoff" \
 			"rfc4106 inplace dec 20 65500 40 boundary" \
 			"rfc4106 outofplace enc 16 65504 24 bigoff" \
 			"rfc4106 outofplace dec 20 65500 24 plain"
-		vt_aead_cases "$d: vac_test RFC 4106, assoclen 16" "$ok" \
+		vt_cases aead "$d: vac_test RFC 4106, assoclen 16" "$ok" \
 			"rfc4106 inplace enc 16 0 1 plain" \
 			"rfc4106 outofplace dec 16 1 3 plain" \
 			"rfc4106 inplace dec 16 4096 6 holes" \
 			"rfc4106 outofplace enc 16 64 4 boundary" \
 			"rfc4106 inplace enc 16 1400 5 boundary" \
 			"rfc4106 outofplace dec 16 1400 4 bigoff"
-		vt_aead_cases "$d: vac_test RFC 4106, assoclen 20" "$ok" \
+		vt_cases aead "$d: vac_test RFC 4106, assoclen 20" "$ok" \
 			"rfc4106 outofplace enc 20 0 2 holes" \
 			"rfc4106 inplace dec 20 1 2 plain" \
 			"rfc4106 inplace enc 20 1400 5 boundary" \
 			"rfc4106 outofplace dec 20 4096 8 boundary" \
 			"rfc4106 outofplace enc 20 1 3 bigoff" \
 			"rfc4106 inplace enc 20 4096 4 bigoff"
-		vt_aead_cases "$d: vac_test, wrong tags: EBADMSG" "err=-74 match=0" \
+		vt_cases aead "$d: vac_test, wrong tags: EBADMSG" "err=-74 match=0" \
 			"gcm inplace dec 0 0 1 plain badtag" \
 			"gcm outofplace dec 16 4096 6 holes badtag" \
 			"rfc4106 inplace dec 16 1 4 boundary badtag" \
 			"rfc4106 outofplace dec 20 1400 4 bigoff badtag" \
 			"gcm inplace dec 16 65504 40 plain badtag"
-		check_eq "$d served all $VT_AEAD_N of vac_test's AEAD requests" \
-			"$VT_AEAD_N" $(($(vcm_total $i aead) - a0))
+		check_eq "$d served all $VT_N of vac_test's AEAD requests" \
+			"$VT_N" $(($(vcm_total $i aead) - a0))
 		check_eq "instance $i: no violation after vac_test's AEAD chains" 0 \
 			"$(vcm_violations $i)"
 	done
@@ -372,6 +397,66 @@ else
 		for c in plain holes boundary bigoff 64k rfc4106-16 rfc4106-20 \
 			 badtag served violations; do
 			tap_skip "$d: vac_test AEAD, $c" "no vac_test.ko in this image"
+		done
+	done
+fi
+
+# The hash and MAC services, each device alone (vac_test's hash command):
+# whole messages (digest(), init() then finup()) of 0 bytes to 64 KiB on
+# chains of every shape, HMAC keys from 1 byte to longer than a block,
+# each against the kernel's generic implementation; every one of them a
+# request of the device.  Partial hashes (init, update, finup) come out
+# right too, and the device, which keeps no state, serves none of their
+# steps (no empty entries there: the kernel's own ahash walk, which does
+# them, stops at an empty entry and leaves its page mapped, a bug of Linux
+# 6.1's crypto_hash_walk_first()).  The stateless device sends no control
+# queue request.
+if vt_load; then
+	for i in 0 1 2; do
+		d=$(vcm_dev $i)
+		only "$d"
+		h0=$(( $(vcm_total $i hash) + $(vcm_total $i mac) ))
+		c0=$(vcm_stat $i controlq requests)
+		VT_N=0
+		ok="err=0 match=1"
+		vt_cases hash "$d: vac_test SHA-1 and SHA-256, whole messages" "$ok" \
+			"sha1 digest 0 0 plain" \
+			"sha256 finup 0 0 plain" \
+			"sha1 finup 1 1 plain" \
+			"sha256 digest 55 3 holes" \
+			"sha256 digest 64 2 bigoff" \
+			"sha1 digest 4096 6 holes" \
+			"sha256 finup 4097 5 bigoff" \
+			"sha1 finup 65536 40 plain" \
+			"sha256 digest 65536 24 holes"
+		vt_cases hash "$d: vac_test HMAC-SHA1 and HMAC-SHA256, keys of 1 to 200 bytes" "$ok" \
+			"hmac-sha1 digest 0 0 plain 20" \
+			"hmac-sha256 finup 0 0 plain 32" \
+			"hmac-sha256 digest 1 1 plain 1" \
+			"hmac-sha1 digest 1400 5 holes 64" \
+			"hmac-sha256 finup 4096 4 bigoff 64" \
+			"hmac-sha1 finup 64 3 plain 65" \
+			"hmac-sha256 digest 65536 40 holes 200"
+		n=$VT_N
+		vt_cases hash "$d: vac_test partial hashes (init, update, finup) elsewhere" "$ok" \
+			"sha1 split 100 2 plain" \
+			"sha256 split 4096 4 bigoff" \
+			"hmac-sha256 split 1500 3 bigoff 32" \
+			"hmac-sha1 split 65536 8 plain 100"
+		check_eq "$d served the $n whole messages and no partial hash" "$n" \
+			$(( $(vcm_total $i hash) + $(vcm_total $i mac) - h0 ))
+		if [ $i = 2 ]; then
+			check_eq "$d: no control queue request for hash and MAC keys" 0 \
+				$(($(vcm_stat 2 controlq requests) - c0))
+		else
+			check_ge "$d: hash and MAC sessions created" \
+				$(($(vcm_stat $i controlq requests) - c0)) 4
+		fi
+	done
+else
+	for d in "$D0" "$D1" "$D2"; do
+		for c in sha hmac partial served controlq; do
+			tap_skip "$d: vac_test hash, $c" "no vac_test.ko in this image"
 		done
 	done
 fi
@@ -413,6 +498,30 @@ for i in 1 2; do
 		echo none >$VCM/1/fault
 		check "$d back in service" vac_wait 30 in_service "$d"
 	fi
+	ipsec_flush
+
+	# authenc(hmac(sha256),cbc(aes)): the cipher step and the MAC step of
+	# every packet on the device, one request each.
+	r0=$(vcm_cipher $i)
+	m0=$(vcm_total $i mac)
+	n0=$(vac_counter "$d" declined)
+	check "$d: ESP SAs, cbc(aes) with hmac(sha256)" ipsec_xfrm cbc ||
+		tap_bail "xfrm"
+	for sz in 56 16000 65000; do
+		check "$d: ping -s $sz through ESP (CBC, HMAC)" \
+			$IP netns exec ipa ping -c 2 -W 10 -s "$sz" $IPSEC_B
+	done
+	ok_if "$d: 1 MiB over TCP through ESP (CBC, HMAC), received intact" \
+		ipsec_bulk 1024
+	# shellcheck disable=SC2046 # two numbers
+	set -- $(ipsec_stats)
+	check_eq "$d: no integrity failures (HMAC)" 0 "$2"
+	check_eq "$d did the CBC step of every ESP packet ($1)" "$1" \
+		$(($(vcm_cipher $i) - r0))
+	check_eq "$d did the HMAC step of every ESP packet ($1)" "$1" \
+		$(($(vcm_total $i mac) - m0))
+	check_eq "$d: nothing declined (CBC, HMAC)" 0 \
+		$(($(vac_counter "$d" declined) - n0))
 	ipsec_flush
 done
 ipsec_cleanup

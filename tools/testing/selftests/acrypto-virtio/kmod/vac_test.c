@@ -51,6 +51,21 @@
  *	cat /sys/kernel/debug/vac_test/aead
  *	-> "err=0 match=1" (a bad tag: "err=-74 match=0")
  *
+ *  - One hash request through the engine's sha1, sha256, hmac(sha1) or
+ *    hmac(sha256) by driver name, checked against the kernel's generic
+ *    implementation: LEN bytes (0 too) in a chain of SEGS entries of one
+ *    of the shapes above (boundary: as plain) and one entry past the end,
+ *    a random HMAC key of KEYLEN bytes (longer than a block too), hashed
+ *    with digest(), with init() then finup() (both a whole message, what
+ *    a device that keeps no state takes), or with init(), update() over
+ *    the first half and finup() over the rest (partial states, which
+ *    such a device must leave to others):
+ *
+ *	echo "hash sha1|sha256|hmac-sha1|hmac-sha256 digest|finup|split LEN SEGS SHAPE [KEYLEN]" \
+ *		>/sys/kernel/debug/vac_test/hash
+ *	cat /sys/kernel/debug/vac_test/hash
+ *	-> "err=0 match=1"
+ *
  *  - A stream from kernel threads, which the freezer leaves running, so
  *    that requests keep coming while a device is suspended: THREADS
  *    threads each send requests of random sizes up to MAXLEN bytes, in
@@ -80,6 +95,9 @@
 #include <crypto/aead.h>
 #include <crypto/aes.h>
 #include <crypto/gcm.h>
+#include <crypto/hash.h>
+#include <crypto/scatterwalk.h>
+#include <crypto/sha2.h>
 #include <crypto/skcipher.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -119,6 +137,7 @@
 /* The last results of "one" and "aead", under vt_lock. */
 static char vt_one_result[64] = "none";
 static char vt_aead_result[64] = "none";
+static char vt_hash_result[64] = "none";
 static DEFINE_MUTEX(vt_lock);
 static struct dentry *vt_dir;
 
@@ -850,6 +869,185 @@ static const struct file_operations vt_aead_fops = {
 	.llseek = default_llseek,
 };
 
+/* "hash": the engine's hash by driver name, and the reference's. */
+static const struct {
+	const char *name;
+	const char *drv;
+	const char *ref;
+	bool keyed;
+} vt_hash_algs[] = {
+	{ "sha1", "acrypto-sha1", "sha1-generic", false },
+	{ "sha256", "acrypto-sha256", "sha256-generic", false },
+	{ "hmac-sha1", "acrypto-hmac-sha1", "hmac(sha1-generic)", true },
+	{ "hmac-sha256", "acrypto-hmac-sha256", "hmac(sha256-generic)", true },
+};
+
+/* How a "hash" command hashes its message. */
+enum vt_hash_how { VT_DIGEST, VT_FINUP, VT_SPLIT };
+
+static const char * const vt_hash_hows[] = {
+	[VT_DIGEST] = "digest",
+	[VT_FINUP] = "finup",
+	[VT_SPLIT] = "split",
+};
+
+#define VT_HASH_KEY_MAX	256
+
+/* The request of a "hash" command over @sg, the digest to @out. */
+static int vt_hash_request(struct ahash_request *req, enum vt_hash_how how,
+			   struct scatterlist *sg, unsigned int len, u8 *out)
+{
+	struct scatterlist rest[2];
+	DECLARE_CRYPTO_WAIT(wait);
+	unsigned int half = len / 2;
+	int err;
+
+	ahash_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				   CRYPTO_TFM_REQ_MAY_SLEEP,
+				   crypto_req_done, &wait);
+	ahash_request_set_crypt(req, sg, out, len);
+	if (how == VT_DIGEST)
+		return crypto_wait_req(crypto_ahash_digest(req), &wait);
+	if (how == VT_FINUP)
+		return crypto_wait_req(crypto_ahash_init(req), &wait) ?:
+		       crypto_wait_req(crypto_ahash_finup(req), &wait);
+
+	ahash_request_set_crypt(req, sg, out, half);
+	err = crypto_wait_req(crypto_ahash_init(req), &wait) ?:
+	      crypto_wait_req(crypto_ahash_update(req), &wait);
+	if (err)
+		return err;
+	ahash_request_set_crypt(req, scatterwalk_ffwd(rest, sg, half), out,
+				len - half);
+	return crypto_wait_req(crypto_ahash_finup(req), &wait);
+}
+
+/* "hash": one message, the result kept for reading. */
+static int vt_hash(unsigned int alg, enum vt_hash_how how, struct vt_aead *a,
+		   unsigned int keylen)
+{
+	u8 want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
+	struct crypto_ahash *tfm = NULL;
+	struct crypto_shash *ref = NULL;
+	struct ahash_request *req = NULL;
+	u8 *key = NULL;
+	bool match;
+	int err;
+
+	if (a->tlen > VT_MAX_LEN || a->segs > VT_MAX_SEGS ||
+	    a->segs > a->tlen || (a->tlen && !a->segs) ||
+	    keylen > VT_HASH_KEY_MAX || (vt_hash_algs[alg].keyed && !keylen))
+		return -EINVAL;
+	a->len = a->tlen;
+	a->inplace = true;
+	if (a->shape == VT_BOUNDARY)
+		a->shape = VT_PLAIN;
+	err = vt_chain_alloc(&a->src, a->shape == VT_BIGOFF ?
+			     VT_BIGOFF_SRC : 0, a->len, 2 * a->segs + 2);
+	a->ends = kcalloc(max(a->segs, 1U), sizeof(*a->ends), GFP_KERNEL);
+	key = kmalloc(VT_HASH_KEY_MAX, GFP_KERNEL);
+	if (err || !a->ends || !key) {
+		err = -ENOMEM;
+		goto out;
+	}
+	tfm = crypto_alloc_ahash(vt_hash_algs[alg].drv, 0, 0);
+	ref = crypto_alloc_shash(vt_hash_algs[alg].ref, 0, 0);
+	if (IS_ERR(tfm) || IS_ERR(ref)) {
+		err = IS_ERR(tfm) ? PTR_ERR(tfm) : PTR_ERR(ref);
+		goto out;
+	}
+	req = ahash_request_alloc(tfm, GFP_KERNEL);
+	if (!req) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	get_random_bytes(a->src.p, a->len);
+	memset(a->src.p + a->len, VT_SENTINEL, VT_PAST);
+	if (a->len) {
+		err = vt_aead_split(a, 0);
+		if (err)
+			goto out;
+		vt_aead_chain(a, &a->src);
+	} else {
+		sg_init_table(a->src.sg, 1);
+		vt_aead_entry(a, &a->src, a->src.sg, 0, VT_PAST);
+	}
+	get_random_bytes(key, keylen);
+	if (vt_hash_algs[alg].keyed) {
+		err = crypto_ahash_setkey(tfm, key, keylen) ?:
+		      crypto_shash_setkey(ref, key, keylen);
+		if (err)
+			goto out;
+	}
+	err = crypto_shash_tfm_digest(ref, a->src.p, a->len, want);
+	if (err)
+		goto out;
+
+	memset(got, VT_FILL, sizeof(got));
+	err = vt_hash_request(req, how, a->src.sg, a->len, got);
+	match = !err && !memcmp(got, want, crypto_shash_digestsize(ref));
+	scnprintf(vt_hash_result, sizeof(vt_hash_result), "err=%d match=%d\n",
+		  err, match);
+	err = 0;
+out:
+	ahash_request_free(req);
+	if (!IS_ERR_OR_NULL(ref))
+		crypto_free_shash(ref);
+	if (!IS_ERR_OR_NULL(tfm))
+		crypto_free_ahash(tfm);
+	kfree_sensitive(key);
+	kfree(a->ends);
+	vt_chain_free(&a->src);
+	return err;
+}
+
+static ssize_t vt_hash_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[96], alg[16], how[8], shape[16];
+	unsigned int keylen = 32, i;
+	struct vt_aead a = {};
+	int err, n, h;
+
+	err = kmod_cmd_from_user(buf, sizeof(buf), ubuf, count);
+	if (err)
+		return err;
+	n = sscanf(buf, "%15s %7s %u %u %15s %u", alg, how, &a.tlen, &a.segs,
+		   shape, &keylen);
+	if (n < 5)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(vt_hash_algs); i++)
+		if (!strcmp(alg, vt_hash_algs[i].name))
+			break;
+	h = match_string(vt_hash_hows, ARRAY_SIZE(vt_hash_hows), how);
+	err = match_string(vt_shapes, ARRAY_SIZE(vt_shapes), shape);
+	if (i == ARRAY_SIZE(vt_hash_algs) || h < 0 || err < 0)
+		return -EINVAL;
+	a.shape = err;
+	if (!vt_hash_algs[i].keyed)
+		keylen = 0;
+
+	mutex_lock(&vt_lock);
+	err = vt_hash(i, h, &a, keylen);
+	mutex_unlock(&vt_lock);
+	return err ?: count;
+}
+
+static ssize_t vt_hash_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	return vt_result_read(ubuf, count, ppos, vt_hash_result,
+			      sizeof(vt_hash_result), &vt_lock);
+}
+
+static const struct file_operations vt_hash_fops = {
+	.owner = THIS_MODULE,
+	.write = vt_hash_write,
+	.read = vt_hash_read,
+	.llseek = default_llseek,
+};
+
 static ssize_t vt_stream_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -1110,6 +1308,7 @@ static int __init vt_init(void)
 	vt_dir = debugfs_create_dir("vac_test", NULL);
 	debugfs_create_file("one", 0600, vt_dir, NULL, &vt_one_fops);
 	debugfs_create_file("aead", 0600, vt_dir, NULL, &vt_aead_fops);
+	debugfs_create_file("hash", 0600, vt_dir, NULL, &vt_hash_fops);
 	debugfs_create_file("stream", 0600, vt_dir, NULL, &vt_stream_fops);
 	debugfs_create_file("burst", 0600, vt_dir, NULL, &vt_burst_fops);
 	return 0;
