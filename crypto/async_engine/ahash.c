@@ -11,12 +11,14 @@
  * import() copy the state out and in; update(), final(), finup() and
  * digest() are sessions whose steps a device performs on that state.  A
  * request may therefore move between devices in the middle of a hash.  A
- * final step on the initial state (digest(), or init() then finup()) is a
- * digest step, which devices that keep no state between requests serve too.
+ * final step on the initial state (digest(); init() then final() or
+ * finup(); the same after import() of the initial state) is a digest step,
+ * which devices that keep no state between requests serve too.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <crypto/algapi.h>
 #include <crypto/internal/hash.h>
 #include <crypto/sha1.h>
 #include <crypto/sha2.h>
@@ -214,7 +216,8 @@ static int acrypto_ahash_import(struct ahash_request *req, const void *in)
 	unsigned int size = crypto_ahash_statesize(tfm);
 
 	memcpy(rctx->state, in, size);
-	rctx->fresh = !memcmp(in, ctx->init_state, size);
+	/* The initial state of an HMAC holds the key: no early exit. */
+	rctx->fresh = !crypto_memneq(in, ctx->init_state, size);
 	return 0;
 }
 

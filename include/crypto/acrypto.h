@@ -348,7 +348,8 @@ static inline void acrypto_session_set_aead(struct acrypto_session *s,
  * acrypto_session_set_hash() - hash buffers of the last added step
  * @s: session being built
  * @state: partial hash state, see &enum acrypto_op
- * @result: digest buffer of a %ACRYPTO_OP_HASH_FINAL step
+ * @result: digest buffer of a %ACRYPTO_OP_HASH_FINAL or
+ *	%ACRYPTO_OP_HASH_DIGEST step
  */
 static inline void acrypto_session_set_hash(struct acrypto_session *s,
 					    void *state, u8 *result)

@@ -583,6 +583,10 @@ static int vac_probe(struct virtio_device *vdev)
 	BUILD_BUG_ON(sizeof(struct vac_hash_flf_stateless) != 16);
 	BUILD_BUG_ON(sizeof(struct vac_mac_flf_stateless) != 16);
 	BUILD_BUG_ON(offsetof(struct vac_stateless_req, u.mac.vlf) != 40);
+	/* A MAC key fits the session command and the stateless prefix. */
+	BUILD_BUG_ON(sizeof_field(struct vac_ctrl, key) < VAC_MAX_AUTH_KEY_LEN);
+	BUILD_BUG_ON(sizeof_field(struct vac_stateless_req, u.mac.vlf) <
+		     VAC_MAX_AUTH_KEY_LEN);
 	BUILD_BUG_ON(sizeof_field(struct vac_request, digest) <
 		     SHA256_DIGEST_SIZE);
 	BUILD_BUG_ON(sizeof(struct vac_aead_data_flf) != 24);

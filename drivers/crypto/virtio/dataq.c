@@ -790,7 +790,8 @@ static int vac_request_result(struct vac_request *req)
 		vac_session_invalid(vac, req);
 		return -EAGAIN;
 	case VIRTIO_CRYPTO_NOTSUPP:
-		/* Not run either: declined. */
+		/* Not run either: declined (a stateless hash's for good). */
+		vac_refuse(vac, acrypto_session_devpriv(s, vac->adev));
 		return -EOPNOTSUPP;
 	default:
 		break;

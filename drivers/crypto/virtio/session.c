@@ -204,7 +204,8 @@ void vac_key_release(struct acrypto_device *adev, struct acrypto_key *key)
 /**
  * vac_session_wait() - a request whose device session is not ready
  * @vac: the device
- * @sess: the key's device session for the request's direction
+ * @sess: the key's device session for the request's direction (a hash
+ *	key's only one)
  * @req: the prepared request
  *
  * Context: any up to softirq, from ->process().
@@ -529,6 +530,27 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
 	return virtqueue_add_sgs(vac->ctrl_vq, sgs, 1, 1, sess, GFP_ATOMIC);
 }
 
+/**
+ * vac_refuse() - the device answered NOTSUPP for a key
+ * @vac: the device
+ * @vk: the key
+ *
+ * A hash or MAC algorithm the device advertises but does not implement
+ * (QEMU 7.2's SHA-1): no key of it is prepared from now on.  A cipher or
+ * AEAD refusal may concern one key size only: the key alone is declined.
+ *
+ * Context: any up to softirq.
+ */
+void vac_refuse(struct vac_device *vac, const struct vac_key *vk)
+{
+	if (!vac_mode_hash(vk->mode) ||
+	    test_and_set_bit(vac_refused_bit(vk->alg, vk->mode), vac->refused))
+		return;
+	dev_warn(&vac->vdev->dev,
+		 "device advertises algorithm %u of service %u but refuses its sessions (NOTSUPP): not using it\n",
+		 vac_algo(vac, vk->alg, vk->mode), vac_service(vk->mode));
+}
+
 /*
  * Outcome of a create command: 0 with *@id set, or the errno the waiting
  * requests get; *@retry says whether a later create may succeed once a
@@ -562,14 +584,7 @@ static int vac_create_result(struct vac_device *vac, struct vac_session *sess,
 				     status);
 		return -EOPNOTSUPP;
 	case VIRTIO_CRYPTO_NOTSUPP:
-		/* Advertised but not implemented: no more keys of it. */
-		if (!test_and_set_bit(vac_refused_bit(sess->vk->alg,
-						      sess->vk->mode),
-				      vac->refused))
-			dev_warn(&vac->vdev->dev,
-				 "device advertises algorithm %u of service %u but refuses its sessions (NOTSUPP): not using it\n",
-				 vac_algo(vac, sess->vk->alg, sess->vk->mode),
-				 vac_service(sess->vk->mode));
+		vac_refuse(vac, sess->vk);
 		*retry = false;
 		return -EOPNOTSUPP;
 	default:

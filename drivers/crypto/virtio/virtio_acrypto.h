@@ -272,10 +272,12 @@ enum vac_reg {
  *	VIRTIO_CRYPTO_MAC_* for the hashes) for each enum acrypto_alg and
  *	enum acrypto_mode the device advertises, 0 for the others
  * @refused: bit alg * __ACRYPTO_MODE_MAX + mode: the device answered
- *	VIRTIO_CRYPTO_NOTSUPP to a session of an algorithm it advertises
- *	(QEMU 7.2's builtin backend advertises SHA-1 and implements no
- *	hash): keys of it are not prepared any more, so the engine sends them
- *	elsewhere without a round trip each
+ *	VIRTIO_CRYPTO_NOTSUPP to a hash or MAC session or stateless request
+ *	of an algorithm it advertises (QEMU 7.2's builtin backend advertises
+ *	SHA-1 and implements no hash): keys of it are not prepared any more,
+ *	so the engine sends them elsewhere without a round trip each (a
+ *	cipher or AEAD refusal, which may be about one key size, only
+ *	concerns its key)
  * @caps: capabilities registered with the engine
  * @num_caps: entries in @caps
  * @num_dq: data queues
@@ -668,6 +670,7 @@ unsigned int vac_digest_size(unsigned int alg);
 /* session.c APIs: */
 int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key);
 void vac_key_release(struct acrypto_device *adev, struct acrypto_key *key);
+void vac_refuse(struct vac_device *vac, const struct vac_key *vk);
 int vac_session_wait(struct vac_device *vac, struct vac_session *sess,
 		     struct vac_request *req);
 void vac_session_invalid(struct vac_device *vac, struct vac_request *req);
