@@ -25,8 +25,15 @@
  *    calls are checked for sstarted == scompleted == sfinished only, as
  *    libkcapi chooses how to cut the data.)
  *
+ * With -r DEVICE, DEVICE hashes whole messages only (virtio-crypto's hash
+ * and MAC services): instead of the above, messages of 0 to 4096 bytes in
+ * one page, each spliced without MSG_MORE (a digest()) or none at all (an
+ * empty recv(): init() and final() on the initial state), with a new
+ * transform and HMAC key (1 to 100 bytes) each; every digest must be
+ * right and exactly one step of DEVICE.
+ *
  * Usage: kcapi_hash [-s SEED] [-q] [-a sha1|sha256|hmac-sha1|hmac-sha256]
- *                   [-d DEVICE]
+ *                   [-d DEVICE | -r DEVICE]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -730,12 +737,60 @@ static void test_keys(const struct alg *a)
 		  "%s; no key gives ENOKEY", a->name, ARRAY_SIZE(lens), a->ref);
 }
 
+/*
+ * -r: whole messages, each in one page spliced without MSG_MORE (or an
+ * empty recv()), each a digest step of the device.
+ */
+static void test_whole(const struct alg *a)
+{
+	static const size_t lens[] = {
+		0, 1, 55, 56, 63, 64, 65, 100, 1000, 2048, 4095, 4096
+	};
+	uint8_t out[64], want[64], *page;
+	struct devctr before;
+	struct check c = { 0 };
+	unsigned int i, klen;
+	int fd, op, err;
+	ssize_t n;
+
+	page = aligned_alloc(PAGE, PAGE);
+	if (!page) {
+		tap_result(false, "%s: no memory", a->name);
+		return;
+	}
+	ctr_read(dev, &before);
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		klen = a->keyed ? 1 + rnd_range(0, 99) : 0;
+		rnd_fill(keybuf, klen);
+		rnd_fill(page, lens[i]);
+		ref_digest(a, keybuf, klen, page, lens[i], want);
+		memset(out, 0, sizeof(out));
+		fd = tfm_open(a->drv, keybuf, klen, a->keyed);
+		op = fd < 0 ? fd : op_open(fd);
+		err = op < 0 ? op : lens[i] ? op_splice(op, page, lens[i], false) : 0;
+		n = err ? err : op_recv(op, out, a->dsize);
+		check_note(&c, n == (ssize_t)a->dsize &&
+			   !memcmp(out, want, a->dsize),
+			   "%zu bytes, key of %u: returned %zd, %s instead of %s",
+			   lens[i], klen, n, hex(out, a->dsize),
+			   hex(want, a->dsize));
+		if (op >= 0)
+			close(op);
+		if (fd >= 0)
+			close(fd);
+	}
+	check_counters(&c, &before, ARRAY_SIZE(lens));
+	check_end(&c, "%s: %zu whole messages of 0 to 4096 bytes, each right "
+		  "and one digest step of %s", a->name, ARRAY_SIZE(lens), dev);
+	free(page);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int i, p;
 
 	common_args(argc, argv);
-	dev = opt_dev;
+	dev = opt_route ?: opt_dev;
 	if (!afalg_setup()) {
 		printf("Bail out! AF_ALG is not available\n");
 		return 1;
@@ -753,6 +808,10 @@ int main(int argc, char **argv)
 		if (opt_alg && strcmp(opt_alg, a->key))
 			continue;
 		tap_diag("%s: %s against %s", a->name, a->drv, a->ref);
+		if (opt_route) {
+			test_whole(a);
+			continue;
+		}
 		test_resolves(a);
 		for (p = 0; p < __P_MAX; p++)
 			test_kat(a, p);

@@ -76,6 +76,7 @@
 VCM_KO=$VAC_DIR/virtio_crypto_model.ko
 KAT=$VAC_DIR/skcipher_kat
 AEAD=$VAC_DIR/kcapi_aead
+HASHP=$VAC_DIR/kcapi_hash
 
 if [ ! -r "$VCM_KO" ]; then
 	tap_plan 1
@@ -237,7 +238,7 @@ mode_of() {
 }
 
 FAULTS="error badstatus short long dirty"
-tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 5 + 2 * 9))
+tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 6 + 2 * 9))
 
 check "load virtio_crypto_model (3 instances)" vcm_load
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
@@ -401,7 +402,10 @@ else
 	done
 fi
 
-# The hash and MAC services, each device alone (vac_test's hash command):
+# The hash and MAC services, each device alone: kcapi_hash (the consumers
+# suite's program) with -r, whole messages of 0 to 4096 bytes spliced in
+# one page (a digest()) or none (init() and final()), each right and one
+# step of the device; then vac_test's hash command:
 # whole messages (digest(), init() then finup()) of 0 bytes to 64 KiB on
 # chains of every shape, HMAC keys from 1 byte to longer than a block,
 # each against the kernel's generic implementation; every one of them a
@@ -411,6 +415,16 @@ fi
 # them, stops at an empty entry and leaves its page mapped, a bug of Linux
 # 6.1's crypto_hash_walk_first()).  The stateless device sends no control
 # queue request.
+kmod_load algif_hash
+for i in 0 1 2; do
+	d=$(vcm_dev $i)
+	only "$d"
+	if "$HASHP" -q -r "$d" >/tmp/model.hash 2>&1; then
+		tap_ok "$d: kcapi_hash, whole messages through AF_ALG: $(grep -c '^ok' /tmp/model.hash) checks"
+	else
+		tap_fail "$d: kcapi_hash, whole messages through AF_ALG" "$(grep -v '^ok' /tmp/model.hash | tail -n 20)"
+	fi
+done
 if vt_load; then
 	for i in 0 1 2; do
 		d=$(vcm_dev $i)

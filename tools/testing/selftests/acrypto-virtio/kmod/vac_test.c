@@ -986,7 +986,10 @@ static int vt_hash(unsigned int alg, enum vt_hash_how how, struct vt_aead *a,
 
 	memset(got, VT_FILL, sizeof(got));
 	err = vt_hash_request(req, how, a->src.sg, a->len, got);
-	match = !err && !memcmp(got, want, crypto_shash_digestsize(ref));
+	/* The digest, and nothing written past it. */
+	match = !err && !memcmp(got, want, crypto_shash_digestsize(ref)) &&
+		!memchr_inv(got + crypto_shash_digestsize(ref), VT_FILL,
+			    sizeof(got) - crypto_shash_digestsize(ref));
 	scnprintf(vt_hash_result, sizeof(vt_hash_result), "err=%d match=%d\n",
 		  err, match);
 	err = 0;
