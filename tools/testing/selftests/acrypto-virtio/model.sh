@@ -64,7 +64,11 @@
 #    every device under a checked load that only they serve: every output
 #    right, each device served its fault and came back into service; a
 #    stall of all three under load with the software device in service;
-#  - the model saw no violation of the specification; both devices unbind.
+#  - instance 3, with small limits (max_size 2048, 16-byte AES keys,
+#    HMAC keys up to 32 bytes): the capabilities follow them, what does
+#    not fit goes elsewhere (never declined, never over max_size), every
+#    output right;
+#  - the model saw no violation of the specification; the devices unbind.
 
 # shellcheck source=/dev/null
 . "$ACRYPTO_LIB"
@@ -129,9 +133,12 @@ vcm_load() {
 		mount -t debugfs none /sys/kernel/debug
 	# insmod does not load what the module needs.
 	kmod_load virtio virtio_ring aesni_intel &&
-		insmod "$VCM_KO" instances=3 dataqueues=1,2,2 indirect=1,0,0 \
-			revision1=0,1,0 stateless=0,0,1 aead=1,1,1 hash=1,1,1 \
-			mac=1,1,1
+		insmod "$VCM_KO" instances=4 dataqueues=1,2,2,1 \
+			indirect=1,0,0,0 revision1=0,1,0,1 stateless=0,0,1,0 \
+			aead=1,1,1,1 hash=1,1,1,1 mac=1,1,1,1 \
+			max_size=1048576,1048576,1048576,2048 \
+			max_cipher_key_len=64,64,64,16 \
+			max_auth_key_len=64,64,64,32
 }
 
 # mode_args MODE: afalg_bench's transform, key and IV options, reference.
@@ -223,7 +230,7 @@ no_sessions() {
 
 # only DEV: take every acrypto device but DEV out of service.
 only() {
-	for _o_d in soft "$D0" "$D1" "$D2"; do
+	for _o_d in soft "$D0" "$D1" "$D2" "$D3"; do
 		if [ "$_o_d" = "$1" ]; then
 			vac_broken "$_o_d" 0
 		else
@@ -238,19 +245,23 @@ mode_of() {
 }
 
 FAULTS="error badstatus short long dirty"
-tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 6 + 2 * 9))
+tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 6 + 2 * 9 + 11))
 
-check "load virtio_crypto_model (3 instances)" vcm_load
+check "load virtio_crypto_model (4 instances)" vcm_load
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
 D0=$(vcm_dev 0)
 D1=$(vcm_dev 1)
 D2=$(vcm_dev 2)
+D3=$(vcm_dev 3)
 check "instance 0 bound: ${D0:-none}" test -n "$D0"
 check "instance 1 bound: ${D1:-none}" test -n "$D1"
 check "instance 2 bound: ${D2:-none}" test -n "$D2"
-if [ -z "$D0" ] || [ -z "$D1" ] || [ -z "$D2" ]; then
+check "instance 3 bound: ${D3:-none}" test -n "$D3"
+if [ -z "$D0" ] || [ -z "$D1" ] || [ -z "$D2" ] || [ -z "$D3" ]; then
 	tap_bail "the driver did not bind to the model"
 fi
+# Instance 3 (small limits) serves only in its own test, near the end.
+check "$D3 out of service until its test" vac_broken "$D3" 1
 check_eq "$D0 negotiated no revision" \
 	"legacy, cipher sessions, hash sessions, MAC sessions, AEAD sessions" \
 	"$(mode_of 0)"
@@ -704,7 +715,47 @@ for d in "$D0" "$D1" "$D2"; do
 	check "$d back in service after the stall" vac_wait 60 in_service "$d"
 done
 
-for i in 0 1 2; do
+# Instance 3, small limits: max_size 2048, AES keys of 16 bytes (so no
+# XTS, whose keys are 32 bytes or more), HMAC keys up to 32 bytes.  The
+# capabilities say so; what does not fit goes to the kernel's
+# implementation and never to the device (nothing declined, no request
+# over max_size); every output right.
+check_eq "$D3 registered AES-128 only, no XTS, HMAC keys up to 32 bytes" \
+	"aes-cbc 16-16|aes-ctr 16-16|aes-ecb 16-16|aes-gcm 16-16|aes-rfc4106 20-20|sha1-hash 0-0|sha1-hmac 1-32|sha256-hash 0-0|sha256-hmac 1-32" \
+	"$(awk '{ print $1, $4 }' "$CLS/$D3/capabilities" | sort | tr '\n' '|' | sed 's/|$//')"
+only "$D3"
+r0=$(vcm_cipher 3)
+n0=$(vac_counter "$D3" declined)
+check_bench "$D3: checked stream of 16 B to 8 KiB, AES-128" \
+	-c acrypto-cbc-aes -k 16 -s 16-8192 -d 8 -o both -T 2 -V "$REF" \
+	-l limits
+check_ge "$D3 served the requests within max_size" $(($(vcm_cipher 3) - r0)) 50
+check_eq "$D3 declined none: the engine keeps longer ones away" 0 \
+	$(($(vac_counter "$D3" declined) - n0))
+r0=$(vcm_cipher 3)
+check_bench "$D3: checked stream with AES-256 keys" \
+	-c acrypto-cbc-aes -k 32 -s 16-1024 -d 4 -T 1 -V "$REF" -l limits-256
+check_eq "$D3 served none of the AES-256 requests" 0 $(($(vcm_cipher 3) - r0))
+if vt_load; then
+	h0=$(( $(vcm_total 3 hash) + $(vcm_total 3 mac) ))
+	VT_N=0
+	vt_cases hash "$D3: hashes within and beyond its limits, right" \
+		"err=0 match=1" \
+		"hmac-sha256 digest 1000 2 plain 32" \
+		"hmac-sha256 digest 1000 2 plain 33" \
+		"sha256 digest 2016 3 plain" \
+		"sha256 digest 2017 3 plain" \
+		"sha1 digest 2028 2 holes" \
+		"sha1 digest 4096 2 plain"
+	check_eq "$D3 hashed the three that fit (key of 32, max_size with the digest)" \
+		3 $(( $(vcm_total 3 hash) + $(vcm_total 3 mac) - h0 ))
+else
+	tap_skip "$D3: hashes within and beyond its limits" "no vac_test.ko in this image"
+	tap_skip "$D3 hashed the three that fit" "no vac_test.ko in this image"
+fi
+vac_broken "$D3" 1
+
+for i in 0 1 2 3; do
 	check_eq "instance $i: no violation of the specification" 0 "$(vcm_violations $i)"
 done
 check "virtio_acrypto unloads" vac_unload
