@@ -65,9 +65,10 @@
 #    right, each device served its fault and came back into service; a
 #    stall of all three under load with the software device in service;
 #  - instance 3, with small limits (max_size 2048, 16-byte AES keys,
-#    HMAC keys up to 32 bytes): the capabilities follow them, what does
-#    not fit goes elsewhere (never declined, never over max_size), every
-#    output right;
+#    HMAC keys up to 32 bytes) and only the cipher and MAC services
+#    stateless: the capabilities follow them, what does not fit goes
+#    elsewhere (never declined, never over max_size), every output right,
+#    each service in its own mode;
 #  - the model saw no violation of the specification; the devices unbind.
 
 # shellcheck source=/dev/null
@@ -134,7 +135,8 @@ vcm_load() {
 	# insmod does not load what the module needs.
 	kmod_load virtio virtio_ring aesni_intel &&
 		insmod "$VCM_KO" instances=4 dataqueues=1,2,2,1 \
-			indirect=1,0,0,0 revision1=0,1,0,1 stateless=0,0,1,0 \
+			indirect=1,0,0,0 revision1=0,1,0,1 stateless=0,0,1,1 \
+			stateless_services=15,15,15,5 \
 			aead=1,1,1,1 hash=1,1,1,1 mac=1,1,1,1 \
 			max_size=1048576,1048576,1048576,2048 \
 			max_cipher_key_len=64,64,64,16 \
@@ -245,7 +247,7 @@ mode_of() {
 }
 
 FAULTS="error badstatus short long dirty"
-tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 6 + 2 * 9 + 11))
+tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 6 + 2 * 9 + 14))
 
 check "load virtio_crypto_model (4 instances)" vcm_load
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
@@ -716,20 +718,27 @@ for d in "$D0" "$D1" "$D2"; do
 done
 
 # Instance 3, small limits: max_size 2048, AES keys of 16 bytes (so no
-# XTS, whose keys are 32 bytes or more), HMAC keys up to 32 bytes.  The
-# capabilities say so; what does not fit goes to the kernel's
-# implementation and never to the device (nothing declined, no request
-# over max_size); every output right.
+# XTS, whose keys are 32 bytes or more), HMAC keys up to 32 bytes; and
+# stateless for the cipher and MAC services only.  The capabilities say
+# so; what does not fit goes to the kernel's implementation and never to
+# the device (nothing declined, no request over max_size, a stateless
+# request's key counted); every output right.
+check_eq "$D3 negotiated stateless cipher and MAC, hash and AEAD sessions" \
+	"revision 1, cipher stateless, hash sessions, MAC stateless, AEAD sessions" \
+	"$(mode_of 3)"
 check_eq "$D3 registered AES-128 only, no XTS, HMAC keys up to 32 bytes" \
 	"aes-cbc 16-16|aes-ctr 16-16|aes-ecb 16-16|aes-gcm 16-16|aes-rfc4106 20-20|sha1-hash 0-0|sha1-hmac 1-32|sha256-hash 0-0|sha256-hmac 1-32" \
 	"$(awk '{ print $1, $4 }' "$CLS/$D3/capabilities" | sort | tr '\n' '|' | sed 's/|$//')"
 only "$D3"
 r0=$(vcm_cipher 3)
+s0=$(vcm_total 3 stateless)
 n0=$(vac_counter "$D3" declined)
 check_bench "$D3: checked stream of 16 B to 8 KiB, AES-128" \
 	-c acrypto-cbc-aes -k 16 -s 16-8192 -d 8 -o both -T 2 -V "$REF" \
 	-l limits
-check_ge "$D3 served the requests within max_size" $(($(vcm_cipher 3) - r0)) 50
+r0=$(($(vcm_cipher 3) - r0))
+check_ge "$D3 served the requests within max_size" $r0 50
+check_eq "$D3 served them stateless" $r0 $(($(vcm_total 3 stateless) - s0))
 check_eq "$D3 declined none: the engine keeps longer ones away" 0 \
 	$(($(vac_counter "$D3" declined) - n0))
 r0=$(vcm_cipher 3)
@@ -738,6 +747,7 @@ check_bench "$D3: checked stream with AES-256 keys" \
 check_eq "$D3 served none of the AES-256 requests" 0 $(($(vcm_cipher 3) - r0))
 if vt_load; then
 	h0=$(( $(vcm_total 3 hash) + $(vcm_total 3 mac) ))
+	s0=$(vcm_total 3 stateless)
 	VT_N=0
 	vt_cases hash "$D3: hashes within and beyond its limits, right" \
 		"err=0 match=1" \
@@ -749,9 +759,13 @@ if vt_load; then
 		"sha1 digest 4096 2 plain"
 	check_eq "$D3 hashed the three that fit (key of 32, max_size with the digest)" \
 		3 $(( $(vcm_total 3 hash) + $(vcm_total 3 mac) - h0 ))
+	check_eq "$D3: the HMAC one stateless, the two hashes in sessions" \
+		1 $(($(vcm_total 3 stateless) - s0))
 else
-	tap_skip "$D3: hashes within and beyond its limits" "no vac_test.ko in this image"
-	tap_skip "$D3 hashed the three that fit" "no vac_test.ko in this image"
+	for c in "hashes within and beyond its limits" "hashed the three that fit" \
+		 "HMAC stateless, hashes in sessions"; do
+		tap_skip "$D3: $c" "no vac_test.ko in this image"
+	done
 fi
 vac_broken "$D3" 1
 

@@ -256,6 +256,7 @@ struct vcm_params {
 	bool indirect;
 	bool revision1;
 	bool stateless;
+	unsigned int stateless_services;	/* BIT(VIRTIO_CRYPTO_SERVICE_*) */
 	bool aead;		/* the AEAD service, AES-GCM */
 	bool hash;		/* the hash service, SHA-1 and SHA-256 */
 	bool mac;		/* the MAC service, HMAC-SHA1 and HMAC-SHA256 */

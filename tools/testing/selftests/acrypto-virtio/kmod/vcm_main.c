@@ -29,6 +29,9 @@
  *                           AEAD_STATELESS_MODE with hash=Y, mac=Y and
  *                           aead=Y, and REVISION_1 which they need
  *                           (default N)
+ *   stateless_services=M,.. the services whose stateless mode stateless=Y
+ *                           offers, BIT(VIRTIO_CRYPTO_SERVICE_*): cipher 1,
+ *                           hash 2, MAC 4, AEAD 8 (default 0xf, all)
  *   strict=Y,...            buffers of exactly the lengths in the header
  *                           (default Y); N accepts longer ones and puts
  *                           the status in the last byte, as QEMU does
@@ -126,6 +129,10 @@ MODULE_PARM_DESC(revision1, "offer VIRTIO_CRYPTO_F_REVISION_1");
 static bool stateless[VCM_MAX_INSTANCES];
 module_param_array(stateless, bool, NULL, 0444);
 MODULE_PARM_DESC(stateless, "offer VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE, HASH_, MAC_, AEAD_STATELESS_MODE with hash, mac, aead (and REVISION_1)");
+
+static unsigned int stateless_services[VCM_MAX_INSTANCES] = VCM_ALL(0xf);
+module_param_array(stateless_services, uint, NULL, 0444);
+MODULE_PARM_DESC(stateless_services, "services stateless=Y makes stateless: cipher 1, hash 2, MAC 4, AEAD 8 (default 0xf)");
 
 static bool strict[VCM_MAX_INSTANCES] = VCM_ALL(true);
 module_param_array(strict, bool, NULL, 0444);
@@ -400,6 +407,7 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	p->max_sessions = max_sessions[i];
 	p->indirect = indirect[i];
 	p->stateless = stateless[i];
+	p->stateless_services = stateless_services[i];
 	p->aead = aead[i];
 	p->hash = hash[i];
 	p->mac = mac[i];
@@ -437,6 +445,14 @@ static int vcm_params_get(unsigned int i, struct vcm_params *p)
 	return 0;
 }
 
+/* Does the instance offer the stateless mode of @service (offered: @on)? */
+static bool vcm_offer_stateless(const struct vcm_dev *vcm, unsigned int service,
+				bool on)
+{
+	return on && vcm->p.stateless &&
+	       (vcm->p.stateless_services & BIT(service));
+}
+
 static int vcm_create(unsigned int i)
 {
 	struct vcm_dev *vcm;
@@ -463,13 +479,13 @@ static int vcm_create(unsigned int i)
 		vcm->features |= BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC);
 	if (vcm->p.revision1)
 		vcm->features |= BIT_ULL(VCM_F_REVISION_1);
-	if (vcm->p.stateless)
+	if (vcm_offer_stateless(vcm, VIRTIO_CRYPTO_SERVICE_CIPHER, true))
 		vcm->features |= BIT_ULL(VCM_F_CIPHER_STATELESS_MODE);
-	if (vcm->p.stateless && vcm->p.hash)
+	if (vcm_offer_stateless(vcm, VIRTIO_CRYPTO_SERVICE_HASH, vcm->p.hash))
 		vcm->features |= BIT_ULL(VCM_F_HASH_STATELESS_MODE);
-	if (vcm->p.stateless && vcm->p.mac)
+	if (vcm_offer_stateless(vcm, VIRTIO_CRYPTO_SERVICE_MAC, vcm->p.mac))
 		vcm->features |= BIT_ULL(VCM_F_MAC_STATELESS_MODE);
-	if (vcm->p.stateless && vcm->p.aead)
+	if (vcm_offer_stateless(vcm, VIRTIO_CRYPTO_SERVICE_AEAD, vcm->p.aead))
 		vcm->features |= BIT_ULL(VCM_F_AEAD_STATELESS_MODE);
 	vcm->config.status = cpu_to_le32(hw_ready[i] ?
 					 VIRTIO_CRYPTO_S_HW_READY : 0);
