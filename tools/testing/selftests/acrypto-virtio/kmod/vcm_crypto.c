@@ -409,122 +409,80 @@ static u32 vcm_create_aead(struct vcm_queue *q, struct vcm_chain *c,
 	return vcm_session_add(vcm, c, s);
 }
 
+/*
+ * Create a hash or MAC session (@service): the two create requests share
+ * their first fields (algo, hash_result_len); a MAC's adds the key length
+ * and is 16 bytes with revision 1 (a hash's 8), its key following.
+ */
 static u32 vcm_create_hash(struct vcm_queue *q, struct vcm_chain *c,
-			   const struct virtio_crypto_op_ctrl_req *req)
-{
-	const struct virtio_crypto_hash_session_para *para =
-		&req->u.hash_create_session.para;
-	u32 algo = le32_to_cpu(para->algo);
-	u32 result_len = le32_to_cpu(para->hash_result_len);
-	struct vcm_dev *vcm = q->vcm;
-	/* Revision 1: the header and the 8 bytes of hash_create_session_flf. */
-	u32 prefix = vcm_rev1(vcm) ? sizeof(req->header) + VCM_HASH_CREATE_FLF :
-				     sizeof(*req);
-	struct vcm_session *s;
-	u8 status;
-	int i;
-
-	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
-		vcm_violation(vcm, "create hash session: %u writable bytes, not a session_input",
-			      c->in_len);
-		return 0;
-	}
-	i = vcm_hash_index(vcm, VIRTIO_CRYPTO_SERVICE_HASH, algo);
-	if (i < 0) {
-		vcm_violation(vcm, "create hash session: algorithm %u not advertised",
-			      algo);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
-	}
-	if (le32_to_cpu(req->header.algo) != algo) {
-		vcm_violation(vcm, "create hash session: header algo %u, parameters %u",
-			      le32_to_cpu(req->header.algo), algo);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
-	}
-	if (!result_len || result_len > vcm_hashes[i].digest) {
-		vcm_violation(vcm, "create hash session: result of %u bytes for %s",
-			      result_len, vcm_hashes[i].name);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
-	}
-	/* No op_vlf. */
-	if (c->out_len != prefix) {
-		vcm_violation(vcm, "create hash session: %u readable bytes, not %u",
-			      c->out_len, prefix);
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
-	}
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
-	s->service = VIRTIO_CRYPTO_SERVICE_HASH;
-	s->algo = algo;
-	s->hash_result_len = result_len;
-	/* The kernel has the algorithm: the control queue's transform. */
-	if (!vcm_shash_keyed(q, i, NULL, 0, &status)) {
-		vcm_session_free(s);
-		return vcm_create_done(c, 0, status);
-	}
-	return vcm_session_add(vcm, c, s);
-}
-
-static u32 vcm_create_mac(struct vcm_queue *q, struct vcm_chain *c,
-			  const struct virtio_crypto_op_ctrl_req *req)
+			   const struct virtio_crypto_op_ctrl_req *req,
+			   u32 service)
 {
 	const struct virtio_crypto_mac_session_para *para =
 		&req->u.mac_create_session.para;
+	bool mac = service == VIRTIO_CRYPTO_SERVICE_MAC;
+	const char *what = mac ? "MAC" : "hash";
 	u32 algo = le32_to_cpu(para->algo);
 	u32 result_len = le32_to_cpu(para->hash_result_len);
-	u32 keylen = le32_to_cpu(para->auth_key_len);
+	u32 keylen = mac ? le32_to_cpu(para->auth_key_len) : 0;
 	struct vcm_dev *vcm = q->vcm;
-	/* Revision 1: the header and the 16 bytes of mac_create_session_flf. */
-	u32 prefix = vcm_rev1(vcm) ? sizeof(req->header) + sizeof(*para) :
-				     sizeof(*req);
+	/* Revision 1: the header and hash_ or mac_create_session_flf. */
+	u32 prefix = !vcm_rev1(vcm) ? sizeof(*req) :
+		     sizeof(req->header) + (mac ? sizeof(*para) :
+						  VCM_HASH_CREATE_FLF);
 	struct vcm_session *s;
 	u8 status;
 	int i;
 
+	BUILD_BUG_ON(offsetof(struct virtio_crypto_op_ctrl_req,
+			      u.hash_create_session.para.hash_result_len) !=
+		     offsetof(struct virtio_crypto_op_ctrl_req,
+			      u.mac_create_session.para.hash_result_len));
 	if (c->in_len != sizeof(struct virtio_crypto_session_input)) {
-		vcm_violation(vcm, "create MAC session: %u writable bytes, not a session_input",
-			      c->in_len);
+		vcm_violation(vcm, "create %s session: %u writable bytes, not a session_input",
+			      what, c->in_len);
 		return 0;
 	}
-	i = vcm_hash_index(vcm, VIRTIO_CRYPTO_SERVICE_MAC, algo);
+	i = vcm_hash_index(vcm, service, algo);
 	if (i < 0) {
-		vcm_violation(vcm, "create MAC session: algorithm %u not advertised",
-			      algo);
+		vcm_violation(vcm, "create %s session: algorithm %u not advertised",
+			      what, algo);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_NOTSUPP);
 	}
 	if (le32_to_cpu(req->header.algo) != algo) {
-		vcm_violation(vcm, "create MAC session: header algo %u, parameters %u",
-			      le32_to_cpu(req->header.algo), algo);
+		vcm_violation(vcm, "create %s session: header algo %u, parameters %u",
+			      what, le32_to_cpu(req->header.algo), algo);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
 	}
 	if (!result_len || result_len > vcm_hashes[i].digest) {
-		vcm_violation(vcm, "create MAC session: result of %u bytes for %s",
-			      result_len, vcm_hashes[i].name);
+		vcm_violation(vcm, "create %s session: result of %u bytes for %s",
+			      what, result_len, vcm_hashes[i].name);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
 	}
 	/* The driver guarantees auth_key_len <= max_auth_key_len. */
-	if (!keylen || keylen > vcm->p.max_auth_key_len ||
-	    keylen > sizeof(s->key)) {
+	if (mac && (!keylen || keylen > vcm->p.max_auth_key_len ||
+		    keylen > sizeof(s->key))) {
 		vcm_violation(vcm, "create MAC session: key of %u bytes, max_auth_key_len %u",
 			      keylen, vcm->p.max_auth_key_len);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
 	}
+	/* A hash has no op_vlf, a MAC its key. */
 	if (c->out_len != prefix + keylen) {
-		vcm_violation(vcm, "create MAC session: %u readable bytes for a key of %u",
-			      c->out_len, keylen);
+		vcm_violation(vcm, "create %s session: %u readable bytes, not %u",
+			      what, c->out_len, prefix + keylen);
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
 	}
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return vcm_create_done(c, 0, VIRTIO_CRYPTO_ERR);
-	s->service = VIRTIO_CRYPTO_SERVICE_MAC;
+	s->service = service;
 	s->algo = algo;
 	s->keylen = keylen;
 	s->hash_result_len = result_len;
 	vcm_chain_copy_out(c, prefix, s->key, keylen);
-	if (!vcm_shash_keyed(q, i, s->key, keylen, &status)) {
+	/* The kernel has the algorithm (and takes the key). */
+	if (!vcm_shash_keyed(q, i, mac ? s->key : NULL, keylen, &status)) {
 		vcm_session_free(s);
 		return vcm_create_done(c, 0, status);
 	}
@@ -630,7 +588,8 @@ u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 		if (!vcm->p.hash)
 			len = vcm_ctrl_unadvertised(q, c, opcode);
 		else if (opcode == VIRTIO_CRYPTO_HASH_CREATE_SESSION)
-			len = vcm_create_hash(q, c, &req);
+			len = vcm_create_hash(q, c, &req,
+					      VIRTIO_CRYPTO_SERVICE_HASH);
 		else
 			len = vcm_destroy(q, c, &req,
 					  VIRTIO_CRYPTO_SERVICE_HASH);
@@ -640,7 +599,8 @@ u32 vcm_handle_ctrl(struct vcm_queue *q, struct vcm_chain *c)
 		if (!vcm->p.mac)
 			len = vcm_ctrl_unadvertised(q, c, opcode);
 		else if (opcode == VIRTIO_CRYPTO_MAC_CREATE_SESSION)
-			len = vcm_create_mac(q, c, &req);
+			len = vcm_create_hash(q, c, &req,
+					      VIRTIO_CRYPTO_SERVICE_MAC);
 		else
 			len = vcm_destroy(q, c, &req,
 					  VIRTIO_CRYPTO_SERVICE_MAC);
