@@ -611,6 +611,34 @@ struct acrypto_device *acrypto_device_next(struct acrypto_device *pos)
 EXPORT_SYMBOL_GPL(acrypto_device_next);
 
 /**
+ * acrypto_device_cap_withdraw() - a device stops offering a capability
+ * @dev: a registered device
+ * @alg: enum acrypto_alg
+ * @mode: enum acrypto_mode
+ *
+ * For a device that advertised what it turns out not to do (it refused the
+ * known-answer test's key for good, say): no step of @alg/@mode is given
+ * to it from now on, the capabilities file leaves it out, and algorithms
+ * that only this device made servable are unregistered, from a work item.
+ * Steps it already holds are not affected.  Registering the device again
+ * offers the capability again.
+ *
+ * Context: any up to softirq.
+ */
+void acrypto_device_cap_withdraw(struct acrypto_device *dev, unsigned int alg,
+				 unsigned int mode)
+{
+	if (alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX ||
+	    !READ_ONCE(dev->capidx[alg][mode]))
+		return;
+	WRITE_ONCE(dev->capidx[alg][mode], 0);
+	dev_info(&dev->dev, "%s-%s withdrawn by its driver\n",
+		 acrypto_alg_name(alg), acrypto_mode_name(mode));
+	acrypto_frontend_update_later();
+}
+EXPORT_SYMBOL_GPL(acrypto_device_cap_withdraw);
+
+/**
  * acrypto_any_device() - whether some registered device can do alg/mode
  * @alg: enum acrypto_alg
  * @mode: enum acrypto_mode

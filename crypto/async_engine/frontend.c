@@ -166,6 +166,17 @@ static void acrypto_fe_worker(struct work_struct *work)
 }
 
 /**
+ * acrypto_frontend_update_later() - acrypto_frontend_update() soon, from a
+ *	work item
+ *
+ * Context: any up to softirq.
+ */
+void acrypto_frontend_update_later(void)
+{
+	mod_delayed_work(system_wq, &acrypto_fe_work, 0);
+}
+
+/**
  * acrypto_frontend_tfm_get() - a transform of @fa is being created
  * @fa: its algorithm
  *

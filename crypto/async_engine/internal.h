@@ -321,6 +321,7 @@ void acrypto_frontend_uninit(void);
 void acrypto_frontend_add(struct acrypto_fe_alg *fa);
 int acrypto_frontend_remove(struct acrypto_fe_alg *fa);
 void acrypto_frontend_update(void);
+void acrypto_frontend_update_later(void);
 int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa);
 void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa);
 

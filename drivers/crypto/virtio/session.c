@@ -536,8 +536,10 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
  * @vk: the key
  *
  * A hash or MAC algorithm the device advertises but does not implement
- * (QEMU 7.2's SHA-1): no key of it is prepared from now on.  A cipher or
- * AEAD refusal may concern one key size only: the key alone is declined.
+ * (QEMU 7.2's SHA-1): no key of it is prepared from now on, and the engine
+ * is told to withdraw the capability (nothing is registered with the
+ * crypto API for it, in a partition too).  A cipher or AEAD refusal may
+ * concern one key size only: the key alone is declined.
  *
  * Context: any up to softirq.
  */
@@ -549,6 +551,7 @@ void vac_refuse(struct vac_device *vac, const struct vac_key *vk)
 	dev_warn(&vac->vdev->dev,
 		 "device advertises algorithm %u of service %u but refuses its sessions (NOTSUPP): not using it\n",
 		 vac_algo(vac, vk->alg, vk->mode), vac_service(vk->mode));
+	acrypto_device_cap_withdraw(vac->adev, vk->alg, vk->mode);
 }
 
 /*

@@ -447,6 +447,8 @@ bool acrypto_device_can_serve(const struct acrypto_device *dev,
 unsigned int acrypto_device_load(const struct acrypto_device *dev,
 				 const struct acrypto_session *s);
 struct acrypto_device *acrypto_device_next(struct acrypto_device *pos);
+void acrypto_device_cap_withdraw(struct acrypto_device *dev, unsigned int alg,
+				 unsigned int mode);
 
 /* backlog.c APIs: */
 void acrypto_device_unblock(struct acrypto_device *dev);
@@ -484,7 +486,8 @@ acrypto_device_cap(const struct acrypto_device *dev, unsigned int alg,
 
 	if (unlikely(alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX))
 		return NULL;
-	i = dev->capidx[alg][mode];
+	/* acrypto_device_cap_withdraw() may clear it at any time. */
+	i = READ_ONCE(dev->capidx[alg][mode]);
 	return i ? &dev->caps[i - 1] : NULL;
 }
 
