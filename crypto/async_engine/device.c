@@ -620,21 +620,24 @@ EXPORT_SYMBOL_GPL(acrypto_device_next);
  * known-answer test's key for good, say): no step of @alg/@mode is given
  * to it from now on, the capabilities file leaves it out, and algorithms
  * that only this device made servable are unregistered, from a work item.
- * Steps it already holds are not affected.  Registering the device again
- * offers the capability again.
+ * Steps it already holds are not affected; no key of it is prepared on
+ * the device any more, and the known-answer tests leave it out.
+ * Registering the device again offers the capability again.
  *
  * Context: any up to softirq.
+ *
+ * Return: true if this call withdrew it, false if it was not offered.
  */
-void acrypto_device_cap_withdraw(struct acrypto_device *dev, unsigned int alg,
+bool acrypto_device_cap_withdraw(struct acrypto_device *dev, unsigned int alg,
 				 unsigned int mode)
 {
 	if (alg >= __ACRYPTO_ALG_MAX || mode >= __ACRYPTO_MODE_MAX ||
-	    !READ_ONCE(dev->capidx[alg][mode]))
-		return;
-	WRITE_ONCE(dev->capidx[alg][mode], 0);
+	    !xchg(&dev->capidx[alg][mode], 0))
+		return false;
 	dev_info(&dev->dev, "%s-%s withdrawn by its driver\n",
 		 acrypto_alg_name(alg), acrypto_mode_name(mode));
 	acrypto_frontend_update_later();
+	return true;
 }
 EXPORT_SYMBOL_GPL(acrypto_device_cap_withdraw);
 

@@ -266,6 +266,16 @@ extern struct acrypto_lb acrypto_simple_lb;
 
 /* sysfs.c APIs: */
 extern struct class *acrypto_class;
+/*
+ * Is @cap, one of @dev's, offered: not withdrawn, and not a later duplicate
+ * of an earlier capability of the same algorithm and mode?
+ */
+static inline bool acrypto_cap_offered(const struct acrypto_device *dev,
+				       const struct acrypto_cap *cap)
+{
+	return acrypto_device_cap(dev, cap->alg, cap->mode) == cap;
+}
+
 const char *acrypto_alg_name(unsigned int alg);
 struct kobject *acrypto_sysfs_partitions(void);
 const char *acrypto_mode_name(unsigned int mode);

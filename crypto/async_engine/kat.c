@@ -554,7 +554,7 @@ int acrypto_kat_run(struct acrypto_device *dev)
 		const struct acrypto_cap *cap = &dev->caps[i];
 
 		vec = acrypto_kat_find(cap->alg, cap->mode);
-		if (!vec || vec->klen < cap->min_keysize ||
+		if (!vec || !acrypto_cap_offered(dev, cap) || vec->klen < cap->min_keysize ||
 		    vec->klen > cap->max_keysize)
 			continue;
 		if (cap->max_len && vec->alen + max(vec->plen, vec->clen) >

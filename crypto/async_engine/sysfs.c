@@ -330,8 +330,7 @@ static ssize_t capabilities_show(struct device *d,
 		const struct acrypto_cap *cap = &dev->caps[i];
 		const char *sep = "";
 
-		/* Withdrawn, or a later duplicate of an earlier one. */
-		if (acrypto_device_cap(dev, cap->alg, cap->mode) != cap)
+		if (!acrypto_cap_offered(dev, cap))
 			continue;
 		len += sysfs_emit_at(buf, len, "%s-%s ",
 				     acrypto_alg_names[cap->alg],

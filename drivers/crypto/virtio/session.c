@@ -65,8 +65,7 @@ static void vac_key_put(struct vac_key *vk)
  *
  * Context: process context.
  *
- * Return: 0, -EINVAL for a key the device cannot hold, -EOPNOTSUPP for
- * an algorithm whose sessions the device refused, or -ENOMEM.
+ * Return: 0, -EINVAL for a key the device cannot hold, or -ENOMEM.
  */
 int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 {
@@ -77,9 +76,6 @@ int vac_key_prepare(struct acrypto_device *adev, struct acrypto_key *key)
 
 	if (!vac_algo(vac, key->alg, key->mode))
 		return -EINVAL;
-	/* Advertised, but the device does not implement it. */
-	if (test_bit(vac_refused_bit(key->alg, key->mode), vac->refused))
-		return -EOPNOTSUPP;
 	/* The salt of an RFC 4106 key stays here: it goes in each IV. */
 	if (key->mode == ACRYPTO_MODE_RFC4106) {
 		if (keylen < VAC_RFC4106_SALT_LEN)
@@ -536,22 +532,21 @@ static int vac_ctrl_add(struct vac_device *vac, struct vac_session *sess)
  * @vk: the key
  *
  * A hash or MAC algorithm the device advertises but does not implement
- * (QEMU 7.2's SHA-1): no key of it is prepared from now on, and the engine
- * is told to withdraw the capability (nothing is registered with the
- * crypto API for it, in a partition too).  A cipher or AEAD refusal may
+ * (QEMU 7.2's SHA-1): the engine withdraws the capability, so that no key
+ * of it is prepared here again and nothing is registered with the crypto
+ * API for it (in a partition either).  A cipher or AEAD refusal may
  * concern one key size only: the key alone is declined.
  *
  * Context: any up to softirq.
  */
 void vac_refuse(struct vac_device *vac, const struct vac_key *vk)
 {
-	if (!vac_mode_hash(vk->mode) ||
-	    test_and_set_bit(vac_refused_bit(vk->alg, vk->mode), vac->refused))
-		return;
-	dev_warn(&vac->vdev->dev,
-		 "device advertises algorithm %u of service %u but refuses its sessions (NOTSUPP): not using it\n",
-		 vac_algo(vac, vk->alg, vk->mode), vac_service(vk->mode));
-	acrypto_device_cap_withdraw(vac->adev, vk->alg, vk->mode);
+	if (vac_mode_hash(vk->mode) &&
+	    acrypto_device_cap_withdraw(vac->adev, vk->alg, vk->mode))
+		dev_warn(&vac->vdev->dev,
+			 "device advertises algorithm %u of service %u but refuses its sessions (NOTSUPP): not using it\n",
+			 vac_algo(vac, vk->alg, vk->mode),
+			 vac_service(vk->mode));
 }
 
 /*

@@ -271,13 +271,6 @@ enum vac_reg {
  *	RFC 4106, VIRTIO_CRYPTO_AEAD_GCM; VIRTIO_CRYPTO_HASH_* and
  *	VIRTIO_CRYPTO_MAC_* for the hashes) for each enum acrypto_alg and
  *	enum acrypto_mode the device advertises, 0 for the others
- * @refused: bit alg * __ACRYPTO_MODE_MAX + mode: the device answered
- *	VIRTIO_CRYPTO_NOTSUPP to a hash or MAC session or stateless request
- *	of an algorithm it advertises (QEMU 7.2's builtin backend advertises
- *	SHA-1 and implements no hash): keys of it are not prepared any more,
- *	so the engine sends them elsewhere without a round trip each (a
- *	cipher or AEAD refusal, which may be about one key size, only
- *	concerns its key)
  * @caps: capabilities registered with the engine
  * @num_caps: entries in @caps
  * @num_dq: data queues
@@ -360,7 +353,6 @@ struct vac_device {
 	u32 max_key_len;
 	u32 max_auth_key_len;
 	u32 algo[__ACRYPTO_ALG_MAX][__ACRYPTO_MODE_MAX];
-	DECLARE_BITMAP(refused, __ACRYPTO_ALG_MAX * __ACRYPTO_MODE_MAX);
 	struct acrypto_cap caps[VAC_MAX_CAPS];
 	unsigned int num_caps;
 
@@ -627,12 +619,6 @@ static inline unsigned int vac_sess_index(const struct vac_key *vk,
 					  unsigned int op)
 {
 	return vac_mode_hash(vk->mode) ? 0 : op;
-}
-
-/* Bit of @alg/@mode in vac_device.refused. */
-static inline unsigned int vac_refused_bit(unsigned int alg, unsigned int mode)
-{
-	return alg * __ACRYPTO_MODE_MAX + mode;
 }
 
 /* The device's algorithm number for @alg in @mode, 0 if not advertised. */

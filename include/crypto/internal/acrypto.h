@@ -447,7 +447,7 @@ bool acrypto_device_can_serve(const struct acrypto_device *dev,
 unsigned int acrypto_device_load(const struct acrypto_device *dev,
 				 const struct acrypto_session *s);
 struct acrypto_device *acrypto_device_next(struct acrypto_device *pos);
-void acrypto_device_cap_withdraw(struct acrypto_device *dev, unsigned int alg,
+bool acrypto_device_cap_withdraw(struct acrypto_device *dev, unsigned int alg,
 				 unsigned int mode);
 
 /* backlog.c APIs: */
