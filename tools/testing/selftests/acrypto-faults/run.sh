@@ -569,6 +569,20 @@ probes_of() {
 	dmesg | grep -c "$1: failed its known-answer test"
 }
 
+# bad_snapshot DEV: "K S A", the known-answer tests DEV failed, its
+# engine's started steps and its accepted steps, read while no re-test of
+# it runs: a re-test that starts between the reads changes the failure
+# count, and the reads are taken again.
+bad_snapshot() {
+	while :; do
+		_k1=$(probes_of "$1")
+		_s=$(cnt "$1" sstarted) _a=$(tdstat "$1" accepted)
+		_k2=$(probes_of "$1")
+		[ "$_k1" = "$_k2" ] && break
+	done
+	echo "$_k1 $_s $_a"
+}
+
 selftest_assert_rejected() {
 	_bad=$1 _good=$2
 	# "testing" while the watchdog tests it again: what it settles to.
@@ -579,8 +593,8 @@ selftest_assert_rejected() {
 		"$(cat "$ACR/$_good/$SELFTEST_STATE")" != "$SELFTEST_FAILED"
 
 	lb_select rr_lb
-	k_bad=$(probes_of "$_bad")
-	s_bad=$(cnt "$_bad" sstarted) a_bad=$(tdstat "$_bad" accepted)
+	_snap=$(bad_snapshot "$_bad")
+	k_bad=${_snap%% *} a_bad=${_snap##* } s_bad=${_snap#* } s_bad=${s_bad%% *}
 	s_good=$(cnt "$_good" sstarted)
 	if ft cbc out "$N"; then
 		check_eq "cbc through rr_lb: every result right" \
@@ -591,10 +605,11 @@ selftest_assert_rejected() {
 	fi
 	# The watchdog tests a failed device again now and then: one step
 	# each (the first one fails), logged; nothing else may reach it.
-	k=$(($(probes_of "$_bad") - k_bad))
+	_snap=$(bad_snapshot "$_bad")
+	k_now=${_snap%% *} a_now=${_snap##* } s_now=${_snap#* } s_now=${s_now%% *}
+	k=$((k_now - k_bad))
 	check_eq "no request reached $_bad but its $k known-answer re-tests (one step each)" \
-		"$k $k" \
-		"$(($(cnt "$_bad" sstarted) - s_bad)) $(($(tdstat "$_bad" accepted) - a_bad))"
+		"$k $k" "$((s_now - s_bad)) $((a_now - a_bad))"
 	check_cmp "$_good took its turns" "$(($(cnt "$_good" sstarted) - s_good))" -gt 0
 	lb_select failover_lb
 
