@@ -1,18 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# TAP helpers for guest test scripts (busybox ash). Source it:
+# The TAP library of every guest test script (busybox ash); the image has
+# it as /usr/share/acrypto/lib.sh.  Source it:
 #
 #	. "${ACRYPTO_LIB:-/usr/share/acrypto/lib.sh}"
 #	tap_plan 3			# optional; tap_done prints it otherwise
 #	check "aesni loads" modprobe aesni_intel
+#	check_fail "no such module" modprobe no_such_module
 #	check_eq "sum" "$expected" "$(sha256sum </tmp/x | cut -d' ' -f1)"
 #	tap_skip "virtio" "no device"
 #	tap_done			# returns non-zero if anything failed
 #
 # Output goes to stdout, which init connects to the TAP serial port. Each
-# script is one TAP stream with its own plan; a runner that runs several in
-# one guest gets several plans, which tap-summary.sh on the host accepts.
+# script is one TAP document with its own plan: "TAP version 13" and the
+# plan first when the script knows its count (tap_plan), else the plan
+# last (tap_done).  A runner that runs several scripts in one guest gives
+# several documents, which tap-summary.sh on the host accepts.  The C
+# programs print the same way (selftests/acrypto-common/tap.h).
 
 TAP_N=0		# results printed so far
 TAP_PASS=0
@@ -20,8 +25,11 @@ TAP_FAIL=0
 TAP_SKIP=0
 TAP_PLANNED=''	# count from tap_plan, empty if none was printed
 
+# The plan: leading (before any result, with the version line) or, from
+# tap_done, trailing.
 tap_plan() {
 	TAP_PLANNED=$1
+	[ "$TAP_N" -eq 0 ] && echo "TAP version 13"
 	echo "1..$1"
 }
 
@@ -86,12 +94,14 @@ check_eq() {
 	fi
 }
 
-# check_fail NAME CMD [ARG...]: ok if CMD fails (negative tests).
+# check_fail NAME CMD [ARG...]: ok if CMD fails (negative tests).  CMD
+# runs in this shell (a function may set variables for the caller), its
+# output discarded.
 check_fail() {
 	_tap_name=$1
 	shift
 	if "$@" >/dev/null 2>&1; then
-		tap_fail "$_tap_name" "'$*' succeeded, expected failure"
+		tap_fail "$_tap_name" "'$*' succeeded, expected a failure"
 		return 1
 	fi
 	tap_ok "$_tap_name"

@@ -763,8 +763,9 @@ static void test_short_input(const struct alg *a)
  * Once the kernel's authenc template has an instance for the name (here:
  * the reference bound by driver name above; on a real system: any IPsec SA
  * set up before acrypto was loaded), that instance has priority
- * 10 * cipher + hash (1100 generic, 4170 with AES-NI and AVX2), above
- * acrypto's 500, and the name no longer reaches acrypto.
+ * 10 * cipher + hash (1100 generic, 4170 with AES-NI and AVX2).  acrypto
+ * prices its authenc the same way (11 times its 500), so the name still
+ * reaches acrypto.
  */
 static void test_resolves_after_instance(const struct alg *a)
 {

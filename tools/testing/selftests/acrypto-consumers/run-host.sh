@@ -17,9 +17,7 @@
 #   ipsec    ESP between two network namespaces
 #   stress   ESP while balancers switch and a test device breaks; dm-crypt
 #            on the test device (-EBUSY back-pressure, breaking); then the
-#            authenc route over the test device (ESP first: the AF_ALG
-#            tests instantiate the kernel's own authenc, which then
-#            outranks acrypto's, see kcapi_aead's TODO)
+#            authenc route over the test device
 #   virtio   with a QEMU virtio-crypto device: ESP, and the authenc route,
 #            with its CBC steps on the device
 #

@@ -20,10 +20,10 @@
 #                                  virtio-crypto device)
 #
 # Default: all of them, in that order.  run-host.sh spreads them over
-# several guests, and must: once the AF_ALG tests have made the kernel
-# instantiate its own authenc, that instance outranks acrypto's (see the
-# TODO in kcapi_aead) and ESP no longer uses acrypto's.  -t: timeout per
-# test (default 300 s); -q: fewer random cases in the C programs.
+# several guests, so that the crypto API instances one group leaves (the
+# kernel's own authenc that the AF_ALG tests bind as a reference, say)
+# cannot change what another measures.  -t: timeout per test (default
+# 300 s); -q: fewer random cases in the C programs.
 #
 # Output: each test's TAP document(s), with their plans moved to the front
 # (see leading_plans), then one more document with one result per test,

@@ -174,19 +174,6 @@ check_cmp() {
 	fi
 }
 
-# tap_todo NAME REASON CMD [ARG...]: a known bug: "ok/not ok ... # TODO",
-# counted neither way.  Remove the TODO once the bug is fixed.
-tap_todo() {
-	_tt_name=$1 _tt_why=$2
-	shift 2
-	TAP_N=$((TAP_N + 1))
-	if "$@"; then
-		echo "ok $TAP_N - $_tt_name # TODO $_tt_why"
-	else
-		echo "not ok $TAP_N - $_tt_name # TODO $_tt_why"
-	fi
-}
-
 # check_knob DEV KNOB GOOD BAD...: a knob takes GOOD, refuses each BAD.
 check_knob() {
 	_ck_f=$TDDBG/$1/$2 _ck_name=$2 _ck_good=$3

@@ -21,8 +21,8 @@
 # Usage: lb_sysfs.sh [DEVICE]     (default: soft)
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tap.sh
-. "$HERE/tap.sh"
+# shellcheck source=lib-acrypto.sh
+. "$HERE/lib-acrypto.sh"
 TOOL=$HERE/acrypto_tool
 LB=/sys/class/crypto_lb
 LBS=$LB/lbs

@@ -23,8 +23,8 @@
 # Leaves acrypto_soft loaded.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tap.sh
-. "$HERE/tap.sh"
+# shellcheck source=lib-acrypto.sh
+. "$HERE/lib-acrypto.sh"
 TOOL=$HERE/acrypto_tool
 T=$(mktemp -d /tmp/acrypto-modules.XXXXXX)
 HOLDER=''
