@@ -6,16 +6,29 @@
 # boots QEMU guests for each suite and prints one TAP stream that ends with
 # `N passed, N failed`.  Exits non-zero if anything failed.
 #
-# A suite is a directory tools/testing/selftests/<suite>/ with a host-side
-# `run-host.sh`.  It is called with
+# A suite is a directory tools/testing/selftests/<suite>/ with a `settings`
+# file, as in the kernel's kselftest: "timeout=SECONDS" (the guest's time
+# limit) and what this runner needs to boot its one guest:
 #
-#	run-host.sh --initrd IMG --kernel IMG --timeout-scale N
+#	virtio_crypto=N		QEMU virtio-crypto devices (default none)
+#	test_timeout=SECONDS	run.sh's limit per test, passed as "-t,N"
+#	ignore_warning=TEXT	a kernel warning the suite causes on purpose
+#				(repeatable; run-vm.sh --ignore-warning;
+#				'TEXT' if it has spaces)
 #
-# must boot its guests with tools/testing/vm/run-vm.sh using that image and
-# kernel, and print TAP on stdout.  Inside the image the suite's files are at
-# /acrypto/tests/<suite>/ (with the output of its Makefile, if it has one).
-# A suite that builds something for the kernel itself (acrypto-dkms) finds
-# it in the environment: ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
+# Inside the image the suite's files are at /acrypto/tests/<suite>/ (with
+# the output of its Makefile, if it has one); the guest runs its run.sh,
+# which prints TAP.  The time limits are multiplied by --timeout-scale.
+#
+# A suite that needs more than one guest or host-side actions has a hook
+# instead, `run-host.sh`, called with
+#
+#	run-host.sh --initrd IMG --kernel IMG --timeout-scale N [--args LIST]
+#
+# which must boot its guests with tools/testing/vm/run-vm.sh using that
+# image and kernel, and print TAP on stdout.  A suite that builds something
+# for the kernel itself (acrypto-dkms) finds it in the environment:
+# ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
 #
 # Another kernel (the debug kernel of `make check-debug`) is used with
 # --kdir (its build tree, for the modules), --kernel and --moddir.
@@ -25,7 +38,8 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 Usage: $0 [--kdir DIR] [--kernel IMG] [--moddir DIR] [--kver VER]
-          [--suite NAME]... [--out DIR] [--timeout-scale N] [--no-setup]
+          [--suite NAME]... [--args LIST] [--out DIR] [--timeout-scale N]
+          [--no-setup] [--no-lint] [-- RUN-VM-OPTION...]
 
   --kdir DIR         kernel build tree for the modules (default: newest
                      /lib/modules/6.1.*-amd64/build)
@@ -33,19 +47,27 @@ Usage: $0 [--kdir DIR] [--kernel IMG] [--moddir DIR] [--kver VER]
   --moddir DIR       module tree of that kernel (default /lib/modules/VER)
   --kver VER         its release (default: from --kdir)
   --suite NAME       run only this suite (repeatable); default: all of
-                     $(cd "$(dirname "$0")/selftests" && echo */ | tr -d /)
+                     $(cd "$(dirname "$0")/selftests" &&
+		       for d in */; do
+			       [ -e "$d/settings" ] || [ -e "$d/run-host.sh" ] &&
+				       echo -n "${d%/} "
+		       done)
+  --args LIST        comma-separated arguments for the suites' run.sh (or
+                     their hook's --args): tests or groups to run, options
   --out DIR          work directory (default .vm/ in the repository)
   --timeout-scale N  multiply guest timeouts (slow debug kernels)
   --no-setup         do not check for missing packages
   --no-lint          skip the static checks (checkpatch, W=1, sparse)
+  -- OPTION...       passed to run-vm.sh for suites without a hook
+                     (--console-log FILE, say)
 EOF
 	exit "${1:-2}"
 }
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM=$ROOT/tools/testing/vm
-KDIR='' KERNEL='' MODDIR='' KVER='' OUT='' SCALE=1 SETUP=1 LINT=1
-SUITES=()
+KDIR='' KERNEL='' MODDIR='' KVER='' OUT='' SCALE=1 SETUP=1 LINT=1 ARGS=''
+SUITES=() VM_OPTS=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,10 +76,12 @@ while [ $# -gt 0 ]; do
 	--moddir) MODDIR=${2:?}; shift 2 ;;
 	--kver) KVER=${2:?}; shift 2 ;;
 	--suite) SUITES+=("${2:?}"); shift 2 ;;
+	--args) ARGS=${2?}; shift 2 ;;
 	--out) OUT=${2:?}; shift 2 ;;
 	--timeout-scale) SCALE=${2:?}; shift 2 ;;
 	--no-setup) SETUP=0; shift ;;
 	--no-lint) LINT=0; shift ;;
+	--) shift; VM_OPTS=("$@"); break ;;
 	-h|--help) usage 0 ;;
 	*) echo "run-tests: unknown option '$1'" >&2; usage ;;
 	esac
@@ -94,7 +118,8 @@ mkdir -p "$OUT"
 
 if [ ${#SUITES[@]} -eq 0 ]; then
 	for d in "$ROOT"/tools/testing/selftests/*/; do
-		[ -x "$d/run-host.sh" ] && SUITES+=("$(basename "$d")")
+		[ -e "$d/settings" ] || [ -x "$d/run-host.sh" ] &&
+			SUITES+=("$(basename "$d")")
 	done
 fi
 
@@ -108,7 +133,8 @@ rm -rf "$OUT/tests"
 mkdir -p "$OUT/tests"
 for suite in "${SUITES[@]}"; do
 	src=$ROOT/tools/testing/selftests/$suite
-	[ -d "$src" ] || { log "no suite '$suite'"; exit 2; }
+	[ -e "$src/settings" ] || [ -x "$src/run-host.sh" ] ||
+		{ log "no suite '$suite'"; exit 2; }
 	cp -r "$src" "$OUT/tests/$suite"
 	if [ -f "$src/Makefile" ]; then
 		make -s -C "$src" O="$OUT/tests/$suite" >&2
@@ -123,6 +149,35 @@ done
 bash "$VM/mkinitramfs.sh" --kver "$KVER" --moddir "$MODDIR" "${extra[@]}" \
 	--files "$OUT/tests:/acrypto/tests" --out "$OUT/initrd.cpio.gz" >&2
 
+# setting SUITE KEY: the values of KEY in the suite's settings, one a line.
+# A value with spaces is in single quotes (kselftest's runner evals each
+# line as an assignment).
+setting() {
+	sed -n "s/^$2=//p" "$ROOT/tools/testing/selftests/$1/settings" |
+		sed "s/^'\(.*\)'\$/\1/"
+}
+
+# A suite without a hook: one guest that runs its run.sh.
+run_suite() {
+	local suite=$1 t args w opts
+
+	t=$(setting "$suite" timeout | tail -n 1)
+	opts=(--initrd "$OUT/initrd.cpio.gz" --kernel "$KERNEL"
+	      --run "/acrypto/tests/$suite/run.sh" --timeout $((${t:-300} * SCALE)))
+	t=$(setting "$suite" virtio_crypto | tail -n 1)
+	[ -n "$t" ] && opts+=(--virtio-crypto "$t")
+	t=$(setting "$suite" test_timeout | tail -n 1)
+	args=${t:+-t,$((t * SCALE))}
+	args=$args${ARGS:+${args:+,}$ARGS}
+	[ -n "$args" ] && opts+=(--args "$args")
+	while IFS= read -r w; do
+		opts+=(--ignore-warning "$w")
+	done < <(setting "$suite" ignore_warning)
+
+	echo "# $suite: run.sh ${args//,/ }"
+	bash "$VM/run-vm.sh" "${opts[@]}" "${VM_OPTS[@]}"
+}
+
 # Run the suites, one TAP stream after the other.
 run_suites() {
 	local suite rc=0
@@ -135,10 +190,15 @@ run_suites() {
 
 	for suite in "${SUITES[@]}"; do
 		echo "# suite: $suite"
-		if ! ACRYPTO_KDIR=$KDIR ACRYPTO_KVER=$KVER ACRYPTO_MODDIR=$MODDIR \
+		if [ ! -x "$ROOT/tools/testing/selftests/$suite/run-host.sh" ]; then
+			run_suite "$suite" || {
+				rc=1
+				echo "# suite $suite exited non-zero"
+			}
+		elif ! ACRYPTO_KDIR=$KDIR ACRYPTO_KVER=$KVER ACRYPTO_MODDIR=$MODDIR \
 			"$ROOT/tools/testing/selftests/$suite/run-host.sh" \
 			--initrd "$OUT/initrd.cpio.gz" --kernel "$KERNEL" \
-			--timeout-scale "$SCALE"; then
+			--timeout-scale "$SCALE" ${ARGS:+--args "$ARGS"}; then
 			rc=1
 			echo "# suite $suite exited non-zero"
 		fi
