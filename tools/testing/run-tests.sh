@@ -26,7 +26,8 @@
 #	run-host.sh --initrd IMG --kernel IMG --timeout-scale N [--args LIST]
 #
 # which must boot its guests with tools/testing/vm/run-vm.sh using that
-# image and kernel, and print TAP on stdout.  A suite that builds something
+# image and kernel, and print TAP on stdout; --args, comma-separated,
+# chooses among its tests (groups, guest configurations).  A suite that builds something
 # for the kernel itself (acrypto-dkms) finds it in the environment:
 # ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
 #
@@ -52,8 +53,9 @@ Usage: $0 [--kdir DIR] [--kernel IMG] [--moddir DIR] [--kver VER]
 			       [ -e "$d/settings" ] || [ -e "$d/run-host.sh" ] &&
 				       echo -n "${d%/} "
 		       done)
-  --args LIST        comma-separated arguments for the suites' run.sh (or
-                     their hook's --args): tests or groups to run, options
+  --args LIST        comma-separated arguments for the suites' run.sh:
+                     tests or groups to run, their options; a hook's
+                     --args (its groups or guest configurations)
   --out DIR          work directory (default .vm/ in the repository)
   --timeout-scale N  multiply guest timeouts (slow debug kernels)
   --no-setup         do not check for missing packages

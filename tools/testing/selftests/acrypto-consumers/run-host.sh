@@ -5,7 +5,7 @@
 # group of tests, one after the other, and prints their TAP on stdout.
 #
 # Usage: run-host.sh --initrd IMG [--kernel IMG] [--timeout-scale N]
-#                    [--group NAME]... [--quick]
+#                    [--group NAME]... [--args NAME,...] [--quick]
 #
 # The image is the one tools/testing/run-tests.sh builds: our modules, and
 # this directory with the Makefile's output at /acrypto/tests/acrypto-consumers/.
@@ -36,7 +36,7 @@ INITRD='' KERNEL='' SCALE=1 QUICK=0
 GROUPS_RUN=()
 
 usage() {
-	echo "usage: run-host.sh --initrd IMG [--kernel IMG] [--timeout-scale N] [--group afalg|dmcrypt|ipsec|stress|virtio]... [--quick]" >&2
+	echo "usage: run-host.sh --initrd IMG [--kernel IMG] [--timeout-scale N] [--group afalg|dmcrypt|ipsec|stress|virtio]... [--args GROUP,...] [--quick]" >&2
 	exit 2
 }
 
@@ -46,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--kernel) KERNEL=${2:?}; shift 2 ;;
 	--timeout-scale) SCALE=${2:?}; shift 2 ;;
 	--group) GROUPS_RUN+=("${2:?}"); shift 2 ;;
+	--args) IFS=, read -ra _a <<<"${2?}"; GROUPS_RUN+=("${_a[@]}"); shift 2 ;;
 	--quick) QUICK=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run-host.sh: unknown option '$1'" >&2; usage ;;

@@ -5,7 +5,8 @@
 # configuration, one after the other, and print their combined TAP.
 #
 # Usage: run-host.sh [--initrd IMG] [--kernel IMG] [--timeout-scale N]
-#                    [--guest-dir DIR] [--config NAME]... [--keep DIR]
+#                    [--guest-dir DIR] [--config NAME]... [--args NAME,...]
+#                    [--keep DIR]
 #
 #   --initrd IMG       image holding our modules and these tests at
 #                      --guest-dir (tools/testing/run-tests.sh builds one);
@@ -25,6 +26,8 @@
 #                      stuck 2 devices, q35, QMP device_del of vc1: stuck
 #                      model no QEMU device, the in-guest device model:
 #                            model
+#   --args a,b         the same as --config a --config b (run-tests.sh's
+#                      --args)
 #   --keep DIR         keep the console logs in DIR
 #
 # Exit status: 0 if every configuration passed.
@@ -38,7 +41,7 @@ INITRD='' KERNEL='' SCALE=1 GUEST_DIR=/acrypto/tests/acrypto-virtio KEEP=''
 CONFIGS=()
 
 usage() {
-	sed -n '6,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '6,/^# Exit status/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--timeout-scale) SCALE=${2:?}; shift 2 ;;
 	--guest-dir) GUEST_DIR=${2:?}; shift 2 ;;
 	--config) CONFIGS+=("${2:?}"); shift 2 ;;
+	--args) IFS=, read -ra _a <<<"${2?}"; CONFIGS+=("${_a[@]}"); shift 2 ;;
 	--keep) KEEP=${2:?}; shift 2 ;;
 	-h|--help) usage ;;
 	*) echo "run-host.sh: unknown option '$1'" >&2; usage ;;
