@@ -495,14 +495,9 @@ static int sync_request(const struct variant *v, const unsigned char *key,
 	ssize_t n;
 
 	if (o.key_per_req) {
-		tfmfd = tfm_open(v->alg, key);
-		if (tfmfd < 0)
-			return tfmfd;
-		opfd = afalg_op(tfmfd);
-		if (opfd < 0) {
-			close(tfmfd);
+		opfd = afalg_open("skcipher", v->alg, key, o.keylen, &tfmfd);
+		if (opfd < 0)
 			return opfd;
-		}
 	}
 	err = op_send(opfd, in, len, o.op == 1, iv);
 	if (!err) {

@@ -692,15 +692,10 @@ static void c_hmac_clone(const char *n) { hash_clone(n, &HMAC256, true); }
  */
 static int nokey_use(const char *type, const char *drv)
 {
-	int tfm = afalg_tfm(type, drv), op, err;
+	int tfm, op = afalg_open(type, drv, NULL, 0, &tfm), err;
 
-	if (tfm < 0)
-		return tfm;
-	op = afalg_op(tfm);
-	if (op < 0) {
-		close(tfm);
+	if (op < 0)
 		return op;
-	}
 	if (!strcmp(type, "hash")) {
 		err = afalg_err(send(op, buf_in, 16, 0));
 		if (err >= 0)

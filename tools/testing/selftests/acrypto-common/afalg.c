@@ -76,6 +76,24 @@ int afalg_op(int tfm)
 	return fd < 0 ? -errno : fd;
 }
 
+int afalg_open(const char *type, const char *name, const void *key,
+	       unsigned int klen, int *tfm)
+{
+	int op;
+
+	*tfm = key ? afalg_tfm_key(type, name, key, klen) :
+		     afalg_tfm(type, name);
+	if (*tfm < 0)
+		return *tfm;
+	op = afalg_op(*tfm);
+	if (op < 0) {
+		close(*tfm);
+		*tfm = -1;
+		errno = -op;
+	}
+	return op;
+}
+
 ssize_t afalg_send(int op, int encrypt, const void *iv, unsigned int ivlen,
 		   int assoclen, const void *data, size_t len, int more)
 {

@@ -50,6 +50,14 @@ int afalg_setauthsize(int tfm, unsigned int authsize);
 int afalg_op(int tfm);
 
 /*
+ * A transform of type/name with @key (none if NULL) and an operation socket
+ * of it: returns the operation socket and puts the transform in *@tfm, or
+ * returns -errno with nothing left open.
+ */
+int afalg_open(const char *type, const char *name, const void *key,
+	       unsigned int klen, int *tfm);
+
+/*
  * Send one request: operation, IV (ivlen bytes, none if iv is NULL) and
  * AEAD associated data length (if assoclen >= 0), then the data.  more:
  * MSG_MORE.  Returns bytes accepted or -errno.

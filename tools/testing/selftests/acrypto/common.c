@@ -432,14 +432,9 @@ ssize_t afalg_empty_request(const char *alg, int enc, const uint8_t *key,
 	if (ivsize > sizeof(iv))
 		return -E2BIG;
 	memset(iv, 0xa5, sizeof(iv));
-	tfm = afalg_tfm_key("skcipher", alg, key, klen);
-	if (tfm < 0)
-		return tfm;
-	op = afalg_op(tfm);
-	if (op < 0) {
-		close(tfm);
+	op = afalg_open("skcipher", alg, key, klen, &tfm);
+	if (op < 0)
 		return op;
-	}
 	/* No data and no MSG_MORE: the request is complete and empty. */
 	ret = afalg_send(op, enc, ivsize ? iv : NULL, ivsize, -1, NULL, 0, 0);
 	if (ret >= 0)
