@@ -47,19 +47,15 @@
 #include <linux/aio_abi.h>
 #include <sched.h>
 #include <signal.h>
-#include <linux/if_alg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SOL_ALG
-#define SOL_ALG 279
-#endif
+#include "afalg.h"
 
 #define MAX_KEY		64
 #define MAX_IV		16
@@ -194,68 +190,21 @@ static void die(const char *what)
 	exit(2);
 }
 
+/* A transform of @name with @key (o.keylen bytes): the socket or -errno. */
 static int tfm_open(const char *name, const unsigned char *key)
 {
-	struct sockaddr_alg sa = { .salg_family = AF_ALG };
-	int fd;
-
-	strncpy((char *)sa.salg_type, "skcipher", sizeof(sa.salg_type) - 1);
-	strncpy((char *)sa.salg_name, name, sizeof(sa.salg_name) - 1);
-	fd = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    setsockopt(fd, SOL_ALG, ALG_SET_KEY, key, o.keylen) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int op_open(int tfmfd)
-{
-	int fd = accept4(tfmfd, NULL, NULL, SOCK_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
+	return afalg_tfm_key("skcipher", name, key, o.keylen);
 }
 
 /* Queue @len bytes of @in with op and IV on @opfd (no data is read yet). */
 static int op_send(int opfd, const unsigned char *in, unsigned int len,
 		   int dec, const unsigned char *iv)
 {
-	char cbuf[CMSG_SPACE(sizeof(uint32_t)) +
-		  CMSG_SPACE(sizeof(struct af_alg_iv) + MAX_IV)] = { 0 };
-	struct iovec iov = { .iov_base = (void *)in, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = CMSG_SPACE(sizeof(uint32_t)),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	ssize_t n;
+	ssize_t n = afalg_send(opfd, !dec, o.ivlen ? iv : NULL, o.ivlen, -1,
+			       in, len, 0);
 
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_OP;
-	c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-	*(uint32_t *)CMSG_DATA(c) = dec ? ALG_OP_DECRYPT : ALG_OP_ENCRYPT;
-	if (o.ivlen) {
-		struct af_alg_iv *aiv;
-
-		msg.msg_controllen += CMSG_SPACE(sizeof(*aiv) + o.ivlen);
-		c = CMSG_NXTHDR(&msg, c);
-		c->cmsg_level = SOL_ALG;
-		c->cmsg_type = ALG_SET_IV;
-		c->cmsg_len = CMSG_LEN(sizeof(*aiv) + o.ivlen);
-		aiv = (void *)CMSG_DATA(c);
-		aiv->ivlen = o.ivlen;
-		memcpy(aiv->iv, iv, o.ivlen);
-	}
-	n = sendmsg(opfd, &msg, 0);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	return n == len ? 0 : -EMSGSIZE;
 }
 
@@ -265,10 +214,10 @@ static int reference(struct slot *sl)
 	int opfd, err;
 	ssize_t n;
 
-	if (setsockopt(ref_tfm, SOL_ALG, ALG_SET_KEY, sl->keybytes,
-		       o.keylen) < 0)
-		return -errno;
-	opfd = op_open(ref_tfm);
+	err = afalg_setkey(ref_tfm, sl->keybytes, o.keylen);
+	if (err)
+		return err;
+	opfd = afalg_op(ref_tfm);
 	if (opfd < 0)
 		return opfd;
 	err = op_send(opfd, sl->in, sl->len, sl->dec, sl->iv);
@@ -314,7 +263,7 @@ static int submit(struct slot *sl)
 		sl->tfmfd = tfm_open(o.alg, sl->keybytes);
 		if (sl->tfmfd < 0)
 			return sl->tfmfd;
-		sl->opfd = op_open(sl->tfmfd);
+		sl->opfd = afalg_op(sl->tfmfd);
 		if (sl->opfd < 0) {
 			err = sl->opfd;
 			close(sl->tfmfd);
@@ -546,14 +495,9 @@ static int sync_request(const struct variant *v, const unsigned char *key,
 	ssize_t n;
 
 	if (o.key_per_req) {
-		tfmfd = tfm_open(v->alg, key);
-		if (tfmfd < 0)
-			return tfmfd;
-		opfd = op_open(tfmfd);
-		if (opfd < 0) {
-			close(tfmfd);
+		opfd = afalg_open("skcipher", v->alg, key, o.keylen, &tfmfd);
+		if (opfd < 0)
 			return opfd;
-		}
 	}
 	err = op_send(opfd, in, len, o.op == 1, iv);
 	if (!err) {
@@ -600,7 +544,7 @@ static int run_interleaved(void)
 			errno = -v->tfmfd;
 			die(v->alg);
 		}
-		v->opfd = op_open(v->tfmfd);
+		v->opfd = afalg_op(v->tfmfd);
 		if (v->opfd < 0) {
 			errno = -v->opfd;
 			die("operation socket");
@@ -612,7 +556,7 @@ static int run_interleaved(void)
 		if (posix_memalign((void **)&expect, 4096, len))
 			die("alloc");
 		ref.tfmfd = tfm_open(o.ref, key0);
-		ref.opfd = ref.tfmfd < 0 ? ref.tfmfd : op_open(ref.tfmfd);
+		ref.opfd = ref.tfmfd < 0 ? ref.tfmfd : afalg_op(ref.tfmfd);
 		if (ref.opfd < 0) {
 			errno = -ref.opfd;
 			die(o.ref);
@@ -849,7 +793,7 @@ int main(int argc, char **argv)
 				errno = -keys[i].tfmfd;
 				die("key transform");
 			}
-			keys[i].opfd = op_open(keys[i].tfmfd);
+			keys[i].opfd = afalg_op(keys[i].tfmfd);
 			if (keys[i].opfd < 0) {
 				errno = -keys[i].opfd;
 				die("key operation socket");
@@ -871,7 +815,7 @@ int main(int argc, char **argv)
 		fill(sl->iv, o.ivlen);
 		memcpy(sl->keybytes, key0, o.keylen);
 		if (tfmfd >= 0) {
-			sl->opfd = op_open(tfmfd);
+			sl->opfd = afalg_op(tfmfd);
 			if (sl->opfd < 0) {
 				errno = -sl->opfd;
 				die("operation socket");

@@ -128,7 +128,10 @@ fi
 log "building the modules and afalg_bench"
 make -s -C "$ROOT" KDIR="$KDIR" modules >&2
 mkdir -p "$WORK/bench"
-gcc -O2 -Wall -Wextra -o "$WORK/bench/afalg_bench" "$HERE/afalg_bench.c"
+# The raw AF_ALG helpers are the selftests' (acrypto-common).
+COMMON=$ROOT/tools/testing/selftests/acrypto-common
+gcc -O2 -Wall -Wextra -I"$COMMON" -o "$WORK/bench/afalg_bench" \
+	"$HERE/afalg_bench.c" "$COMMON/afalg.c"
 install -m 0755 "$HERE/bench-guest.sh" "$WORK/bench/"
 extra=()
 for d in crypto drivers tools/testing/acrypto_testdev tools/testing/bench/acrypto_loadgen; do

@@ -56,7 +56,10 @@ trap 'rm -rf "$WORK"' EXIT
 
 make -s -C "$ROOT" modules >&2
 mkdir -p "$WORK/bench"
-gcc -O2 -Wall -Wextra -o "$WORK/bench/afalg_bench" "$HERE/afalg_bench.c"
+# The raw AF_ALG helpers are the selftests' (acrypto-common).
+COMMON=$ROOT/tools/testing/selftests/acrypto-common
+gcc -O2 -Wall -Wextra -I"$COMMON" -o "$WORK/bench/afalg_bench" \
+	"$HERE/afalg_bench.c" "$COMMON/afalg.c"
 install -m 0755 "$HERE/virtio-bench-guest.sh" "$WORK/bench/"
 bash "$VM/mkinitramfs.sh" --extra "$ROOT/crypto" --extra "$ROOT/drivers" \
 	--files "$WORK/bench:/acrypto/bench" --out "$WORK/initrd.cpio.gz" >&2

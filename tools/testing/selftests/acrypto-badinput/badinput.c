@@ -12,48 +12,47 @@
  *   -l      list the cases
  *   CASE    run only these (by name); default all
  *
- * Output: TAP, one result per case.  Exit status 0 when all passed.
+ * Output: TAP (acrypto-common's tap.h, plan last), one result per case.
+ * Exit status 0 when all passed.
  */
 
 #define _GNU_SOURCE
-#include <stdbool.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "../acrypto-stress/afalg.h"
+#include "afalg.h"
+#include "errno_name.h"
+#include "tap.h"
 
 #define AES_BS	16
 
-static unsigned int tap_n, tap_fails;
+static unsigned int ncases, nfailed;
 
+/* One result per case: "ok N - CASE" or "ok N - CASE: detail". */
 static void tap(bool ok, const char *name, const char *fmt, ...)
 {
+	char detail[768] = "";
 	va_list ap;
 
-	tap_n++;
-	printf("%s %u - %s", ok ? "ok" : "not ok", tap_n, name);
 	if (fmt) {
-		printf(": ");
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
 		va_end(ap);
 	}
-	printf("\n");
+	ncases++;
 	if (!ok)
-		tap_fails++;
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
+		nfailed++;
+	tap_check(ok, "%s%s%s", name, fmt ? ": " : "", detail);
 }
 
 /* ---- algorithms: ours and the kernel's generic reference ---- */
@@ -127,8 +126,8 @@ static void case_keylens(const char *name, const struct alg *a,
 			if (!bad++)
 				snprintf(why, sizeof(why),
 					 "keylen %u: %s gave %s, %s gave %s, expected %s",
-					 len, a->ours, errname(got), a->ref,
-					 errname(ref), errname(want));
+					 len, a->ours, errno_name(got), a->ref,
+					 errno_name(ref), errno_name(want));
 		}
 	}
 	if (bad)
@@ -178,10 +177,10 @@ static void expect2(const char *name, int want, int got, int ref,
 		    const char *what)
 {
 	if (got == want && ref == want)
-		tap(true, name, "%s: %s", what, errname(want));
+		tap(true, name, "%s: %s", what, errno_name(want));
 	else
 		tap(false, name, "%s: acrypto %s, kernel %s, expected %s", what,
-		    errname(got), errname(ref), errname(want));
+		    errno_name(got), errno_name(ref), errno_name(want));
 }
 
 /* authenc keys: an rtattr (RTA_LENGTH 8, type 1) holding the cipher key
@@ -224,8 +223,8 @@ static void c_keylen_authenc(const char *n)
 		if (got != v[i].want || ref != v[i].want) {
 			if (!bad++)
 				snprintf(why, sizeof(why), "%s: acrypto %s, kernel %s, expected %s",
-					 v[i].what, errname(got), errname(ref),
-					 errname(v[i].want));
+					 v[i].what, errno_name(got), errno_name(ref),
+					 errno_name(v[i].want));
 		}
 	}
 	/* A blob shorter than the rtattr header. */
@@ -234,7 +233,7 @@ static void c_keylen_authenc(const char *n)
 	if (got != -EINVAL || ref != -EINVAL) {
 		if (!bad++)
 			snprintf(why, sizeof(why), "3-byte blob: acrypto %s, kernel %s",
-				 errname(got), errname(ref));
+				 errno_name(got), errno_name(ref));
 	}
 	tap(!bad, n, bad ? "%s" : "malformed key blobs and cipher key sizes: EINVAL",
 	    why);
@@ -330,9 +329,9 @@ static void same_req(const char *name, const char *what, struct req r,
 
 	if (got != want || ref != want) {
 		tap(false, name, "%s: acrypto %s%zd, kernel %s%zd, expected %zd (%s)",
-		    what, got < 0 ? errname(got) : "", got,
-		    ref < 0 ? errname(ref) : "", ref, want,
-		    want < 0 ? errname(want) : "bytes");
+		    what, got < 0 ? errno_name(got) : "", got,
+		    ref < 0 ? errno_name(ref) : "", ref, want,
+		    want < 0 ? errno_name(want) : "bytes");
 		return;
 	}
 	if (want > 0 && memcmp(buf_out, buf_ref, want)) {
@@ -340,7 +339,7 @@ static void same_req(const char *name, const char *what, struct req r,
 		return;
 	}
 	tap(true, name, "%s: %s", what,
-	    want < 0 ? errname(want) : want ? "same output as the kernel" :
+	    want < 0 ? errno_name(want) : want ? "same output as the kernel" :
 	    "empty result, as the kernel");
 }
 
@@ -445,7 +444,7 @@ static void aead_tamper(const char *name, const struct alg *a,
 	struct req r;
 
 	if (len < 0) {
-		tap(false, name, "sealing failed: %s", errname(len));
+		tap(false, name, "sealing failed: %s", errno_name(len));
 		return;
 	}
 	if (off == (size_t)-1)
@@ -542,7 +541,7 @@ static void case_authsizes(const char *name, const struct alg *a,
 		if (got != want || ref != want) {
 			if (!bad++)
 				snprintf(why, sizeof(why), "authsize %u: acrypto %s, kernel %s, expected %s",
-					 as, errname(got), errname(ref), errname(want));
+					 as, errno_name(got), errno_name(ref), errno_name(want));
 		}
 	}
 	if (bad)
@@ -630,8 +629,8 @@ static void c_hmac_keys(const char *n)
 		if (got != 32 || ref != 32 || memcmp(a, b, 32)) {
 			if (!bad++)
 				snprintf(why, sizeof(why), "key of %u bytes: acrypto %s, kernel %s",
-					 lens[i], got < 0 ? errname(got) : "ok",
-					 ref < 0 ? errname(ref) : "ok");
+					 lens[i], got < 0 ? errno_name(got) : "ok",
+					 ref < 0 ? errno_name(ref) : "ok");
 		}
 	}
 	tap(!bad, n, bad ? "%s" : "hmac(sha256) keys of 0 to 4096 bytes: same digests as the kernel",
@@ -653,20 +652,20 @@ static void hash_clone(const char *name, const struct alg *a, bool keyed)
 	hash_once(a->ref, keyed ? key : NULL, sizeof(key), buf_in, 300, ref);
 	tfm = afalg_tfm("hash", a->ours);
 	if (tfm < 0) {
-		tap(false, name, "bind: %s", errname(tfm));
+		tap(false, name, "bind: %s", errno_name(tfm));
 		return;
 	}
 	if (keyed)
 		afalg_setkey(tfm, key, sizeof(key));
 	op = afalg_op(tfm);
 	if (op < 0 || send(op, buf_in, 100, MSG_MORE) != 100) {
-		tap(false, name, "first part: %s", errname(-errno));
+		tap(false, name, "first part: %s", errno_name(-errno));
 		close(tfm);
 		return;
 	}
 	op2 = accept4(op, NULL, NULL, SOCK_CLOEXEC);	/* export + import */
 	if (op2 < 0) {
-		tap(false, name, "accept on the operation socket: %s", errname(-errno));
+		tap(false, name, "accept on the operation socket: %s", errno_name(-errno));
 		close(op);
 		close(tfm);
 		return;
@@ -680,8 +679,8 @@ static void hash_clone(const char *name, const struct alg *a, bool keyed)
 	close(tfm);
 	tap(r1 == 32 && r2 == 32 && !memcmp(d1, ref, 32) && !memcmp(d2, ref, 32),
 	    name, "partial state cloned by accept(): original %s, clone %s",
-	    r1 != 32 ? errname(r1) : memcmp(d1, ref, 32) ? "wrong" : "right",
-	    r2 != 32 ? errname(r2) : memcmp(d2, ref, 32) ? "wrong" : "right");
+	    r1 != 32 ? errno_name(r1) : memcmp(d1, ref, 32) ? "wrong" : "right",
+	    r2 != 32 ? errno_name(r2) : memcmp(d2, ref, 32) ? "wrong" : "right");
 }
 
 static void c_hash_clone(const char *n) { hash_clone(n, &SHA256, false); }
@@ -693,15 +692,10 @@ static void c_hmac_clone(const char *n) { hash_clone(n, &HMAC256, true); }
  */
 static int nokey_use(const char *type, const char *drv)
 {
-	int tfm = afalg_tfm(type, drv), op, err;
+	int tfm, op = afalg_open(type, drv, NULL, 0, &tfm), err;
 
-	if (tfm < 0)
-		return tfm;
-	op = afalg_op(tfm);
-	if (op < 0) {
-		close(tfm);
+	if (op < 0)
 		return op;
-	}
 	if (!strcmp(type, "hash")) {
 		err = afalg_err(send(op, buf_in, 16, 0));
 		if (err >= 0)
@@ -733,7 +727,7 @@ static void c_failed_setkey_clears(const char *n)
 	ssize_t ret = -1;
 
 	if (tfm < 0) {
-		tap(false, n, "bind: %s", errname(tfm));
+		tap(false, n, "bind: %s", errno_name(tfm));
 		return;
 	}
 	err = afalg_setkey(tfm, key64, 16);
@@ -746,7 +740,7 @@ static void c_failed_setkey_clears(const char *n)
 	}
 	close(tfm);
 	tap(!err && ret == -ENOKEY, n, "good key, then a 17-byte one: the request %s",
-	    ret >= 0 ? "succeeded" : errname(ret));
+	    ret >= 0 ? "succeeded" : errno_name(ret));
 }
 
 /* ---- the catalogue ---- */
@@ -821,8 +815,7 @@ int main(int argc, char **argv)
 	/* The engine's algorithms must be there, or nothing here means anything. */
 	t = afalg_tfm("skcipher", CBC.ours);
 	if (t < 0) {
-		printf("Bail out! %s not available: %s\n", CBC.ours, errname(t));
-		return 1;
+		tap_bail("%s not available: %s", CBC.ours, errno_name(t));
 	}
 	close(t);
 
@@ -834,7 +827,6 @@ int main(int argc, char **argv)
 		if (run)
 			cases[i].fn(cases[i].name);
 	}
-	printf("1..%u\n", tap_n);
-	diag("badinput: %u cases, %u failed", tap_n, tap_fails);
-	return tap_fails ? 1 : 0;
+	tap_diag("badinput: %u cases, %u failed", ncases, nfailed);
+	return tap_finish();
 }

@@ -20,11 +20,20 @@
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "../acrypto-stress/afalg.h"
+#include "afalg.h"
+#include "errno_name.h"
 
 static int do_write(const char *file, const char *buf, size_t len)
 {
@@ -76,7 +85,7 @@ int main(int argc, char **argv)
 
 		err = tfm < 0 ? tfm : klen > sizeof(key) ? -EINVAL :
 		      klen ? afalg_setkey(tfm, key, klen) : 0;
-		printf("%s\n", errname(err));
+		printf("%s\n", errno_name(err));
 		fflush(stdout);
 		while (tfm >= 0 && access(argv[5], F_OK))
 			usleep(100000);
@@ -85,6 +94,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: errno_of write FILE STRING | writelen FILE CHAR N | load KO [PARAMS] | unload NAME | hold TYPE NAME KEYLEN FILE\n");
 		return 2;
 	}
-	printf("%s\n", errname(err));
+	printf("%s\n", errno_name(err));
 	return 0;
 }

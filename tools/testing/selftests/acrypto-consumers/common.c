@@ -1,136 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Shared helpers of the acrypto-consumers AF_ALG tests.
+ * Shared helpers of the acrypto-consumers AF_ALG tests.  TAP output, raw
+ * AF_ALG and the vectors are acrypto-common's (../acrypto-common/).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <kcapi.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "afalg.h"
 #include "common.h"
 
-#ifndef AF_ALG
-#define AF_ALG 38
-#endif
-
-/* ---- TAP ---- */
-
-static unsigned int tap_n, tap_skipped;
-unsigned int tap_failed;
 bool quick;
-
-static void vline(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[1024];
-
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	printf("%s%s\n", prefix, buf);
-}
-
-void tap_result(bool ok, const char *fmt, ...)
-{
-	char prefix[32];
-	va_list ap;
-
-	tap_n++;
-	if (!ok)
-		tap_failed++;
-	snprintf(prefix, sizeof(prefix), "%sok %u - ", ok ? "" : "not ",
-		 tap_n);
-	va_start(ap, fmt);
-	vline(prefix, fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-void tap_skip(const char *reason, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	tap_n++;
-	tap_skipped++;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("ok %u - %s # SKIP %s\n", tap_n, buf, reason);
-	fflush(stdout);
-}
-
-void tap_todo(bool ok, const char *why, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	tap_n++;
-	tap_skipped++;	/* neither passed nor failed */
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("%sok %u - %s # TODO %s\n", ok ? "" : "not ", tap_n, buf, why);
-	fflush(stdout);
-}
-
-void tap_diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline("# ", fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-int tap_done(void)
-{
-	printf("1..%u\n", tap_n);
-	printf("# passed %u, failed %u, skipped or to do %u\n",
-	       tap_n - tap_failed - tap_skipped, tap_failed, tap_skipped);
-	fflush(stdout);
-	return tap_failed ? 1 : 0;
-}
-
-void check_note(struct check *c, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	c->runs++;
-	if (ok)
-		return;
-	if (c->fails++ < 6) {
-		va_start(ap, fmt);
-		vline("#   ", fmt, ap);
-		va_end(ap);
-	} else if (c->fails == 7) {
-		printf("#   (more failures not shown)\n");
-	}
-}
-
-void check_end(struct check *c, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (!c->runs)
-		tap_result(false, "%s (nothing was checked)", buf);
-	else if (c->fails)
-		tap_result(false, "%s (%u of %u failed)", buf, c->fails,
-			   c->runs);
-	else
-		tap_result(true, "%s (%u checks)", buf, c->runs);
-	c->runs = 0;
-	c->fails = 0;
-}
 
 /* ---- data ---- */
 
@@ -534,12 +420,7 @@ long set_optmem(long val)
 
 bool afalg_setup(void)
 {
-	int fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return afalg_available();
 }
 
 const char *opt_alg;

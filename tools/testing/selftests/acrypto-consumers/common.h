@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared helpers of the acrypto-consumers AF_ALG tests: TAP output, test
- * data, the acrypto device counters in sysfs, and thin wrappers around
- * libkcapi that run one operation on a fresh handle.
+ * Shared helpers of the acrypto-consumers AF_ALG tests: test data, the
+ * acrypto device counters in sysfs, and thin wrappers around libkcapi that
+ * run one operation on a fresh handle.  TAP output (tap.h, with the
+ * check_note()/check_end() aggregates) and the vectors (vectors.h) are
+ * acrypto-common's.
  */
 #ifndef ACRYPTO_CONSUMERS_COMMON_H
 #define ACRYPTO_CONSUMERS_COMMON_H
@@ -12,36 +14,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "tap.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- TAP ---- */
-
-extern unsigned int tap_failed;
-
-void tap_result(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void tap_skip(const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A known problem: "not ok ... # TODO why" counts as neither pass nor fail. */
-void tap_todo(bool ok, const char *why, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Prints the plan and a summary; returns the exit status of the program. */
-int tap_done(void);
-
-/*
- * A check made of many sub-checks (vectors, lengths): collect failures and
- * print one result.  The first few failure messages become diagnostics.
- */
-struct check {
-	unsigned int runs;
-	unsigned int fails;
-};
-
-void check_note(struct check *c, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void check_end(struct check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /* ---- data ---- */
 

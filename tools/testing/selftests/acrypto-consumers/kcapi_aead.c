@@ -780,10 +780,10 @@ static void test_resolves_after_instance(const struct alg *a)
 		  (const uint8_t *)v->iv, v->alen, true, in, v->alen + v->plen,
 		  out, v->alen + v->clen, XFER_SENDMSG, NULL);
 	snap_read(&after);
-	tap_result(ret == (ssize_t)(v->alen + v->clen) &&
-		   after.m.sfinished > before.m.sfinished,
-		   "%s: still bound to acrypto once the kernel's %s instance "
-		   "exists", a->name, a->ref);
+	tap_check(ret == (ssize_t)(v->alen + v->clen) &&
+		  after.m.sfinished > before.m.sfinished,
+		  "%s: still bound to acrypto once the kernel's %s instance "
+		  "exists", a->name, a->ref);
 }
 
 /*
@@ -818,9 +818,9 @@ static void test_authenc_long_authkey(const struct alg *a)
 		   r1 < 0 ? strerror(-r1) : "", s2, r2);
 	if (optmem > 0)
 		set_optmem(optmem);
-	tap_result(!c.fails,
-		   "%s: a 70000-byte authentication key works as with %s",
-		   a->name, a->ref);
+	tap_check(!c.fails,
+		  "%s: a 70000-byte authentication key works as with %s",
+		  a->name, a->ref);
 }
 
 static int write_knob(const char *path, const char *val)
@@ -859,8 +859,8 @@ static void test_route_retry(const struct alg *a, unsigned int n)
 	if (!err)
 		err = write_knob(opt_knob, "3");
 	if (err) {
-		tap_result(false, "%s: route with a failing cipher hop: cannot "
-			   "set %s: %s", a->name, opt_knob, strerror(-err));
+		tap_check(false, "%s: route with a failing cipher hop: cannot "
+			  "set %s: %s", a->name, opt_knob, strerror(-err));
 		return;
 	}
 	snap_read(&before);
@@ -982,5 +982,5 @@ int main(int argc, char **argv)
 		}
 		test_short_input(a);
 	}
-	return tap_done();
+	return tap_finish();
 }

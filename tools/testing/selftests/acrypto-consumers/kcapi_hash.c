@@ -724,8 +724,8 @@ static void test_keys(const struct alg *a)
 			   "returned %d (%s)", big[i], r1,
 			   r1 < 0 ? strerror(-r1) : hex(out, a->dsize));
 	}
-	tap_result(!c2.fails, "%s: keys of 65536 and 70000 bytes work as with %s",
-		   a->name, a->ref);
+	tap_check(!c2.fails, "%s: keys of 65536 and 70000 bytes work as with %s",
+		  a->name, a->ref);
 	if (optmem > 0)
 		set_optmem(optmem);
 	/* no key: the first send() fails with ENOKEY, like the kernel's */
@@ -755,7 +755,7 @@ static void test_whole(const struct alg *a)
 
 	page = aligned_alloc(PAGE, PAGE);
 	if (!page) {
-		tap_result(false, "%s: no memory", a->name);
+		tap_check(false, "%s: no memory", a->name);
 		return;
 	}
 	ctr_read(dev, &before);
@@ -824,5 +824,5 @@ int main(int argc, char **argv)
 		test_parallel(a);
 		test_keys(a);
 	}
-	return tap_done();
+	return tap_finish();
 }

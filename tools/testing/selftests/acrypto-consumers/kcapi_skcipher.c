@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "hex.h"
 #include "vectors.h"
 
 struct alg {
@@ -106,14 +107,52 @@ static ssize_t run(const char *name, const uint8_t *key, unsigned int klen,
 	return skcipher_run(&op, stage);
 }
 
+/* One vector of vectors.h per mode, decoded. */
+struct skcipher_kat {
+	const char *src;
+	uint8_t key[64];
+	unsigned int klen;
+	uint8_t iv[16];
+	uint8_t ptext[512], ctext[512];
+	size_t len;
+};
+
+/*
+ * The AES-128 vector of SP 800-38A for ECB, CBC and CTR, and IEEE 1619
+ * vector 4 (512 bytes, several blocks and a tweak that moves) for XTS.
+ */
+static const char *const kat_names[] = {
+	"SP 800-38A F.1.1/F.1.2 ECB-AES128",
+	"SP 800-38A F.2.1/F.2.2 CBC-AES128",
+	"SP 800-38A F.5.1/F.5.2 CTR-AES128",
+	"IEEE 1619 XTS-AES-128 vector 4 (512 bytes)",
+};
+
 static const struct skcipher_kat *kat_of(const struct alg *a)
 {
+	static struct skcipher_kat kats[ARRAY_SIZE(algs)];
+	struct skcipher_kat *k = &kats[a - algs];
+	const struct kat_vector *v = NULL;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(skcipher_kat); i++)
-		if (!strncmp(skcipher_kat[i].src, a->key, 3))
-			return &skcipher_kat[i];
-	return NULL;
+	if (k->src)
+		return k;
+	for (i = 0; i < KAT_NVECTORS && !v; i++)
+		if (!strcmp(kat_vectors[i].name, kat_names[a - algs]))
+			v = &kat_vectors[i];
+	if (!v || strcmp(v->mode, a->key)) {
+		fprintf(stderr, "vectors.h: no vector %s\n",
+			kat_names[a - algs]);
+		abort();
+	}
+	k->klen = hex2bin(v->key, k->key, sizeof(k->key));
+	if (v->iv)
+		hex2bin(v->iv, k->iv, sizeof(k->iv));
+	k->len = hex2bin(v->ptext, k->ptext, sizeof(k->ptext));
+	if (hex2bin(v->ctext, k->ctext, sizeof(k->ctext)) != k->len)
+		abort();
+	k->src = v->name;
+	return k;
 }
 
 static void test_resolves(const struct alg *a)
@@ -125,8 +164,8 @@ static void test_resolves(const struct alg *a)
 
 	ctr_read(dev, &before);
 	memcpy(in, v->ptext, v->len);
-	ret = run(a->name, (const uint8_t *)v->key, v->klen,
-		  (const uint8_t *)v->iv, true, in, out, v->len, XFER_SENDMSG,
+	ret = run(a->name, v->key, v->klen,
+		  v->iv, true, in, out, v->len, XFER_SENDMSG,
 		  0, 0, NULL, NULL);
 	check_note(&c, ret == (ssize_t)v->len &&
 		   !memcmp(out, v->ctext, v->len), "%s: returned %zd, %s",
@@ -148,8 +187,8 @@ static void test_kat(const struct alg *a, bool enc, enum xfer x)
 	ctr_read(dev, &before);
 	memcpy(in, enc ? v->ptext : v->ctext, v->len);
 	memset(out, 0, v->len);
-	ret = run(a->drv, (const uint8_t *)v->key, v->klen,
-		  (const uint8_t *)v->iv, enc, in, out, v->len, x, 1, 0,
+	ret = run(a->drv, v->key, v->klen,
+		  v->iv, enc, in, out, v->len, x, 1, 0,
 		  &recvs, &stage);
 	check_note(&c, ret == (ssize_t)v->len &&
 		   !memcmp(out, enc ? v->ctext : v->ptext, v->len),
@@ -375,5 +414,5 @@ int main(int argc, char **argv)
 		if (a->blk > 1 || a->xts)
 			test_bad_lengths(a);
 	}
-	return tap_done();
+	return tap_finish();
 }

@@ -35,21 +35,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/if_alg.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SOL_ALG
-#define SOL_ALG 279
-#endif
+#include "afalg.h"
 
 #define MAX_PROCS	512
 #define MAX_LEN		65536
@@ -95,62 +91,26 @@ static void fill(uint64_t *s, unsigned char *p, size_t len)
 		p[i] = xorshift(s) >> 24;
 }
 
+/* A keyed transform of @name; -1 with errno set if that fails. */
 static int alg_tfm(const char *name)
 {
-	struct sockaddr_alg sa = {
-		.salg_family = AF_ALG,
-		.salg_type = "skcipher",
-	};
-	int fd;
+	int fd = afalg_tfm_key("skcipher", name, key, sizeof(key));
 
-	strncpy((char *)sa.salg_name, name, sizeof(sa.salg_name) - 1);
-	fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    setsockopt(fd, SOL_ALG, ALG_SET_KEY, key, sizeof(key))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return fd < 0 ? -1 : fd;
 }
 
 /* One encryption through an operation socket: 0 or -errno. */
 static int alg_encrypt(int op, const unsigned char *iv,
 		       const unsigned char *in, unsigned char *out, size_t len)
 {
-	char cbuf[CMSG_SPACE(sizeof(uint32_t)) +
-		  CMSG_SPACE(sizeof(struct af_alg_iv) + 16)] = { 0 };
-	struct iovec iov = { .iov_base = (void *)in, .iov_len = len };
-	struct msghdr msg = {
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-	};
-	struct af_alg_iv *aiv;
-	struct cmsghdr *c;
 	ssize_t n;
 
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_OP;
-	c->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-	*(uint32_t *)CMSG_DATA(c) = ALG_OP_ENCRYPT;
-	c = CMSG_NXTHDR(&msg, c);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_IV;
-	c->cmsg_len = CMSG_LEN(sizeof(*aiv) + 16);
-	aiv = (struct af_alg_iv *)CMSG_DATA(c);
-	aiv->ivlen = 16;
-	memcpy(aiv->iv, iv, 16);
-
-	n = sendmsg(op, &msg, 0);
+	n = afalg_send(op, 1, iv, 16, -1, in, len, 0);
 	if (n != (ssize_t)len)
-		return n < 0 ? -errno : -EIO;
-	n = read(op, out, len);
+		return n < 0 ? (int)n : -EIO;
+	n = afalg_recv(op, out, len);
 	if (n != (ssize_t)len)
-		return n < 0 ? -errno : -EIO;
+		return n < 0 ? (int)n : -EIO;
 	return 0;
 }
 
@@ -172,8 +132,8 @@ static int child(struct slot *sl, int shared_tfm, size_t len, double end,
 	if (tfm < 0)
 		tfm = alg_tfm(driver);
 	rtfm = alg_tfm(reference);
-	op = tfm < 0 ? -1 : accept(tfm, NULL, 0);
-	rop = rtfm < 0 ? -1 : accept(rtfm, NULL, 0);
+	op = tfm < 0 ? -1 : afalg_op(tfm);
+	rop = rtfm < 0 ? -1 : afalg_op(rtfm);
 	if (!in || !out || !exp || op < 0 || rop < 0) {
 		count_error(sl, -errno);
 		return 1;

@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errno_name.h"
+
 #define MAX_SIZES	32
 #define MAX_BATCH	64		/* requests per AIO submission */
 #define MAX_REQ_SIZE	65536
@@ -321,20 +323,12 @@ static void *worker_fn(void *arg)
 	return NULL;
 }
 
+/* -e: an errno name (acrypto-common's table) or number. */
 static int parse_errno(const char *s)
 {
-	static const struct { const char *name; int val; } names[] = {
-		{ "EIO", EIO }, { "ENODEV", ENODEV }, { "ENOSPC", ENOSPC },
-		{ "EINVAL", EINVAL }, { "EBADMSG", EBADMSG },
-		{ "ETIMEDOUT", ETIMEDOUT }, { "EAGAIN", EAGAIN },
-		{ "ESHUTDOWN", ESHUTDOWN }, { "EBUSY", EBUSY },
-	};
-	unsigned int i;
+	int err = errno_value(s);
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i].name))
-			return names[i].val;
-	return atoi(s);
+	return err >= 0 ? err : atoi(s);
 }
 
 static void wait_for(const char *path)

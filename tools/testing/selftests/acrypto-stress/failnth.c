@@ -29,11 +29,21 @@
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "afalg.h"
+#include "errno_name.h"
 
 static bool allowed[4096];
 static unsigned int max_steps = 2000, first_step = 1, step = 1;
@@ -190,7 +200,7 @@ int main(int argc, char **argv)
 				int e;
 
 				for (e = 1; e < 200; e++)
-					if (!strcmp(errname(e), tok) ||
+					if (!strcmp(errno_name(e), tok) ||
 					    atoi(tok) == e)
 						break;
 				if (e < 200)
@@ -242,7 +252,7 @@ int main(int argc, char **argv)
 			tfm = afalg_tfm(type, argv[optind + 2]);
 			if (tfm < 0) {
 				fprintf(stderr, "failnth: bind %s: %s\n",
-					argv[optind + 2], errname(tfm));
+					argv[optind + 2], errno_name(tfm));
 				return 2;
 			}
 			if (set_fail_nth(n))
@@ -303,7 +313,7 @@ int main(int argc, char **argv)
 		if ((err && (-err >= 4096 || !allowed[-err])) || post) {
 			if (bad++ < 10)
 				printf("# failnth %s: allocation %u failed: result %s, afterwards %s\n",
-				       op, n, errname(err), post ? errname(post) : "fine");
+				       op, n, errno_name(err), post ? errno_name(post) : "fine");
 		}
 		for (i = 0; i < nout && outc[i].err != err; i++)
 			;
@@ -319,7 +329,7 @@ int main(int argc, char **argv)
 	printf("# failnth %s %s: %u steps%s, %u wrong;", op, argv[optind + 1],
 	       steps, done ? "" : " (gave up before the end)", bad);
 	for (i = 0; i < nout; i++)
-		printf(" %s x%u (first at %u)", errname(outc[i].err),
+		printf(" %s x%u (first at %u)", errno_name(outc[i].err),
 		       outc[i].count, outc[i].first);
 	printf("\n");
 	return bad ? 1 : 0;

@@ -42,12 +42,22 @@
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "afalg.h"
+#include "errno_name.h"
 
 #define MAX_LEN		16384
 /* Room for the longest request: text, AAD (< 64 bytes) and tag. */
@@ -252,7 +262,7 @@ static void count_failure(int err, const char *what, const char *name)
 			return;
 	}
 	if (atomic_fetch_add(&n_unexpected, 1) < 5)
-		report("unexpected error %s: %s of %s", errname(-err), what, name);
+		report("unexpected error %s: %s of %s", errno_name(-err), what, name);
 }
 
 /*
@@ -311,7 +321,7 @@ static void *worker(void *arg)
 			choices[nchoices++] = i;
 	err = aio_setup(4, &ctx);
 	if (err) {
-		report("io_setup: %s", errname(err));
+		report("io_setup: %s", errno_name(err));
 		exit(2);
 	}
 
@@ -331,7 +341,7 @@ static void *worker(void *arg)
 			if (err && ref) {
 				/* The kernel's implementation: not ours to count. */
 				if (atomic_fetch_add(&n_ref_failed, 1) < 5)
-					report("reference %s failed: %s of %s", errname(err),
+					report("reference %s failed: %s of %s", errno_name(err),
 					       what, m->ref);
 			} else if (err) {
 				/* Setting a key may fail while devices come and go. */
@@ -393,7 +403,7 @@ static void *worker(void *arg)
 		if (want < 0) {
 			if (atomic_fetch_add(&n_ref_failed, 1) < 5)
 				report("reference %s failed: %s of a request", m->ref,
-				       errname(want));
+				       errno_name(want));
 			atomic_fetch_add(&n_ok, 1);	/* cannot tell */
 			continue;
 		}
@@ -433,7 +443,7 @@ static int errno_of_name(const char *s)
 	if (s[0] >= '0' && s[0] <= '9')
 		return atoi(s);
 	for (e = 1; e < 200; e++)
-		if (!strcmp(errname(e), s))
+		if (!strcmp(errno_name(e), s))
 			return e;
 	return -1;
 }
@@ -530,7 +540,7 @@ int main(int argc, char **argv)
 	       n_ref_failed);
 	for (i = 1; i < MAX_ERRNO; i++)
 		if (n_by_errno[i])
-			printf(" %s=%lu", errname(i), n_by_errno[i]);
+			printf(" %s=%lu", errno_name(i), n_by_errno[i]);
 	printf("\n");
 	return n_submitted == n_ok + n_failed + n_mismatch && !n_mismatch &&
 	       !n_unexpected ? 0 : 1;

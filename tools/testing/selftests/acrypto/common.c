@@ -8,19 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <kcapi.h>
-#include <linux/if_alg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
+#include "afalg.h"
 #include "common.h"
+#include "errno_name.h"
 #include "tap.h"
-
-#ifndef SOL_ALG
-#define SOL_ALG 279
-#endif
 
 const struct acr_mode acr_modes[] = {
 	{ "ecb", "ecb(aes)", "acrypto-ecb-aes", "ecb-aes-aesni",
@@ -55,37 +51,6 @@ const struct acr_mode *acr_mode_of(const char *alg)
 		     !strncmp(alg + 8, acr_modes[i].name, 3)))
 			return &acr_modes[i];
 	return NULL;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-size_t hex2bin(const char *hex, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	while (hex[0] && hex[1] && n < max) {
-		int hi = hexval(hex[0]), lo = hexval(hex[1]);
-
-		if (hi < 0 || lo < 0) {
-			fprintf(stderr, "bad hex digit in '%.8s'\n", hex);
-			abort();
-		}
-		out[n++] = (uint8_t)(hi << 4 | lo);
-		hex += 2;
-	}
-	if (*hex) {
-		fprintf(stderr, "hex string too long or odd\n");
-		abort();
-	}
-	return n;
 }
 
 size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len)
@@ -163,48 +128,24 @@ void rng_fill(struct rng *r, uint8_t *buf, size_t len)
 	}
 }
 
-static const struct {
-	int err;
-	const char *name;
-} errnames[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" },
-	{ EIO, "EIO" }, { E2BIG, "E2BIG" }, { EBADF, "EBADF" },
-	{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },
-	{ EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" },
-	{ ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
-	{ ENOSYS, "ENOSYS" }, { ENOKEY, "ENOKEY" }, { ELIBBAD, "ELIBBAD" },
-	{ EBADMSG, "EBADMSG" }, { EMSGSIZE, "EMSGSIZE" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
-	{ ETIMEDOUT, "ETIMEDOUT" }, { ESHUTDOWN, "ESHUTDOWN" },
-	{ EOVERFLOW, "EOVERFLOW" }, { ENOTCONN, "ENOTCONN" },
-};
-
+/* acrypto_tool's and the diagnostics' names: "OK" for success, "E<n>" else. */
 const char *errname(int err)
 {
 	static char buf[16];
-	unsigned int i;
+	const char *sym;
 
-	if (err < 0)
-		err = -err;
 	if (!err)
 		return "OK";
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
-		if (errnames[i].err == err)
-			return errnames[i].name;
-	snprintf(buf, sizeof(buf), "E%d", err);
+	sym = errno_sym(err);
+	if (sym)
+		return sym;
+	snprintf(buf, sizeof(buf), "E%d", err < 0 ? -err : err);
 	return buf;
 }
 
 int errno_by_name(const char *name)
 {
-	unsigned int i;
-
-	if (!strcmp(name, "OK"))
-		return 0;
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
-		if (!strcmp(errnames[i].name, name))
-			return errnames[i].err;
-	return -1;
+	return strcmp(name, "OK") ? errno_value(name) : 0;
 }
 
 int read_str(const char *path, char *buf, size_t len)
@@ -484,58 +425,21 @@ int acr_oneshot(const char *alg, int enc, const uint8_t *key,
 ssize_t afalg_empty_request(const char *alg, int enc, const uint8_t *key,
 			    unsigned int klen, unsigned int ivsize)
 {
-	struct sockaddr_alg sa = { .salg_family = AF_ALG };
-	char cbuf[CMSG_SPACE(sizeof(uint32_t)) +
-		  CMSG_SPACE(sizeof(struct af_alg_iv) + 16)] = { 0 };
-	struct msghdr msg = { 0 };
-	struct af_alg_iv *aiv;
-	struct cmsghdr *cm;
-	uint8_t out[16];
-	int tfm, op = -1;
+	uint8_t iv[16], out[16];
+	int tfm, op;
 	ssize_t ret;
 
-	snprintf((char *)sa.salg_type, sizeof(sa.salg_type), "skcipher");
-	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", alg);
-	tfm = socket(AF_ALG, SOCK_SEQPACKET, 0);
-	if (tfm < 0)
-		return -errno;
-	if (bind(tfm, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, klen))
-		goto err;
-	op = accept(tfm, NULL, 0);
+	if (ivsize > sizeof(iv))
+		return -E2BIG;
+	memset(iv, 0xa5, sizeof(iv));
+	op = afalg_open("skcipher", alg, key, klen, &tfm);
 	if (op < 0)
-		goto err;
-
-	msg.msg_control = cbuf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(uint32_t)) +
-			     (ivsize ? CMSG_SPACE(sizeof(*aiv) + ivsize) : 0);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_ALG;
-	cm->cmsg_type = ALG_SET_OP;
-	cm->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-	*(uint32_t *)CMSG_DATA(cm) = enc ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
-	if (ivsize) {
-		cm = CMSG_NXTHDR(&msg, cm);
-		cm->cmsg_level = SOL_ALG;
-		cm->cmsg_type = ALG_SET_IV;
-		cm->cmsg_len = CMSG_LEN(sizeof(*aiv) + ivsize);
-		aiv = (struct af_alg_iv *)CMSG_DATA(cm);
-		aiv->ivlen = ivsize;
-		memset(aiv->iv, 0xa5, ivsize);
-	}
+		return op;
 	/* No data and no MSG_MORE: the request is complete and empty. */
-	if (sendmsg(op, &msg, 0) < 0)
-		goto err;
-	ret = read(op, out, sizeof(out));
-	if (ret < 0)
-		goto err;
+	ret = afalg_send(op, enc, ivsize ? iv : NULL, ivsize, -1, NULL, 0, 0);
+	if (ret >= 0)
+		ret = afalg_recv(op, out, sizeof(out));
 	close(op);
-	close(tfm);
-	return ret;
-err:
-	ret = -errno;
-	if (op >= 0)
-		close(op);
 	close(tfm);
 	return ret;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * common.h - shared helpers of the acrypto selftests: the four AES modes the
- * engine offers, hex and random data, sysfs and /proc/crypto readers, and
- * one-shot operations through libkcapi and raw AF_ALG.
+ * common.h - helpers of the acrypto suite's programs: the four AES modes the
+ * engine offers, random data, sysfs and /proc/crypto readers, and one-shot
+ * operations through libkcapi and raw AF_ALG.  What every suite shares (TAP,
+ * errno names, raw AF_ALG, hex, the vectors) is in ../acrypto-common/.
  */
 #ifndef ACRYPTO_SELFTEST_COMMON_H
 #define ACRYPTO_SELFTEST_COMMON_H
@@ -10,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "hex.h"
 
 #define ACR_PAGE_SIZE		4096
 #define ACR_MAX_DEVICES		16
@@ -35,8 +38,7 @@ const struct acr_mode *acr_mode_find(const char *name);
 /* The mode of a driver or cra_name ("acrypto-xts-aes", "cbc(aes)", ...). */
 const struct acr_mode *acr_mode_of(const char *alg);
 
-/* Data */
-size_t hex2bin(const char *hex, uint8_t *out, size_t max);
+/* Data (hex2bin() is acrypto-common's, hex.h) */
 size_t first_diff(const uint8_t *a, const uint8_t *b, size_t len);
 void diag_hex(const char *label, const uint8_t *p, size_t len);
 void diag_mismatch(const uint8_t *got, const uint8_t *want, size_t len);
@@ -50,7 +52,8 @@ uint64_t rng_next(struct rng *r);
 uint32_t rng_range(struct rng *r, uint32_t lo, uint32_t hi);
 void rng_fill(struct rng *r, uint8_t *buf, size_t len);
 
-const char *errname(int err);		/* positive errno -> "EINVAL" */
+/* Names of acrypto-common's errno_name.c, with "OK" for success. */
+const char *errname(int err);		/* errno -> "EINVAL", "E<n>" */
 int errno_by_name(const char *name);	/* "EINVAL" -> EINVAL, -1 if unknown */
 
 /* sysfs */

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <kcapi.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
