@@ -26,9 +26,11 @@ fi
 
 cd "$ROOT"
 # The suites' user-space programs follow the kselftest style; the kernel
-# modules among them (kmod/) are kernel code like the rest.
+# modules among them (a directory with a Kbuild: kmod/, testdev/) are
+# kernel code like the rest.
 mapfile -t files < <(git ls-files '*.c' '*.h' | grep -v '^tools/testing/selftests/'
-	git ls-files 'tools/testing/selftests/*/kmod/*.[ch]')
+	git ls-files 'tools/testing/selftests/*/*/Kbuild' | xargs -r -n 1 dirname |
+		while read -r d; do git ls-files "$d/*.[ch]"; done)
 echo "checkpatch --strict: ${#files[@]} kernel source files" >&2
 report=$(perl "$CP" --strict --no-tree --terse --show-types -f "${files[@]}" |
 	grep -v '^total: 0 errors, 0 warnings, 0 checks' || true)

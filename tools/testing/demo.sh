@@ -47,7 +47,7 @@ make -s -C "$ROOT" KDIR="$KDIR" modules >&2
 make -s -C "$ROOT/tools/testing/selftests/acrypto-lb" O="$OUT/demo-bin" >&2
 
 extra=()
-for d in crypto drivers tools/testing/acrypto_testdev; do
+for d in crypto drivers tools/testing/selftests/acrypto-common/testdev; do
 	[ -d "$ROOT/$d" ] && extra+=(--extra "$ROOT/$d")
 done
 bash "$VM/mkinitramfs.sh" --kver "$KVER" "${extra[@]}" \

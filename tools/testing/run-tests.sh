@@ -138,6 +138,10 @@ for suite in "${SUITES[@]}"; do
 	[ -e "$src/settings" ] || [ -x "$src/run-host.sh" ] ||
 		{ log "no suite '$suite'"; exit 2; }
 	cp -r "$src" "$OUT/tests/$suite"
+	# Its test modules (kmod/) are in the image's module tree already.
+	for k in "$OUT/tests/$suite"/*/Kbuild; do
+		[ -e "$k" ] && rm -rf "$(dirname "$k")"
+	done
 	if [ -f "$src/Makefile" ]; then
 		make -s -C "$src" O="$OUT/tests/$suite" >&2
 	fi

@@ -134,7 +134,7 @@ gcc -O2 -Wall -Wextra -I"$COMMON" -o "$WORK/bench/afalg_bench" \
 	"$HERE/afalg_bench.c" "$COMMON/afalg.c"
 install -m 0755 "$HERE/bench-guest.sh" "$WORK/bench/"
 extra=()
-for d in crypto drivers tools/testing/acrypto_testdev tools/testing/bench/acrypto_loadgen; do
+for d in crypto drivers tools/testing/selftests/acrypto-common/testdev tools/testing/bench/acrypto_loadgen; do
 	[ -d "$ROOT/$d" ] && extra+=(--extra "$ROOT/$d")
 done
 bash "$VM/mkinitramfs.sh" --kver "$KVER" "${extra[@]}" \

@@ -50,16 +50,21 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/model-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
+# The model and vac_test (the suite's kmod/, built with the other
+# modules), afalg_bench as the suite builds it.
 make -s -C "$ROOT" ${KDIR:+KDIR="$KDIR"} modules >&2
-# The model, vac_test and afalg_bench, as the suite builds them.
-make -s -C "$SUITE" O="$WORK/suite" ${KDIR:+KDIR="$KDIR"} >&2
+make -s -C "$SUITE" O="$WORK/suite" >&2
 mkdir -p "$WORK/bench"
-for f in afalg_bench virtio_crypto_model.ko vac_test.ko vcm.sh; do
-	[ -f "$WORK/suite/$f" ] || {
-		echo "model-bench.sh: $f was not built (kernel build tree?)" >&2
+for f in suite/afalg_bench suite/vcm.sh kmod/virtio_crypto_model.ko kmod/vac_test.ko; do
+	case $f in
+	kmod/*) src=$SUITE/$f ;;
+	*) src=$WORK/$f ;;
+	esac
+	[ -f "$src" ] || {
+		echo "model-bench.sh: $src was not built" >&2
 		exit 1
 	}
-	cp "$WORK/suite/$f" "$WORK/bench/"
+	cp "$src" "$WORK/bench/"
 done
 install -m 0755 "$HERE/model-bench-guest.sh" "$WORK/bench/"
 bash "$VM/mkinitramfs.sh" --extra "$ROOT/crypto" --extra "$ROOT/drivers" \

@@ -135,6 +135,13 @@ kmod_load() {
 	done
 }
 
+# kmod_path NAME: the file of module NAME in the image's module tree (ours
+# are under extra/), empty if it has none.  For insmod, which takes
+# parameters modprobe.d would otherwise hold.
+kmod_path() {
+	find "/lib/modules/$(uname -r)" -name "$1.ko" 2>/dev/null | head -n 1
+}
+
 # Hex string -> binary on stdout, and back (one line, no spaces).
 hex2bin() {
 	printf "%s" "$1" | xxd -r -p

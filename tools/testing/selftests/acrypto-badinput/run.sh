@@ -25,10 +25,6 @@ E=$HERE/errno_of
 REL=$(uname -r)
 SECTIONS=${*:-params afalg kernel sysfs testdev virtio}
 
-ko() {	# path of a module in the image
-	find "/lib/modules/$REL" -name "$1.ko" | head -n 1
-}
-
 # expect NAME ERRNO CMD...: one result, ok when errno_of prints ERRNO.
 expect() {
 	_name=$1 _want=$2
@@ -61,7 +57,7 @@ echo 20480 >/proc/sys/net/core/optmem_max
 
 # ---- 1. module parameters ----------------------------------------------------
 section_params() {
-	A=$(ko acrypto) S=$(ko acrypto_soft) T=$(ko acrypto_testdev)
+	A=$(kmod_path acrypto) S=$(kmod_path acrypto_soft) T=$(kmod_path acrypto_testdev)
 	if [ -z "$A" ] || [ -z "$S" ]; then
 		tap_bail "acrypto.ko or acrypto_soft.ko not in the image"
 	fi
@@ -107,10 +103,10 @@ load_all() {
 	kmod_load crypto_user aesni_intel sha256_ssse3 sha1_ssse3 2>/dev/null
 	kmod_load acrypto_soft || tap_bail "cannot load acrypto_soft"
 	for m in rr_lb size_lb failover_lb adaptive_lb; do
-		have=$(ko $m)
+		have=$(kmod_path $m)
 		[ -n "$have" ] && modprobe $m
 	done
-	[ -n "$(ko acrypto_testdev)" ] && modprobe acrypto_testdev instances=1
+	[ -n "$(kmod_path acrypto_testdev)" ] && modprobe acrypto_testdev instances=1
 	# The engine's algorithms are registered once a device serves them.
 	for _i in 1 2 3 4 5 6 7 8 9 10; do
 		grep -q acrypto-hmac-sha256 /proc/crypto && break
@@ -140,9 +136,9 @@ section_afalg() {
 
 # ---- 3. in the kernel -----------------------------------------------------------
 section_kernel() {
-	K=$HERE/kmod/acrypto_badinput.ko
-	if [ ! -r "$K" ]; then
-		tap_skip "kernel-cases" "acrypto_badinput.ko was not built (no kernel tree)"
+	K=$(kmod_path acrypto_badinput)
+	if [ -z "$K" ]; then
+		tap_skip "kernel-cases" "acrypto_badinput.ko not in the image"
 		return
 	fi
 	_got=$("$E" load "$K")
@@ -277,7 +273,7 @@ vfault() {
 
 section_virtio() {
 	VF=/sys/kernel/debug/virtio_acrypto
-	if [ -z "$(ko virtio_acrypto)" ] || ! ls /sys/bus/virtio/devices/*/ >/dev/null 2>&1; then
+	if [ -z "$(kmod_path virtio_acrypto)" ] || ! ls /sys/bus/virtio/devices/*/ >/dev/null 2>&1; then
 		tap_skip "virtio-bad-writeback" "no virtio_acrypto or no virtio-crypto device"
 		return
 	fi

@@ -12,7 +12,7 @@
 #             other device, the crypto API self-tests of acrypto-gcm-aes,
 #             the hashes, the HMACs and authenc pass through it; the new
 #             knobs take their ranges; the modes parameter.
-#   faults    acrypto_fault_test (tools/testing/acrypto_fault_test/) sends
+#   faults    acrypto_fault_test (kmod/acrypto_fault_test.c) sends
 #             requests through the crypto API by driver name, with
 #             testdev0 the primary of failover_lb (it gets every first
 #             attempt) and soft to retry on, and checks each result against

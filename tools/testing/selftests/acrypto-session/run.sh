@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The engine's session API, tested from inside the kernel by
-# acrypto_session_test.ko (tools/testing/acrypto_session_test/) on two
+# acrypto_session_test.ko (kmod/acrypto_session_test.c) on two
 # instances of the test device: sessions bound to a device, routes of
 # several steps, advance() failing between steps, priorities on a full
 # device's backlog, and the crypto API backlog protocol.  This script turns

@@ -143,11 +143,11 @@ for mode in slab page; do
 	# Registration.  acrypto_testdev joins with the workers' keys live.
 	rmmod acrypto_testdev
 	fn_load "$mode: register acrypto_testdev (device, live keys)" \
-		"$(ko acrypto_testdev)" acrypto_testdev "instances=2" 45 3
+		"$(kmod_path acrypto_testdev)" acrypto_testdev "instances=2" 45 3
 	modprobe acrypto_testdev instances=2
 	if [ -d /sys/module/rr_lb ]; then
 		rmmod rr_lb
-		fn_load "$mode: register rr_lb (balancer)" "$(ko rr_lb)" rr_lb "" 24 3
+		fn_load "$mode: register rr_lb (balancer)" "$(kmod_path rr_lb)" rr_lb "" 24 3
 		modprobe rr_lb
 	else
 		tap_skip "$mode: register rr_lb (balancer)" "rr_lb not in the image"
@@ -158,7 +158,7 @@ for mode in slab page; do
 	wait $WORKERS_PID 2>/dev/null
 	rmmod acrypto_soft
 	fn_load "$mode: register acrypto_soft (device, algorithms)" \
-		"$(ko acrypto_soft)" acrypto_soft "" 80 4
+		"$(kmod_path acrypto_soft)" acrypto_soft "" 80 4
 	modprobe acrypto_soft && wait_algs
 	"$HERE/stress_afalg" -t 100000 -w 1 -m cbc,xts,gcm,hmac256 -k 2 \
 		-e ENOENT,ENODEV,EAGAIN >$W/workers.out 2>&1 &

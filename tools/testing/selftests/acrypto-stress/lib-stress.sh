@@ -12,10 +12,6 @@ CLS=/sys/class/acrypto
 LBS=/sys/class/crypto_lb/lbs
 TDK=/sys/kernel/debug/acrypto_testdev
 
-ko() {	# path of a module in the image, empty if absent
-	find "/lib/modules/$REL" -name "$1.ko" 2>/dev/null | head -n 1
-}
-
 # The engine with every device and balancer the image has.  $1: testdev
 # parameters.  Leaves the balancer module names in $LB_MODULES and whether
 # virtio_acrypto is bound in $HAVE_VIRTIO.
@@ -25,16 +21,16 @@ stress_load() {
 	kmod_load acrypto_soft || return 1
 	LB_MODULES=''
 	for _m in rr_lb size_lb failover_lb adaptive_lb; do
-		if [ -n "$(ko $_m)" ] && modprobe $_m; then
+		if [ -n "$(kmod_path $_m)" ] && modprobe $_m; then
 			LB_MODULES="$LB_MODULES $_m"
 		fi
 	done
-	if [ -n "$(ko acrypto_testdev)" ] && [ ! -d /sys/module/acrypto_testdev ]; then
+	if [ -n "$(kmod_path acrypto_testdev)" ] && [ ! -d /sys/module/acrypto_testdev ]; then
 		# shellcheck disable=SC2086 # parameters are words
 		modprobe acrypto_testdev ${1:-instances=2} || return 1
 	fi
 	HAVE_VIRTIO=0
-	if [ -n "$(ko virtio_acrypto)" ] && ls /sys/bus/virtio/devices/*/ >/dev/null 2>&1 &&
+	if [ -n "$(kmod_path virtio_acrypto)" ] && ls /sys/bus/virtio/devices/*/ >/dev/null 2>&1 &&
 	   grep -qs 0x0014 /sys/bus/virtio/devices/*/device; then
 		kmod_load virtio_acrypto && HAVE_VIRTIO=1
 	fi

@@ -226,7 +226,7 @@ driver_errors() {
 }
 
 # The in-kernel request module (kmod/vac_test.c), if this image has one.
-VT_KO=$VAC_DIR/vac_test.ko
+VT_KO=$(kmod_path vac_test)
 VT=/sys/kernel/debug/vac_test
 
 # vt_load: load vac_test.ko (with debugfs mounted); 1 if not in the image.

@@ -74,7 +74,7 @@ if [ -z "$INITRD" ]; then
 	make -s -C "$ROOT" modules >&2
 	make -s -C "$HERE" O="$WORK/tests/acrypto-virtio" >&2
 	bash "$VM/mkinitramfs.sh" --extra "$ROOT/crypto" --extra "$ROOT/drivers" \
-		--files "$WORK/tests:/acrypto/tests" \
+		--extra "$HERE/kmod" --files "$WORK/tests:/acrypto/tests" \
 		--out "$WORK/initrd.cpio.gz" >&2
 	INITRD=$WORK/initrd.cpio.gz
 fi
