@@ -2,27 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # checkpatch.pl --strict over every C source and header of kernel code,
-# with the checkpatch of Debian's linux-source-6.1 (extracted once into
-# .vm/checkpatch/).  Exits non-zero on any error, warning or check.
+# with the checkpatch of Debian's linux-source-6.1 (extracted once by
+# linux-source.sh).  Exits non-zero on any error, warning or check.
 
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CACHE=$ROOT/.vm/checkpatch
-CP=$CACHE/scripts/checkpatch.pl
-
-if [ ! -x "$CP" ]; then
-	TARBALL=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
-	if [ -z "$TARBALL" ]; then
-		echo "checkpatch: installing linux-source-6.1" >&2
-		apt-get install -y --no-install-recommends linux-source-6.1 >&2
-		TARBALL=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
-	fi
-	mkdir -p "$CACHE"
-	tar -xf "$TARBALL" -C "$CACHE" --strip-components=1 \
-		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
-fi
+CP=$("$ROOT/tools/testing/linux-source.sh" checkpatch)/scripts/checkpatch.pl
 
 cd "$ROOT"
 # The suites' user-space programs follow the kselftest style; the kernel
