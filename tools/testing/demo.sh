@@ -44,7 +44,7 @@ mkdir -p "$OUT"
 
 make -s -C "$ROOT" KDIR="$KDIR" modules >&2
 # The load generator of the balancer tests checks every output.
-make -s -C "$ROOT/tools/testing/selftests/acrypto-lb" O="$OUT/demo-bin" >&2
+make -s -C "$ROOT/tools/testing/selftests/acrypto-lb" OUTPUT="$OUT/demo-bin" >&2
 
 extra=()
 for d in crypto drivers tools/testing/selftests/acrypto-common/testdev; do

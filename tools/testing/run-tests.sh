@@ -6,9 +6,10 @@
 # boots QEMU guests for each suite and prints one TAP stream that ends with
 # `N passed, N failed`.  Exits non-zero if anything failed.
 #
-# A suite is a directory tools/testing/selftests/<suite>/ with a `settings`
-# file, as in the kernel's kselftest: "timeout=SECONDS" (the guest's time
-# limit) and what this runner needs to boot its one guest:
+# A suite is a directory tools/testing/selftests/<suite>/: a kselftest
+# target (a Makefile on the kernel's lib.mk, TEST_PROGS := run.sh) with a
+# `settings` file: "timeout=SECONDS" (kselftest's limit for run.sh) and
+# what this runner needs to boot its one guest:
 #
 #	virtio_crypto=N		QEMU virtio-crypto devices (default none)
 #	test_timeout=SECONDS	run.sh's limit per test, passed as "-t,N"
@@ -16,9 +17,12 @@
 #				(repeatable; run-vm.sh --ignore-warning;
 #				'TEXT' if it has spaces)
 #
-# Inside the image the suite's files are at /acrypto/tests/<suite>/ (with
-# the output of its Makefile, if it has one); the guest runs its run.sh,
-# which prints TAP.  The time limits are multiplied by --timeout-scale.
+# Inside the image the suites are installed as kselftest installs them
+# (vm/ksft-install.sh): /acrypto/tests/<suite>/, run_kselftest.sh and its
+# list.  The guest runs the suite's run.sh through kselftest's runner,
+# which prints the standard kselftest TAP: run.sh's own TAP nested with
+# a "# " prefix, then one result for run.sh.  The time limits are
+# multiplied by --timeout-scale.
 #
 # A suite that needs more than one guest or host-side actions has a hook
 # instead, `run-host.sh`, called with
@@ -26,7 +30,8 @@
 #	run-host.sh --initrd IMG --kernel IMG --timeout-scale N [--args LIST]
 #
 # which must boot its guests with tools/testing/vm/run-vm.sh using that
-# image and kernel, and print TAP on stdout; --args, comma-separated,
+# image and kernel (--kselftest <suite>: run.sh through kselftest's
+# runner, its arguments in --args), and print TAP on stdout; --args, comma-separated,
 # chooses among its tests (groups, guest configurations).  A suite that builds something
 # for the kernel itself (acrypto-dkms) finds it in the environment:
 # ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
@@ -131,21 +136,15 @@ log "suites: ${SUITES[*]}"
 # Build the modules and the test programs.
 make -s -C "$ROOT" KDIR="$KDIR" modules >&2
 
-rm -rf "$OUT/tests"
-mkdir -p "$OUT/tests"
 for suite in "${SUITES[@]}"; do
 	src=$ROOT/tools/testing/selftests/$suite
 	[ -e "$src/settings" ] || [ -x "$src/run-host.sh" ] ||
 		{ log "no suite '$suite'"; exit 2; }
-	cp -r "$src" "$OUT/tests/$suite"
-	# Its test modules (kmod/) are in the image's module tree already.
-	for k in "$OUT/tests/$suite"/*/Kbuild; do
-		[ -e "$k" ] && rm -rf "$(dirname "$k")"
-	done
-	if [ -f "$src/Makefile" ]; then
-		make -s -C "$src" O="$OUT/tests/$suite" >&2
-	fi
 done
+# The suites as kselftest installs them, with its runner; their test
+# modules (kmod/) are in the image's module tree.
+bash "$VM/ksft-install.sh" --out "$OUT/tests" --build "$OUT/build" \
+	--timeout-scale "$SCALE" "${SUITES[@]}"
 
 # One image for every suite: our modules, the test programs.
 extra=()
@@ -163,13 +162,15 @@ setting() {
 		sed "s/^'\(.*\)'\$/\1/"
 }
 
-# A suite without a hook: one guest that runs its run.sh.
+# A suite without a hook: one guest whose kselftest runner runs its
+# run.sh, with kselftest's time limit (timeout=, scaled); the guest's is
+# two minutes longer, for its boot and the runner's report.
 run_suite() {
 	local suite=$1 t args w opts
 
 	t=$(setting "$suite" timeout | tail -n 1)
 	opts=(--initrd "$OUT/initrd.cpio.gz" --kernel "$KERNEL"
-	      --run "/acrypto/tests/$suite/run.sh" --timeout $((${t:-300} * SCALE)))
+	      --kselftest "$suite" --timeout $((${t:-300} * SCALE + 120)))
 	t=$(setting "$suite" virtio_crypto | tail -n 1)
 	[ -n "$t" ] && opts+=(--virtio-crypto "$t")
 	t=$(setting "$suite" test_timeout | tail -n 1)

@@ -128,10 +128,9 @@ fi
 log "building the modules and afalg_bench"
 make -s -C "$ROOT" KDIR="$KDIR" modules >&2
 mkdir -p "$WORK/bench"
-# The raw AF_ALG helpers are the selftests' (acrypto-common).
-COMMON=$ROOT/tools/testing/selftests/acrypto-common
-gcc -O2 -Wall -Wextra -I"$COMMON" -o "$WORK/bench/afalg_bench" \
-	"$HERE/afalg_bench.c" "$COMMON/afalg.c"
+# Built as the virtio suite builds it (with the selftests' AF_ALG helpers).
+make -s -C "$ROOT/tools/testing/selftests/acrypto-virtio" OUTPUT="$WORK/bench" \
+	"$WORK/bench/afalg_bench" >&2
 install -m 0755 "$HERE/bench-guest.sh" "$WORK/bench/"
 extra=()
 for d in crypto drivers tools/testing/selftests/acrypto-common/testdev tools/testing/bench/acrypto_loadgen; do

@@ -53,12 +53,12 @@ trap 'rm -rf "$WORK"' EXIT
 # The model and vac_test (the suite's kmod/, built with the other
 # modules), afalg_bench as the suite builds it.
 make -s -C "$ROOT" ${KDIR:+KDIR="$KDIR"} modules >&2
-make -s -C "$SUITE" O="$WORK/suite" >&2
+make -s -C "$SUITE" OUTPUT="$WORK/suite" "$WORK/suite/afalg_bench" >&2
 mkdir -p "$WORK/bench"
-for f in suite/afalg_bench suite/vcm.sh kmod/virtio_crypto_model.ko kmod/vac_test.ko; do
+for f in suite/afalg_bench vcm.sh kmod/virtio_crypto_model.ko kmod/vac_test.ko; do
 	case $f in
-	kmod/*) src=$SUITE/$f ;;
-	*) src=$WORK/$f ;;
+	suite/*) src=$WORK/$f ;;
+	*) src=$SUITE/$f ;;
 	esac
 	[ -f "$src" ] || {
 		echo "model-bench.sh: $src was not built" >&2

@@ -56,10 +56,9 @@ trap 'rm -rf "$WORK"' EXIT
 
 make -s -C "$ROOT" modules >&2
 mkdir -p "$WORK/bench"
-# The raw AF_ALG helpers are the selftests' (acrypto-common).
-COMMON=$ROOT/tools/testing/selftests/acrypto-common
-gcc -O2 -Wall -Wextra -I"$COMMON" -o "$WORK/bench/afalg_bench" \
-	"$HERE/afalg_bench.c" "$COMMON/afalg.c"
+# Built as the virtio suite builds it (with the selftests' AF_ALG helpers).
+make -s -C "$ROOT/tools/testing/selftests/acrypto-virtio" OUTPUT="$WORK/bench" \
+	"$WORK/bench/afalg_bench" >&2
 install -m 0755 "$HERE/virtio-bench-guest.sh" "$WORK/bench/"
 bash "$VM/mkinitramfs.sh" --extra "$ROOT/crypto" --extra "$ROOT/drivers" \
 	--files "$WORK/bench:/acrypto/bench" --out "$WORK/initrd.cpio.gz" >&2

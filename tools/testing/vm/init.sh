@@ -11,6 +11,10 @@
 #                           print "ACRYPTO-VM-DONE rc=N" there and power off.
 #                           Without it: a shell on ttyS0, power off on exit.
 #   acrypto_vm.args=a,b,c   arguments for PATH (commas become spaces)
+#   acrypto_vm.kselftest=C  run the installed kselftest collection C
+#                           (/acrypto/tests/run_kselftest.sh -c C) instead
+#                           of PATH; the arguments go to its run.sh
+#                           (KSELFTEST_RUN_SH_ARGS)
 #   acrypto_vm.panic_on_warn=1
 #                           set kernel.panic_on_warn before running PATH
 #   acrypto_vm.kmemleak=0   skip the kmemleak scan after PATH (done by
@@ -30,6 +34,11 @@ TAP=/dev/ttyS1
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# What udev would link (kselftest's runner writes to /dev/stdout).
+ln -sf /proc/self/fd /dev/fd
+ln -sf fd/0 /dev/stdin
+ln -sf fd/1 /dev/stdout
+ln -sf fd/2 /dev/stderr
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
@@ -58,7 +67,7 @@ if grep -qx 0x1af4 /sys/bus/pci/devices/*/vendor 2>/dev/null; then
 	modprobe virtio_pci || echo "init: modprobe virtio_pci failed" >/dev/console
 fi
 
-run='' args='' panic_on_warn=0 kmemleak=1
+run='' args='' panic_on_warn=0 kmemleak=1 kselftest=''
 # shellcheck disable=SC2013 # the command line is a list of words
 for word in $(cat /proc/cmdline); do
 	case $word in
@@ -66,8 +75,13 @@ for word in $(cat /proc/cmdline); do
 	acrypto.args=*|acrypto_vm.args=*) args=$(echo "${word#*=}" | tr , ' ') ;;
 	acrypto.panic_on_warn=*|acrypto_vm.panic_on_warn=*) panic_on_warn=${word#*=} ;;
 	acrypto.kmemleak=*|acrypto_vm.kmemleak=*) kmemleak=${word#*=} ;;
+	acrypto_vm.kselftest=*) kselftest=${word#*=} ;;
 	esac
 done
+if [ -n "$kselftest" ]; then
+	export KSELFTEST_RUN_SH_ARGS="$args"
+	run=/acrypto/tests/run_kselftest.sh args="-c $kselftest"
+fi
 
 power_off() {
 	sync
@@ -93,7 +107,7 @@ fi
 # The TAP channel: raw, so lines end in \n rather than \r\n.
 stty -F "$TAP" raw -echo 2>/dev/null
 read -r uptime _ </proc/uptime
-echo "# acrypto-vm: $(uname -r), userspace at ${uptime}s, running $run $args" >"$TAP"
+echo "# acrypto-vm: $(uname -r), userspace at ${uptime}s, running $run $args${kselftest:+ (run.sh $KSELFTEST_RUN_SH_ARGS)}" >"$TAP"
 
 if [ ! -e "$run" ]; then
 	echo "init: $run: not found" >"$TAP"
@@ -101,7 +115,13 @@ if [ ! -e "$run" ]; then
 else
 	# Arguments are split at spaces on purpose; no globbing.
 	set -f
-	if [ -x "$run" ]; then
+	if [ -n "$kselftest" ]; then
+		# kselftest's runner exits 0 whatever its tests did: the
+		# exit status is whether it reported a test as not ok.
+		# shellcheck disable=SC2086
+		"$run" $args 2>&1 </dev/null | tee /tmp/kselftest.tap >"$TAP"
+		! grep -q '^not ok' /tmp/kselftest.tap
+	elif [ -x "$run" ]; then
 		# shellcheck disable=SC2086
 		"$run" $args >"$TAP" 2>&1 </dev/null
 	else

@@ -145,6 +145,21 @@ for bin in "${REQUIRED_BINS[@]}" "${OPTIONAL_BINS[@]}"; do
 	copy_libs "$bin"
 	REAL_BINS+=("$bin")
 done
+# kselftest's runner (the suites run through it) calls GNU timeout by its
+# full path, with --foreground, which busybox's lacks, and prefixes the
+# tests' output with its prefix.pl, unbuffered, where perl is (busybox's
+# sed would hold the output back until the test ends).  Not in real-bins:
+# the scripts' bare "timeout" stays busybox's.
+for bin in /usr/bin/timeout /usr/bin/perl; do
+	[ -e "$bin" ] || die "$bin not found; run setup-host.sh"
+	copy_file "$bin"
+	copy_libs "$bin"
+done
+while IFS= read -r pm; do
+	copy_file "$pm"
+done < <(perl -MIO::Handle -Mstrict -Mwarnings -e 'print "$_\n" for values %INC'
+	find /usr/lib/x86_64-linux-gnu/perl-base/auto/IO -name '*.so')
+
 # mke2fs picks the file system type from its name.
 if [ -e "$S/usr/sbin/mke2fs" ]; then
 	for n in mkfs.ext2 mkfs.ext3 mkfs.ext4; do ln -sf mke2fs "$S/usr/sbin/$n"; done

@@ -17,7 +17,8 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 Usage: $0 --initrd FILE [--kernel IMG] [--kver VER] [--extra-initrd FILE]...
-          [--overlay DIR]... [--run PATH] [--args a,b] [--smp N] [--mem MiB]
+          [--overlay DIR]... [--run PATH | --kselftest C] [--args a,b]
+          [--smp N] [--mem MiB]
           [--virtio-crypto N] [--q35] [--qmp SOCK] [--timeout SEC]
           [--console-log FILE] [--tap-log FILE] [--append ARGS]
           [--allow-kernel-warnings] [--ignore-warning REGEX]...
@@ -32,6 +33,8 @@ Usage: $0 --initrd FILE [--kernel IMG] [--kver VER] [--extra-initrd FILE]...
   --overlay DIR         pack DIR as an extra cpio rooted at / (repeatable)
   --run PATH --args a,b guest command and its arguments (acrypto_vm.run/args);
                         without --run the guest starts a shell on ttyS0
+  --kselftest C         run the installed kselftest collection C (a suite)
+                        through kselftest's runner, --args for its run.sh
   --smp N --mem MiB     CPUs (default 2), memory (default 2048)
   --virtio-crypto N     N virtio-crypto-pci devices (ids vc0.., builtin backend)
   --q35                 q35 machine, one pcie-root-port (rp0..) per
@@ -55,7 +58,7 @@ EOF
 
 die() { echo "run-vm: $*" >&2; exit 2; }
 
-KERNEL='' KVER='' INITRD='' RUN='' ARGS='' APPEND='' QMP='' CONSOLE_LOG='' TAP_LOG=''
+KERNEL='' KVER='' INITRD='' RUN='' KSELFTEST='' ARGS='' APPEND='' QMP='' CONSOLE_LOG='' TAP_LOG=''
 SMP=2 MEM=2048 VCRYPTO=0 Q35=0 TIMEOUT='' ALLOW_WARN=0 INTERACTIVE=0 PANIC_ON_WARN=0
 EXTRA_INITRDS=() OVERLAYS=() QEMU_ARGS=() IGNORE=()
 
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--extra-initrd) EXTRA_INITRDS+=("${2:?}"); shift 2 ;;
 	--overlay) OVERLAYS+=("${2:?}"); shift 2 ;;
 	--run) RUN=${2:?}; shift 2 ;;
+	--kselftest) KSELFTEST=${2:?}; RUN=/acrypto/tests/run_kselftest.sh; shift 2 ;;
 	--args) ARGS=${2?}; shift 2 ;;
 	--smp) SMP=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
@@ -153,6 +157,7 @@ fi
 
 CMDLINE="console=ttyS0 quiet panic=-1 loglevel=4"
 [ -n "$RUN" ] && CMDLINE+=" acrypto_vm.run=$RUN"
+[ -n "$KSELFTEST" ] && CMDLINE+=" acrypto_vm.kselftest=$KSELFTEST"
 [ -n "$ARGS" ] && CMDLINE+=" acrypto_vm.args=$ARGS"
 [ "$PANIC_ON_WARN" = 1 ] && CMDLINE+=" acrypto_vm.panic_on_warn=1"
 [ -n "$APPEND" ] && CMDLINE+=" $APPEND"

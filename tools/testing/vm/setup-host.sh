@@ -18,8 +18,11 @@ PACKAGES=(
 	# userspace copied into the guest
 	kcapi-tools libkcapi-dev cryptsetup-bin dmsetup iproute2 util-linux
 	e2fsprogs pciutils procps xz-utils
-	# static checks: sparse (make C=2), checkpatch from the kernel source
-	sparse linux-source-6.1
+	# static checks: sparse (make C=2), checkpatch from the kernel source;
+	# kselftest (lib.mk, its runner) from the kernel source too, whose
+	# install rule copies with rsync (the runner's GNU timeout and perl
+	# come with every Debian system)
+	sparse linux-source-6.1 rsync
 	# the debug kernel of make check-debug (tools/testing/debug-kernel)
 	build-essential flex bison bc libelf-dev libssl-dev lz4
 	# the DKMS path of a real host (selftests/acrypto-dkms)

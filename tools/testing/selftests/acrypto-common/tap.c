@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tap.c - the TAP 13 printer of the acrypto selftests; see tap.h.
+ * tap.c - the TAP printer of the acrypto selftests, on the kernel's
+ * kselftest.h; see tap.h.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -8,28 +9,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kselftest.h"
 #include "tap.h"
 
-static int tap_planned = -1;	/* -1: no plan first, print it last */
-static unsigned int tap_count, tap_passed, tap_failed, tap_skipped, tap_todos;
+static bool tap_planned;	/* false: no plan first, print it last */
 
 void tap_plan(unsigned int n)
 {
 	/* Results must interleave sensibly with stderr on a serial line. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	tap_planned = (int)n;
-	printf("TAP version 13\n1..%u\n", n);
+	tap_planned = true;
+	ksft_print_header();
+	ksft_set_plan(n);
 	fflush(stdout);
 }
 
-static void tap_vdiag(const char *prefix, const char *fmt, va_list ap)
+/* One kselftest message per line of the text, after @indent. */
+static void tap_vdiag(const char *indent, const char *fmt, va_list ap)
 {
 	char buf[1024], *line, *save = NULL;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
-		printf("%s%s\n", prefix, line);
+		ksft_print_msg("%s%s\n", indent, line);
 	fflush(stdout);
 }
 
@@ -38,57 +41,36 @@ void tap_diag(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	tap_vdiag("# ", fmt, ap);
+	tap_vdiag("", fmt, ap);
 	va_end(ap);
-}
-
-/* "ok N - desc" with an optional directive ("# SKIP why"). */
-static void tap_line(bool ok, const char *directive, const char *why,
-		     const char *fmt, va_list ap)
-{
-	char desc[1024];
-
-	vsnprintf(desc, sizeof(desc), fmt, ap);
-	tap_count++;
-	printf("%sok %u - %s", ok ? "" : "not ", tap_count, desc);
-	if (directive)
-		printf(" # %s %s", directive, why);
-	putchar('\n');
-	fflush(stdout);
 }
 
 bool tap_check(bool ok, const char *fmt, ...)
 {
+	char desc[1024];
 	va_list ap;
 
-	if (ok)
-		tap_passed++;
-	else
-		tap_failed++;
 	va_start(ap, fmt);
-	tap_line(ok, NULL, NULL, fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
+	if (ok)
+		ksft_test_result_pass("%s\n", desc);
+	else
+		ksft_test_result_fail("%s\n", desc);
+	fflush(stdout);
 	return ok;
 }
 
 void tap_skip(const char *reason, const char *fmt, ...)
 {
+	char desc[1024];
 	va_list ap;
 
-	tap_skipped++;
 	va_start(ap, fmt);
-	tap_line(true, "SKIP", reason, fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
-}
-
-void tap_todo(bool ok, const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_todos++;
-	va_start(ap, fmt);
-	tap_line(ok, "TODO", why, fmt, ap);
-	va_end(ap);
+	ksft_test_result_skip("%s: %s\n", desc, reason);
+	fflush(stdout);
 }
 
 void tap_bail(const char *fmt, ...)
@@ -99,33 +81,26 @@ void tap_bail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printf("Bail out! %s\n", buf);
-	fflush(stdout);
-	exit(1);
+	ksft_exit_fail_msg("%s\n", buf);
+	exit(KSFT_FAIL);	/* not reached: ksft_exit_fail_msg() exits */
 }
 
 unsigned int tap_failures(void)
 {
-	return tap_failed;
+	return ksft_get_fail_cnt();
 }
 
 int tap_finish(void)
 {
-	if (tap_planned < 0)
-		printf("1..%u\n", tap_count);
-	printf("# passed %u, failed %u, skipped %u", tap_passed, tap_failed,
-	       tap_skipped);
-	if (tap_todos)
-		printf(", to do %u", tap_todos);
-	putchar('\n');
-	if (tap_planned >= 0 && tap_count != (unsigned int)tap_planned) {
-		printf("# planned %d tests but ran %u\n", tap_planned,
-		       tap_count);
-		fflush(stdout);
-		return 1;
+	bool plan_met = ksft_test_num() == ksft_plan;
+
+	if (!tap_planned) {
+		ksft_set_plan(ksft_test_num());
+		plan_met = true;
 	}
+	ksft_print_cnts();
 	fflush(stdout);
-	return tap_failed ? 1 : 0;
+	return ksft_get_fail_cnt() || !plan_met ? KSFT_FAIL : KSFT_PASS;
 }
 
 void check_note(struct check *c, bool ok, const char *fmt, ...)
@@ -137,7 +112,7 @@ void check_note(struct check *c, bool ok, const char *fmt, ...)
 		return;
 	if (c->fails++ < 6) {
 		va_start(ap, fmt);
-		tap_vdiag("#   ", fmt, ap);
+		tap_vdiag("  ", fmt, ap);
 		va_end(ap);
 	} else if (c->fails == 7) {
 		tap_diag("  (more failures not shown)");

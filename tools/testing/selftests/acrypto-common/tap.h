@@ -1,28 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tap.h - the TAP 13 printer of every acrypto selftest program (link tap.c).
+ * tap.h - the TAP printer of every acrypto selftest program (link tap.c),
+ * on the kernel's kselftest.h (tools/testing/selftests/kselftest.h of
+ * Debian's linux-source-6.1): its output is kselftest's.
  *
  *	tap_plan(n);			"TAP version 13" and "1..n"
- *	tap_check(ok, "what %d", i);	"ok 1 - what 1" or "not ok 1 - ..."
- *	tap_skip("why", "what");	"ok 2 - what # SKIP why"
- *	tap_todo(ok, "why", "what");	"not ok 3 - what # TODO why"
+ *	tap_check(ok, "what %d", i);	"ok 1 what 1" or "not ok 1 what 1"
+ *	tap_skip("why", "what");	"ok 2 # SKIP what: why"
  *	tap_diag("detail %s", s);	"# detail ...", one "# " per line
- *	return tap_finish();		summary; 0 only if all passed
+ *	return tap_finish();		kselftest's totals; 0 only if all
+ *					passed (and a plan given first was met)
  *
  * Plan first: a program that knows its number of tests calls tap_plan()
- * before the first result, which prints "TAP version 13" and the plan.
- * Several programs share one TAP stream in the guest and the host-side
- * summary expects every document to open with its plan; tap_finish() then
- * also fails the program if the plan was not met.
+ * before the first result, which prints "TAP version 13" (unless
+ * KSFT_TAP_LEVEL is set) and the plan.  Several programs share one TAP
+ * stream in the guest and the host-side summary expects every document
+ * to open with its plan; tap_finish() then also
+ * fails the program if the plan was not met.
  *
  * Plan last: a program that cannot count its tests in advance (the
  * consumers' programs, badinput) does not call tap_plan(); tap_finish()
  * prints "1..n" after the results.  Its suite's run.sh moves such plans to
  * the front of the document.
  *
- * A TODO result counts as neither passed nor failed.  A program that
- * cannot start at all calls tap_bail().  Every line is flushed at once:
- * results must interleave sensibly with stderr on a serial line.
+ * A program that cannot start at all calls tap_bail() ("Bail out!").
+ * Every line is flushed at once: results must interleave sensibly with
+ * stderr on a serial line.
  */
 #ifndef ACRYPTO_COMMON_TAP_H
 #define ACRYPTO_COMMON_TAP_H
@@ -35,9 +38,6 @@ void tap_plan(unsigned int n);
 /* One result; returns @ok so callers can chain diagnostics. */
 bool tap_check(bool ok, const char *fmt, ...) TAP_PRINTF(2, 3);
 void tap_skip(const char *reason, const char *fmt, ...) TAP_PRINTF(2, 3);
-/* A known problem: "not ok ... # TODO why" counts as neither pass nor fail. */
-void tap_todo(bool ok, const char *why, const char *fmt, ...)
-	TAP_PRINTF(3, 4);
 void tap_diag(const char *fmt, ...) TAP_PRINTF(1, 2);
 void tap_bail(const char *fmt, ...) TAP_PRINTF(1, 2)
 	__attribute__((noreturn));

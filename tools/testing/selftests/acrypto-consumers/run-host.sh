@@ -8,7 +8,8 @@
 #                    [--group NAME]... [--args NAME,...] [--quick]
 #
 # The image is the one tools/testing/run-tests.sh builds: our modules, and
-# this directory with the Makefile's output at /acrypto/tests/acrypto-consumers/.
+# this suite installed for kselftest's runner (vm/ksft-install.sh), which
+# each guest runs (run-vm.sh --kselftest acrypto-consumers).
 #
 # Groups (each a fresh guest, so that counters, loaded modules and the
 # crypto API's instances of one group cannot disturb another):
@@ -30,7 +31,6 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../../.." && pwd)
 VM=$ROOT/tools/testing/vm
-GUEST_DIR=/acrypto/tests/acrypto-consumers
 
 INITRD='' KERNEL='' SCALE=1 QUICK=0
 GROUPS_RUN=()
@@ -87,8 +87,8 @@ for g in "${GROUPS_RUN[@]}"; do
 	echo "# acrypto-consumers: guest '$g': $tests"
 	# shellcheck disable=SC2046 # options are words
 	bash "$VM/run-vm.sh" --initrd "$INITRD" "${kernel_args[@]}" \
-		$(qemu_of "$g") --run "$GUEST_DIR/run.sh" --args "$args" \
-		--timeout "$timeout"
+		$(qemu_of "$g") --kselftest acrypto-consumers --args "$args" \
+		--timeout $((timeout + 120))
 	rc=$?
 	names+=("$g")
 	rcs+=("$rc")

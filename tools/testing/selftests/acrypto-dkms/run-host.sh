@@ -4,7 +4,7 @@
 # run-host.sh - acrypto through DKMS, as on a real host: Debian's dkms adds,
 # builds and installs the repository (dkms.conf) for the kernel under test,
 # into scratch trees; `make install` installs the same modules; then a
-# guest boots with the modules DKMS installed and runs guest.sh: a fresh
+# guest boots with the modules DKMS installed and runs run.sh: a fresh
 # host's `modprobe acrypto`, and the core suite.  Called by
 # tools/testing/run-tests.sh.
 #
@@ -175,15 +175,15 @@ result $? "make install: the same seven modules for $KVER, acryptostat, its man 
 $out"
 
 # 10. The guest: the DKMS modules, the core suite.
-out=$( { make -s -C "$ROOT/tools/testing/selftests/acrypto" O="$W/tests/acrypto" &&
-	make -s -C "$HERE" O="$W/tests/acrypto-dkms" &&
+out=$( { bash "$VM/ksft-install.sh" --out "$W/tests" --timeout-scale "$SCALE" \
+		acrypto acrypto-dkms &&
 	bash "$VM/mkinitramfs.sh" --kver "$KVER" --moddir "$MODDIR" --extra "$DKMSDIR" \
 		--files "$W/tests:/acrypto/tests" --out "$W/initrd.cpio.gz"; } 2>&1)
 result $? "guest image with the DKMS-installed modules" "$out" || exit 1
 
 # About 45 s under TCG with Debian's kernel.
 bash "$VM/run-vm.sh" --initrd "$W/initrd.cpio.gz" --kernel "$KERNEL" \
-	--run /acrypto/tests/acrypto-dkms/guest.sh --timeout $((600 * SCALE)) \
+	--kselftest acrypto-dkms --timeout $((600 * SCALE + 120)) \
 	--args "-t,$((300 * SCALE))"
 rc=$?
 [ "$failed" = 0 ] && [ "$rc" = 0 ]

@@ -17,7 +17,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM=$(cd "$HERE/../../vm" && pwd)
-GUEST_DIR=/acrypto/tests/acrypto-ops
 INITRD='' KERNEL='' SCALE=1 ARGS=''
 
 usage() {
@@ -37,18 +36,18 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$INITRD" ] || usage
 
-common=(--initrd "$INITRD" --run "$GUEST_DIR/run.sh")
+common=(--initrd "$INITRD" --kselftest acrypto-ops)
 [ -n "$KERNEL" ] && common+=(--kernel "$KERNEL")
 
 # About 90 s under TCG with Debian's kernel.
 echo "# acrypto-ops: boot trace stats tool"
 rc=0
 bash "$VM/run-vm.sh" "${common[@]}" --virtio-crypto 1 \
-	--timeout $((900 * SCALE)) \
+	--timeout $((900 * SCALE + 120)) \
 	--args "-t,$((300 * SCALE))${ARGS:+,${ARGS}}" || rc=$?
 [ -n "$ARGS" ] && exit $rc
 
 echo "# acrypto-ops: cmdline (acrypto.balancer=adaptive_lb)"
-bash "$VM/run-vm.sh" "${common[@]}" --timeout $((300 * SCALE)) \
+bash "$VM/run-vm.sh" "${common[@]}" --timeout $((300 * SCALE + 120)) \
 	--append acrypto.balancer=adaptive_lb --args "-t,$((120 * SCALE)),cmdline" || rc=$?
 exit $rc

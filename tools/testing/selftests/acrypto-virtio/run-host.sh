@@ -5,17 +5,14 @@
 # configuration, one after the other, and print their combined TAP.
 #
 # Usage: run-host.sh [--initrd IMG] [--kernel IMG] [--timeout-scale N]
-#                    [--guest-dir DIR] [--config NAME]... [--args NAME,...]
-#                    [--keep DIR]
+#                    [--config NAME]... [--args NAME,...] [--keep DIR]
 #
-#   --initrd IMG       image holding our modules and these tests at
-#                      --guest-dir (tools/testing/run-tests.sh builds one);
-#                      without it the modules, the tests and an image are
-#                      built here
+#   --initrd IMG       image holding our modules and these tests, installed
+#                      for kselftest's runner (tools/testing/run-tests.sh
+#                      builds one); without it the modules, the tests and
+#                      an image are built here
 #   --kernel IMG       guest kernel (run-vm.sh's default otherwise)
 #   --timeout-scale N  multiply the time limits (slow kernels)
-#   --guest-dir DIR    the tests in the image
-#                      (default /acrypto/tests/acrypto-virtio)
 #   --config NAME      one, two, unplug, solo, stuck or model
 #                      (repeatable; default all six):
 #                      one   1 device:  probe kat roundtrip manykeys remove
@@ -37,7 +34,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../../.." && pwd)
 VM=$ROOT/tools/testing/vm
-INITRD='' KERNEL='' SCALE=1 GUEST_DIR=/acrypto/tests/acrypto-virtio KEEP=''
+INITRD='' KERNEL='' SCALE=1 KEEP=''
 CONFIGS=()
 
 usage() {
@@ -50,7 +47,6 @@ while [ $# -gt 0 ]; do
 	--initrd) INITRD=${2:?}; shift 2 ;;
 	--kernel) KERNEL=${2:?}; shift 2 ;;
 	--timeout-scale) SCALE=${2:?}; shift 2 ;;
-	--guest-dir) GUEST_DIR=${2:?}; shift 2 ;;
 	--config) CONFIGS+=("${2:?}"); shift 2 ;;
 	--args) IFS=, read -ra _a <<<"${2?}"; CONFIGS+=("${_a[@]}"); shift 2 ;;
 	--keep) KEEP=${2:?}; shift 2 ;;
@@ -72,7 +68,7 @@ trap cleanup EXIT
 if [ -z "$INITRD" ]; then
 	echo "# acrypto-virtio: building the modules, the tests and an image" >&2
 	make -s -C "$ROOT" modules >&2
-	make -s -C "$HERE" O="$WORK/tests/acrypto-virtio" >&2
+	bash "$VM/ksft-install.sh" --out "$WORK/tests" acrypto-virtio >&2
 	bash "$VM/mkinitramfs.sh" --extra "$ROOT/crypto" --extra "$ROOT/drivers" \
 		--extra "$HERE/kmod" --files "$WORK/tests:/acrypto/tests" \
 		--out "$WORK/initrd.cpio.gz" >&2
@@ -80,7 +76,7 @@ if [ -z "$INITRD" ]; then
 fi
 
 T=$((600 * SCALE))
-common=(--initrd "$INITRD" --run "$GUEST_DIR/run.sh" --timeout $((3 * T))
+common=(--initrd "$INITRD" --kselftest acrypto-virtio --timeout $((3 * T + 120))
 	# Informational on kernels with CONFIG_CRYPTO_MANAGER_EXTRA_TESTS (the
 	# debug kernel), but run-vm.sh counts every "alg: " line as a problem.
 	--ignore-warning 'alg: extra crypto tests enabled')

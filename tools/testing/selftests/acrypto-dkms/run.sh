@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh - a guest whose acrypto modules are the ones DKMS built and
+# run.sh - a guest whose acrypto modules are the ones DKMS built and
 # installed (run-host.sh): what a fresh host gets, then the core suite
 # (tools/testing/selftests/acrypto) on them.
 #
@@ -11,7 +11,7 @@
 #    registered with a passed self-test, requests served;
 #  - a write to lbs loads a balancer module by its alias.
 #
-# Usage: guest.sh [CORE-RUN.SH-ARGUMENTS]   (passed to the core suite)
+# Usage: run.sh [CORE-RUN.SH-ARGUMENTS]   (passed to the core suite)
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CORE=$HERE/../acrypto
