@@ -16,6 +16,8 @@
  * (The hashes check for SIMD themselves and never need the worker.)
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <asm/simd.h>
 #include <crypto/internal/acrypto.h>
 #include <crypto/aes.h>
@@ -241,7 +243,7 @@ static int __init soft_init(void)
 	int cpu, err;
 
 	if (!qlen) {
-		pr_err("acrypto_soft: qlen must be at least 1\n");
+		pr_err("qlen must be at least 1\n");
 		return -EINVAL;
 	}
 
@@ -258,11 +260,11 @@ static int __init soft_init(void)
 		err = acrypto_sw_alloc(&sw, m->alg, m->mode, true);
 		if (err) {
 			/* Serve what the kernel has; say what is missing. */
-			pr_warn("acrypto_soft: no implementation of %s: %d\n",
+			pr_warn("no implementation of %s: %d\n",
 				m->name, err);
 			continue;
 		}
-		pr_info("acrypto_soft: %s by %s\n", m->name,
+		pr_info("%s by %s\n", m->name,
 			acrypto_sw_driver_name(&sw));
 		soft->sub_reqsize = max(soft->sub_reqsize, sw.reqsize);
 		if (m->simd_able) {

@@ -25,6 +25,8 @@
  * and a cancelled request is never seen again.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aead.h>
 #include <crypto/aes.h>
 #include <crypto/hash.h>
@@ -233,21 +235,21 @@ static int testdev_probe_one(struct testdev_impl *impl)
 	int err = 0;
 
 	if (IS_ERR(tfm)) {
-		pr_err("acrypto_testdev: no synchronous %s: %ld\n",
+		pr_err("no synchronous %s: %ld\n",
 		       impl->driver, PTR_ERR(tfm));
 		return PTR_ERR(tfm);
 	}
 	/* Written failures overwrite exactly this much of a hash state. */
 	if (impl->type == TESTDEV_TYPE_HASH &&
 	    crypto_ahash_statesize(tfm) != impl->statesize) {
-		pr_err("acrypto_testdev: %s has an unexpected state size\n",
+		pr_err("%s has an unexpected state size\n",
 		       testdev_tfm_driver(impl, tfm));
 		err = -EINVAL;
 		goto out;
 	}
 	impl->reqsize = testdev_tfm_reqsize(impl, tfm);
 	impl->probed = true;
-	pr_info("acrypto_testdev: %s computed by %s\n", impl->driver,
+	pr_info("%s computed by %s\n", impl->driver,
 		testdev_tfm_driver(impl, tfm));
 out:
 	testdev_free_tfm(impl, tfm);

@@ -17,6 +17,8 @@
  * tools/testing/selftests/ (acrypto-lb, acrypto-faults, ...).
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -127,12 +129,12 @@ static int testdev_config(unsigned int i, struct testdev_config *cfg)
 	cfg->wrong_output = k < 0 ? 0 : wrong_output[k];
 
 	if (cfg->latency_us > TESTDEV_MAX_LATENCY_US) {
-		pr_err("acrypto_testdev: latency_us of testdev%u above %u\n",
+		pr_err("latency_us of testdev%u above %u\n",
 		       i, TESTDEV_MAX_LATENCY_US);
 		return -EINVAL;
 	}
 	if (!cfg->qlen || cfg->qlen > TESTDEV_MAX_QLEN) {
-		pr_err("acrypto_testdev: qlen of testdev%u not in 1..%u\n",
+		pr_err("qlen of testdev%u not in 1..%u\n",
 		       i, TESTDEV_MAX_QLEN);
 		return -EINVAL;
 	}
@@ -140,7 +142,7 @@ static int testdev_config(unsigned int i, struct testdev_config *cfg)
 	k = testdev_param_index(i, n_classes);
 	cfg->class = ACRYPTO_CLASS_HARDWARE;
 	if (k >= 0 && testdev_parse_class(classes[k], &cfg->class)) {
-		pr_err("acrypto_testdev: class of testdev%u: unknown '%s'\n",
+		pr_err("class of testdev%u: unknown '%s'\n",
 		       i, classes[k]);
 		return -EINVAL;
 	}
@@ -149,7 +151,7 @@ static int testdev_config(unsigned int i, struct testdev_config *cfg)
 	cfg->modes = TESTDEV_MODES_DEFAULT;
 	if (k >= 0 && (testdev_parse_modes(modes[k], &cfg->modes) ||
 		       !cfg->modes)) {
-		pr_err("acrypto_testdev: modes of testdev%u: bad '%s'\n",
+		pr_err("modes of testdev%u: bad '%s'\n",
 		       i, modes[k]);
 		return -EINVAL;
 	}
@@ -211,7 +213,7 @@ static int __init testdev_module_init(void)
 	int err;
 
 	if (!instances || instances > TESTDEV_MAX_INSTANCES) {
-		pr_err("acrypto_testdev: instances must be 1..%u\n",
+		pr_err("instances must be 1..%u\n",
 		       TESTDEV_MAX_INSTANCES);
 		return -EINVAL;
 	}
@@ -230,7 +232,7 @@ static int __init testdev_module_init(void)
 	for (i = 0; i < instances; i++) {
 		err = testdev_add(i, &cfg[i], reqsize);
 		if (err) {
-			pr_err("acrypto_testdev: testdev%u: %d\n", i, err);
+			pr_err("testdev%u: %d\n", i, err);
 			goto err_remove;
 		}
 		testdev_count++;
