@@ -9,13 +9,21 @@
 # A suite is a directory tools/testing/selftests/<suite>/: a kselftest
 # target (a Makefile on the kernel's lib.mk, TEST_PROGS := run.sh) with a
 # `settings` file: "timeout=SECONDS" (kselftest's limit for run.sh) and
-# what this runner needs to boot its one guest:
+# what this runner needs to boot its guest:
 #
 #	virtio_crypto=N		QEMU virtio-crypto devices (default none)
 #	test_timeout=SECONDS	run.sh's limit per test, passed as "-t,N"
 #	ignore_warning=TEXT	a kernel warning the suite causes on purpose
 #				(repeatable; run-vm.sh --ignore-warning;
 #				'TEXT' if it has spaces)
+#
+# or its guests, one after the other, each a fresh boot:
+#
+#	guest='NAME|SECONDS|TEST_SECONDS|ARGUMENTS|RUN-VM OPTIONS'
+#
+# (repeatable): the guest's time limit, run.sh's limit per test (-t),
+# run.sh's arguments (its tests) and run-vm.sh's options (devices, kernel
+# command line) of each.  --args then names the guests to boot.
 #
 # Inside the image the suites are installed as kselftest installs them
 # (vm/ksft-install.sh): /acrypto/tests/<suite>/, run_kselftest.sh and its
@@ -24,17 +32,17 @@
 # a "# " prefix, then one result for run.sh.  The time limits are
 # multiplied by --timeout-scale.
 #
-# A suite that needs more than one guest or host-side actions has a hook
-# instead, `run-host.sh`, called with
+# A suite that needs host-side actions (a build on the host, hot-unplug)
+# has a hook instead, `run-host.sh`, called with
 #
 #	run-host.sh --initrd IMG --kernel IMG --timeout-scale N [--args LIST]
 #
 # which must boot its guests with tools/testing/vm/run-vm.sh using that
 # image and kernel (--kselftest <suite>: run.sh through kselftest's
-# runner, its arguments in --args), and print TAP on stdout; --args, comma-separated,
-# chooses among its tests (groups, guest configurations).  A suite that builds something
-# for the kernel itself (acrypto-dkms) finds it in the environment:
-# ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
+# runner, its arguments in --args), and print TAP on stdout.  Its --args,
+# comma-separated, chooses among its tests (guest configurations).  A
+# suite that builds something for the kernel itself (acrypto-dkms) finds
+# it in the environment: ACRYPTO_KDIR, ACRYPTO_KVER, ACRYPTO_MODDIR.
 #
 # Another kernel (the debug kernel of `make check-debug`) is used with
 # --kdir (its build tree, for the modules), --kernel and --moddir.
@@ -59,8 +67,9 @@ Usage: $0 [--kdir DIR] [--kernel IMG] [--moddir DIR] [--kver VER]
 				       echo -n "${d%/} "
 		       done)
   --args LIST        comma-separated arguments for the suites' run.sh:
-                     tests or groups to run, their options; a hook's
-                     --args (its groups or guest configurations)
+                     tests or groups to run, their options; for a suite
+                     of several guests, the guests; a hook's --args (its
+                     guest configurations)
   --out DIR          work directory (default .vm/ in the repository)
   --timeout-scale N  multiply guest timeouts (slow debug kernels)
   --no-setup         do not check for missing packages
@@ -162,20 +171,17 @@ setting() {
 		sed "s/^'\(.*\)'\$/\1/"
 }
 
-# A suite without a hook: one guest whose kselftest runner runs its
-# run.sh, with kselftest's time limit (timeout=, scaled); the guest's is
-# two minutes longer, for its boot and the runner's report.
-run_suite() {
-	local suite=$1 t args w opts
+# run_guest SUITE SECONDS TEST_SECONDS ARGUMENTS [RUN-VM OPTION...]: one
+# guest whose kselftest runner runs the suite's run.sh (ARGUMENTS, commas
+# between them) within SECONDS; the guest's own limit is two minutes
+# longer, for its boot and the runner's report.  All scaled.
+run_guest() {
+	local suite=$1 t=$2 tt=$3 args=$4 w opts
+	shift 4
 
-	t=$(setting "$suite" timeout | tail -n 1)
 	opts=(--initrd "$OUT/initrd.cpio.gz" --kernel "$KERNEL"
-	      --kselftest "$suite" --timeout $((${t:-300} * SCALE + 120)))
-	t=$(setting "$suite" virtio_crypto | tail -n 1)
-	[ -n "$t" ] && opts+=(--virtio-crypto "$t")
-	t=$(setting "$suite" test_timeout | tail -n 1)
-	args=${t:+-t,$((t * SCALE))}
-	args=$args${ARGS:+${args:+,}$ARGS}
+	      --kselftest "$suite" --timeout $((t * SCALE + 120)) "$@")
+	args=${tt:+-t,$((tt * SCALE))}${tt:+${args:+,}}$args
 	[ -n "$args" ] && opts+=(--args "$args")
 	while IFS= read -r w; do
 		opts+=(--ignore-warning "$w")
@@ -183,6 +189,31 @@ run_suite() {
 
 	echo "# $suite: run.sh ${args//,/ }"
 	bash "$VM/run-vm.sh" "${opts[@]}" "${VM_OPTS[@]}"
+}
+
+# A suite without a hook: its guest, or each of its guests in turn.
+run_suite() {
+	local suite=$1 t tt n g name args opt rc=0 guests=()
+
+	mapfile -t guests < <(setting "$suite" guest)
+	if [ ${#guests[@]} -eq 0 ]; then
+		t=$(setting "$suite" timeout | tail -n 1)
+		tt=$(setting "$suite" test_timeout | tail -n 1)
+		n=$(setting "$suite" virtio_crypto | tail -n 1)
+		run_guest "$suite" "${t:-300}" "$tt" "$ARGS" \
+			${n:+--virtio-crypto "$n"}
+		return
+	fi
+	for g in "${guests[@]}"; do
+		IFS='|' read -r name t tt args opt <<<"$g"
+		if [ -n "$ARGS" ] && [[ ",$ARGS," != *",$name,"* ]]; then
+			continue
+		fi
+		echo "# $suite: guest '$name'"
+		# shellcheck disable=SC2086 # the options are words
+		run_guest "$suite" "$t" "$tt" "${args// /,}" $opt || rc=1
+	done
+	return $rc
 }
 
 # Run the suites, one TAP stream after the other.

@@ -19,8 +19,8 @@
 #                                  (these two need a guest with a
 #                                  virtio-crypto device)
 #
-# Default: all of them, in that order.  run-host.sh spreads them over
-# several guests, so that the crypto API instances one group leaves (the
+# Default: all of them, in that order.  The suite's settings spread them
+# over several guests (tools/testing/run-tests.sh boots them), so that the crypto API instances one group leaves (the
 # kernel's own authenc that the AF_ALG tests bind as a reference, say)
 # cannot change what another measures.  -t: timeout per test (default
 # 300 s); -q: fewer random cases in the C programs.

@@ -6,8 +6,8 @@
 # Usage: run.sh [-t SECONDS] [TEST]...
 #
 # Tests: boot trace stats tool (the default, in this order) and cmdline
-# (for a guest booted with acrypto.balancer=adaptive_lb, run-host.sh's
-# second guest).  Each prints its TAP document; a last one gives each
+# (for a guest booted with acrypto.balancer=adaptive_lb, the second guest
+# of the suite's settings).  Each prints its TAP document; a last one gives each
 # test's exit status.  -t: time limit per test (default 300).
 
 HERE=$(cd "$(dirname "$0")" && pwd)
