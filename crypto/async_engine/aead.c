@@ -532,9 +532,9 @@ int acrypto_aead_add_partition(struct acrypto_partition *p)
 /**
  * acrypto_aead_init() - offer the AEAD algorithms to the front end
  *
- * Return: 0.
+ * Called by the engine's init, before acrypto_frontend_init().
  */
-int acrypto_aead_init(void)
+void acrypto_aead_init(void)
 {
 	unsigned int i;
 
@@ -556,5 +556,4 @@ int acrypto_aead_init(void)
 		def->fe.do_unregister = acrypto_aead_unregister;
 		acrypto_frontend_add(&def->fe);
 	}
-	return 0;
 }

@@ -404,9 +404,9 @@ int acrypto_ahash_add_partition(struct acrypto_partition *p)
 /**
  * acrypto_ahash_init() - offer the hashes to the front end
  *
- * Return: 0.
+ * Called by the engine's init, before acrypto_frontend_init().
  */
-int acrypto_ahash_init(void)
+void acrypto_ahash_init(void)
 {
 	unsigned int i;
 
@@ -425,5 +425,4 @@ int acrypto_ahash_init(void)
 		def->fe.do_unregister = acrypto_ahash_unregister;
 		acrypto_frontend_add(&def->fe);
 	}
-	return 0;
 }

@@ -243,24 +243,16 @@ out_unlock:
 	return err;
 }
 
-int acrypto_frontend_init(void)
+/*
+ * The front ends go live: from now on a device that comes registers the
+ * algorithms it can serve.  Called once the families (skcipher, AEAD,
+ * hash) have added their algorithms.
+ */
+void acrypto_frontend_init(void)
 {
-	int err;
-
-	err = acrypto_skcipher_init();
-	if (err)
-		return err;
-	err = acrypto_aead_init();
-	if (err)
-		return err;
-	err = acrypto_ahash_init();
-	if (err)
-		return err;
-
 	mutex_lock(&acrypto_fe_mutex);
 	acrypto_fe_live = true;
 	mutex_unlock(&acrypto_fe_mutex);
-	return 0;
 }
 
 /* Called at module exit, with no device and no transform left. */

@@ -326,7 +326,7 @@ struct acrypto_fe_alg {
 int acrypto_fe_priority(const struct acrypto_fe_alg *fa, int shared);
 
 /* frontend.c APIs: */
-int acrypto_frontend_init(void);
+void acrypto_frontend_init(void);
 void acrypto_frontend_uninit(void);
 void acrypto_frontend_add(struct acrypto_fe_alg *fa);
 int acrypto_frontend_remove(struct acrypto_fe_alg *fa);
@@ -336,15 +336,15 @@ int acrypto_frontend_tfm_get(struct acrypto_fe_alg *fa);
 void acrypto_frontend_tfm_put(struct acrypto_fe_alg *fa);
 
 /* skcipher.c APIs: */
-int acrypto_skcipher_init(void);
+void acrypto_skcipher_init(void);
 int acrypto_skcipher_add_partition(struct acrypto_partition *p);
 
 /* aead.c APIs: */
-int acrypto_aead_init(void);
+void acrypto_aead_init(void);
 int acrypto_aead_add_partition(struct acrypto_partition *p);
 
 /* ahash.c APIs: */
-int acrypto_ahash_init(void);
+void acrypto_ahash_init(void);
 int acrypto_ahash_add_partition(struct acrypto_partition *p);
 int acrypto_hash_init_state(struct crypto_shash *shash, void *state);
 int acrypto_hmac_reduce_key(const char *hash, const u8 *key,

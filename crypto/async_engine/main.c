@@ -147,9 +147,11 @@ static int __init acrypto_init(void)
 	err = acrypto_lb_init();
 	if (err)
 		goto err_sysfs;
-	err = acrypto_frontend_init();
-	if (err)
-		goto err_lb;
+	/* The algorithm families, then the front ends go live. */
+	acrypto_skcipher_init();
+	acrypto_aead_init();
+	acrypto_ahash_init();
+	acrypto_frontend_init();
 	err = acrypto_watchdog_init();
 	if (err)
 		goto err_frontend;
@@ -166,7 +168,6 @@ err_watchdog:
 	acrypto_watchdog_uninit();
 err_frontend:
 	acrypto_frontend_uninit();
-err_lb:
 	acrypto_lb_uninit();
 err_sysfs:
 	acrypto_sysfs_uninit();

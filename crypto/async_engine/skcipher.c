@@ -261,9 +261,9 @@ int acrypto_skcipher_add_partition(struct acrypto_partition *p)
 /**
  * acrypto_skcipher_init() - offer the skciphers to the front end
  *
- * Return: 0.
+ * Called by the engine's init, before acrypto_frontend_init().
  */
-int acrypto_skcipher_init(void)
+void acrypto_skcipher_init(void)
 {
 	unsigned int i;
 
@@ -280,5 +280,4 @@ int acrypto_skcipher_init(void)
 		def->fe.do_unregister = acrypto_skcipher_unregister;
 		acrypto_frontend_add(&def->fe);
 	}
-	return 0;
 }
