@@ -70,7 +70,7 @@ while [ $# -gt 0 ]; do
 	--extra-initrd) EXTRA_INITRDS+=("${2:?}"); shift 2 ;;
 	--overlay) OVERLAYS+=("${2:?}"); shift 2 ;;
 	--run) RUN=${2:?}; shift 2 ;;
-	--kselftest) KSELFTEST=${2:?}; RUN=/acrypto/tests/run_kselftest.sh; shift 2 ;;
+	--kselftest) KSELFTEST=${2:?}; shift 2 ;;
 	--args) ARGS=${2?}; shift 2 ;;
 	--smp) SMP=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
@@ -102,8 +102,9 @@ fi
 [ -n "$INITRD" ] || die "--initrd is required (build one with mkinitramfs.sh)"
 [ -r "$INITRD" ] || die "initrd '$INITRD' not readable"
 [[ $VCRYPTO =~ ^[0-9]+$ ]] || die "--virtio-crypto wants a number"
-[ "$INTERACTIVE" = 1 ] && [ -n "$RUN" ] && die "--interactive and --run exclude each other"
-[ "$INTERACTIVE" = 1 ] || [ -n "$RUN" ] || die "--run PATH is required (or --interactive)"
+[ -n "$RUN" ] && [ -n "$KSELFTEST" ] && die "--run and --kselftest exclude each other"
+[ "$INTERACTIVE" = 1 ] && [ -n "$RUN$KSELFTEST" ] && die "--interactive and --run exclude each other"
+[ "$INTERACTIVE" = 1 ] || [ -n "$RUN$KSELFTEST" ] || die "--run PATH or --kselftest C is required (or --interactive)"
 if [ -z "$TIMEOUT" ]; then
 	[ "$INTERACTIVE" = 1 ] && TIMEOUT=0 || TIMEOUT=600
 fi

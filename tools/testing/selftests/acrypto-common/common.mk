@@ -49,4 +49,13 @@ $(OUTPUT)/acrypto-common/%.o: $(COMMON_DIR)/%.c $(COMMON_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# kmod's modprobe (busybox's ignores soft dependencies), for a suite that
+# lists kmod in TEST_GEN_FILES: kmod acts as modprobe when called by that
+# name.
+KMOD := $(firstword $(wildcard /usr/bin/kmod /bin/kmod))
+$(OUTPUT)/kmod: $(KMOD)
+	@[ -n "$(KMOD)" ] || { echo "kmod not found; run setup-host.sh" >&2; exit 1; }
+	install -D -m 0755 $(KMOD) $@/kmod
+	ln -sf kmod $@/modprobe
+
 .DELETE_ON_ERROR:

@@ -85,11 +85,6 @@ void tap_bail(const char *fmt, ...)
 	exit(KSFT_FAIL);	/* not reached: ksft_exit_fail_msg() exits */
 }
 
-unsigned int tap_failures(void)
-{
-	return ksft_get_fail_cnt();
-}
-
 int tap_finish(void)
 {
 	bool plan_met = ksft_test_num() == ksft_plan;

@@ -41,8 +41,6 @@ void tap_skip(const char *reason, const char *fmt, ...) TAP_PRINTF(2, 3);
 void tap_diag(const char *fmt, ...) TAP_PRINTF(1, 2);
 void tap_bail(const char *fmt, ...) TAP_PRINTF(1, 2)
 	__attribute__((noreturn));
-/* Results that failed so far. */
-unsigned int tap_failures(void);
 /*
  * The summary (and the plan, if none came first); the exit status of the
  * program: 0 only if nothing failed and a plan given first was met.
