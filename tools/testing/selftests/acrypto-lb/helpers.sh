@@ -174,6 +174,17 @@ check_cmp() {
 	fi
 }
 
+# check_explored DEV N CLASSES MS: the N requests a slower device got in a
+# one-at-a-time stream of MS milliseconds over CLASSES request-size classes
+# are no more than the cost model's measurements: per class, at most one
+# every cost_stale_ms, plus the first and one at the start of the run.
+check_explored() {
+	_ce_stale=$(cat "$ACRPARAM/cost_stale_ms")
+	_ce_max=$(($3 * ($4 / _ce_stale + 2)))
+	check_cmp "$1 got only the balancer's measurements: $2 in $4 ms, $3 size class(es), cost_stale_ms $_ce_stale" \
+		"$2" -le "$_ce_max"
+}
+
 # check_knob DEV KNOB GOOD BAD...: a knob takes GOOD, refuses each BAD.
 check_knob() {
 	_ck_f=$TDDBG/$1/$2 _ck_name=$2 _ck_good=$3

@@ -174,9 +174,15 @@ rr() {
 	done
 
 	# A full device keeps its turn by default; with skip_full it is passed
-	# over while the others have room.
+	# over while the others have room.  testdev0 then takes about one
+	# request per service time (latency plus the CPU's cost per request),
+	# the others the rest: in a debug kernel (lockdep, KASAN) the CPU's
+	# cost is several milliseconds, so there its latency is 10 times
+	# longer, or its share would grow towards the others'.
+	f=1
+	[ -e /proc/lockdep ] && f=10
 	knob testdev0 qlen 1
-	knob testdev0 latency_us 5000
+	knob testdev0 latency_us $((5000 * f))
 	echo 1 >"$LBDIR/rr_lb/skip_full"
 	snap testdev0 testdev1 testdev2 testdev3
 	run_load rr_skip "rr_lb skip_full, testdev0 qlen 1" -n 1000 -j 8 -z 1024
@@ -331,17 +337,21 @@ sched() {
 	[ -e /proc/lockdep ] && sf=10
 
 	# The CPU is the faster device: soft against a test device that takes
-	# 3 ms a request.  One request at a time, 4 KiB: each goes where it
-	# finishes first.  The balancer measures the other device now and then
-	# (one request per size class every cost_stale_ms, 500 ms): at most 5%.
+	# 3 ms a request.  One request at a time, 64 B and 4 KiB: each goes
+	# where it finishes first.  The balancer measures the other device now
+	# and then, one request per size class every cost_stale_ms: the slower
+	# device gets no more than those (check_explored), which is a few
+	# percent of the stream, more in a debug kernel, whose requests take
+	# longer for the same measurements.
 	check "soft and a test device slower than the CPU" \
 		sh -c 'modprobe acrypto_soft && rmmod acrypto_testdev 2>/dev/null; modprobe acrypto_testdev latency_us=3000'
 	snap soft testdev0
 	run_load s_cpu "one at a time, 64 B and 4 KiB, soft + slow testdev0" \
 		-n 400 -j 1 -b 0 -z 64,4096
 	soft=$(delta soft) td=$(delta testdev0)
-	check_cmp "the stream went to soft: $soft of 400 (testdev0 $td, >= 95%)" \
-		$((soft * 100)) -ge $(((soft + td) * 95))
+	check_cmp "the stream went to soft: $soft of 400 (testdev0 $td, >= 80%)" \
+		$((soft * 100)) -ge $(((soft + td) * 80))
+	check_explored "testdev0" "$td" 2 "$(load_field s_cpu ms)"
 	check_cmp "soft's cost model measured cbc at 4 KiB" \
 		"$(cnt soft/cost cbc-aes_4096)" -gt 0
 	check_cmp "testdev0's too, slower than soft's" \
@@ -357,8 +367,9 @@ sched() {
 	run_load s_fast "one at a time, 4 KiB, testdev0 10x faster" \
 		-n 300 -j 1 -b 0 -z 4096
 	fast=$(delta testdev0) slow=$(delta testdev1)
-	check_cmp "the stream went to testdev0: $fast of 300 (testdev1 $slow, >= 95%)" \
-		$((fast * 100)) -ge $(((fast + slow) * 95))
+	check_cmp "the stream went to testdev0: $fast of 300 (testdev1 $slow, >= 80%)" \
+		$((fast * 100)) -ge $(((fast + slow) * 80))
+	check_explored "testdev1" "$slow" 1 "$(load_field s_fast ms)"
 
 	# A deep stream over two devices whose throughputs differ 2x (16 and
 	# 8 MB/s, serial): split in proportion to measured speed, 2:1, so
@@ -631,7 +642,7 @@ group_tests() {
 	size) echo 10 ;;
 	failover) echo 18 ;;
 	adaptive) echo 9 ;;
-	sched) echo 35 ;;
+	sched) echo 37 ;;
 	faults) echo 29 ;;
 	race) echo 4 ;;
 	switch) echo 8 ;;
