@@ -733,8 +733,10 @@ only "$D3"
 r0=$(vcm_cipher 3)
 s0=$(vcm_total 3 stateless)
 n0=$(vac_counter "$D3" declined)
+# A fixed number of requests, not a time: about one in ten fits, and a
+# debug kernel runs six times fewer in the same time.
 check_bench "$D3: checked stream of 16 B to 8 KiB, AES-128" \
-	-c acrypto-cbc-aes -k 16 -s 16-8192 -d 8 -o both -T 2 -V "$REF" \
+	-c acrypto-cbc-aes -k 16 -s 16-8192 -d 8 -o both -n 1000 -V "$REF" \
 	-l limits
 r0=$(($(vcm_cipher 3) - r0))
 check_ge "$D3 served the requests within max_size" $r0 50
