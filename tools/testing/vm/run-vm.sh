@@ -103,7 +103,7 @@ fi
 [ -r "$INITRD" ] || die "initrd '$INITRD' not readable"
 [[ $VCRYPTO =~ ^[0-9]+$ ]] || die "--virtio-crypto wants a number"
 [ -n "$RUN" ] && [ -n "$KSELFTEST" ] && die "--run and --kselftest exclude each other"
-[ "$INTERACTIVE" = 1 ] && [ -n "$RUN$KSELFTEST" ] && die "--interactive and --run exclude each other"
+[ "$INTERACTIVE" = 1 ] && [ -n "$RUN$KSELFTEST" ] && die "--interactive excludes --run and --kselftest"
 [ "$INTERACTIVE" = 1 ] || [ -n "$RUN$KSELFTEST" ] || die "--run PATH or --kselftest C is required (or --interactive)"
 if [ -z "$TIMEOUT" ]; then
 	[ "$INTERACTIVE" = 1 ] && TIMEOUT=0 || TIMEOUT=600

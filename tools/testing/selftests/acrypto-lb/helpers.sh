@@ -174,6 +174,13 @@ check_cmp() {
 	fi
 }
 
+# debug_scale N: N in a debug kernel (lockdep, KASAN: make check-debug),
+# whose CPU cost per request is several times Debian's, else 1; test
+# devices that must stay the bottleneck are made slower by it.
+debug_scale() {
+	if [ -e /proc/lockdep ]; then echo "$1"; else echo 1; fi
+}
+
 # check_explored DEV N CLASSES MS: the N requests a slower device got in a
 # one-at-a-time stream of MS milliseconds over CLASSES request-size classes
 # are no more than the cost model's measurements: per class, at most one

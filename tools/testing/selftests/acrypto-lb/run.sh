@@ -179,8 +179,7 @@ rr() {
 	# the others the rest: in a debug kernel (lockdep, KASAN) the CPU's
 	# cost is several milliseconds, so there its latency is 10 times
 	# longer, or its share would grow towards the others'.
-	f=1
-	[ -e /proc/lockdep ] && f=10
+	f=$(debug_scale 10)
 	knob testdev0 qlen 1
 	knob testdev0 latency_us $((5000 * f))
 	echo 1 >"$LBDIR/rr_lb/skip_full"
@@ -303,8 +302,7 @@ adaptive() {
 	# a lockdep/KASAN kernel (make check-debug) costs several times more
 	# per request under TCG, so its devices are 4 times slower (still
 	# one 8 times faster than the other).
-	f=1
-	[ -e /proc/lockdep ] && f=4
+	f=$(debug_scale 4)
 	check "test devices $f ms and $((8 * f)) ms" \
 		td_load instances=2 latency_us=$((1000 * f)),$((8000 * f)) qlen=256
 	lb_select adaptive_lb
@@ -333,8 +331,7 @@ sched() {
 	# The devices must be the bottleneck: a debug kernel (lockdep, KASAN)
 	# spends milliseconds per request of its own, so there the test
 	# devices are made slower by the same factor.
-	sf=1
-	[ -e /proc/lockdep ] && sf=10
+	sf=$(debug_scale 10)
 
 	# The CPU is the faster device: soft against a test device that takes
 	# 3 ms a request.  One request at a time, 64 B and 4 KiB: each goes
