@@ -45,6 +45,13 @@
 #    intact across five dirty-destination faults; then ESP with cbc(aes)
 #    and hmac(sha256), every packet's CBC step and HMAC step on the
 #    device;
+#  - dm-crypt over instance 1 and over instance 2, each alone, through
+#    its three services: aes-xts-plain64 (cipher), authenc(hmac(sha256),
+#    cbc(aes)) and gcm(aes) with random IVs on dm-integrity (cipher and
+#    MAC; AEAD): 1 MiB written by the device and read back by the
+#    software device, and the other way round, every step of every sector
+#    counted on the device that did it, nothing declined; the GCM sectors
+#    under another key fail on the device with an I/O error;
 #  - a checked AF_ALG AIO stream of each mode, outputs compared with the
 #    kernel's AES-NI drivers;
 #  - instance 1 alone, one stream pinned to each CPU: both of its data
@@ -247,7 +254,7 @@ mode_of() {
 }
 
 FAULTS="error badstatus short long dirty"
-tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 1 + 3 * 6 + 2 * 9 + 14))
+tap_plan $((43 + 5 * 5 + 37 + 2 * 10 + 2 * 8 + 1 + 3 * 6 + 2 * 9 + 14))
 
 check "load virtio_crypto_model (4 instances)" vcm_load
 check "load acrypto, acrypto_soft, virtio_acrypto" vac_load soft
@@ -552,6 +559,187 @@ for i in 1 2; do
 	ipsec_flush
 done
 ipsec_cleanup
+
+# dm-crypt over instance 1 (session mode) and instance 2 (stateless), each
+# alone, through its three services: the cipher service (aes-xts-plain64
+# on the loop device), the cipher and MAC services
+# (authenc(hmac(sha256),cbc(aes)), random IVs, on dm-integrity) and the
+# AEAD service (gcm(aes), random IVs, on dm-integrity).  What the model
+# device writes, the software device (the kernel's implementations) reads
+# back, and the other way round: the model's sectors are the standard
+# ones, not just something it reads back itself.  Each step of every
+# sector is counted on the device that did it.
+DM=/tmp/model-dm
+DM_MB=1
+DM_SEC=$((DM_MB * 2048))
+mkdir -p $DM
+kmod_load loop dm_crypt dm_integrity || tap_bail "loop, dm_crypt, dm_integrity"
+truncate -s 4M $DM/disk.img
+DM_LOOP=$(losetup -f --show $DM/disk.img) || tap_bail "losetup"
+
+# dm_open KIND KEY: /dev/mapper/acm, KIND xts, authenc or gcm, on DM_LOOP
+# (the latter two over dm-integrity, /dev/mapper/acmint); its sectors
+# in DM_PDS.
+dm_open() {
+	case $1 in
+	xts)
+		DM_PDS=$DM_SEC
+		dmsetup create acm --table "0 $DM_PDS crypt aes-xts-plain64 $2 0 $DM_LOOP 0"
+		return
+		;;
+	authenc) _dm_c='authenc(hmac(sha256),cbc(aes))' _dm_t=48 ;;
+	gcm) _dm_c='gcm(aes)' _dm_t=28 ;;
+	esac
+	dmsetup create acmint --table "0 $DM_PDS integrity $DM_LOOP 0 $_dm_t D 0" &&
+		dmsetup create acm --table "0 $DM_PDS crypt capi:$_dm_c-random $2 0 /dev/mapper/acmint 0 1 integrity:$_dm_t:aead"
+}
+
+dm_close() {
+	dmsetup remove acm && { [ ! -e /dev/mapper/acmint ] || dmsetup remove acmint; }
+}
+
+# dm_format KIND: a fresh dm-integrity with KIND's tags on DM_LOOP (none
+# for xts); sets DM_PDS, its usable sectors.
+dm_format() {
+	dd if=/dev/zero of="$DM_LOOP" bs=1M count=1 2>/dev/null
+	[ "$1" = xts ] && return
+	_dm_t=48
+	[ "$1" = gcm ] && _dm_t=28
+	dmsetup create acmint --table "0 8 integrity $DM_LOOP 0 $_dm_t D 0" || return 1
+	DM_PDS=$(dmsetup status acmint | awk '{ print $5 }')
+	dmsetup remove acmint
+	[ "$DM_PDS" -ge $DM_SEC ]
+}
+
+# dm_steps N KIND: "cipher mac aead" requests model instance N computed so
+# far, or the software device's completed steps (N soft).
+dm_steps() {
+	if [ "$1" = soft ]; then
+		vac_counter soft scompleted
+	else
+		echo "$(vcm_cipher "$1") $(vcm_total "$1" mac) $(vcm_total "$1" aead)"
+	fi
+}
+
+# dm_want KIND: the model's "cipher mac aead" steps for DM_SEC sectors.
+dm_want() {
+	case $1 in
+	xts) echo "$DM_SEC 0 0" ;;
+	authenc) echo "$DM_SEC $DM_SEC 0" ;;
+	gcm) echo "0 0 $DM_SEC" ;;
+	esac
+}
+
+# dm_delta BEFORE AFTER: the difference of two dm_steps.
+dm_delta() {
+	echo "$1 $2" | awk 'NF == 2 { print $2 - $1; exit }
+		{ print $4 - $1, $5 - $2, $6 - $3 }'
+}
+
+# dm_io write|read FILE: DM_MB MiB of FILE to /dev/mapper/acm, or from it
+# into FILE, direct I/O.
+dm_io() {
+	if [ "$1" = write ]; then
+		dd if="$2" of=/dev/mapper/acm bs=64k oflag=direct 2>/dev/null
+	else
+		dd if=/dev/mapper/acm of="$2" bs=64k count=$((DM_MB * 16)) \
+			iflag=direct 2>/dev/null
+	fi
+}
+
+# dm_case N DEV KIND WRITER READER: DM_MB MiB written through a fresh
+# mapping with only WRITER in service, read back through a new mapping
+# with only READER in service; the model's steps are counted on instance N.
+dm_case() {
+	_dc_i=$1 _dc_d=$2 _dc_k=$3 _dc_w=$4 _dc_r=$5
+	_dc_t="$_dc_d: dm-crypt $_dc_k, written by $_dc_w, read by $_dc_r"
+	if ! dm_format "$_dc_k"; then
+		tap_fail "$_dc_t: format" "$(dmsetup status 2>&1)"
+		return 1
+	fi
+	_dc_key=$(head -c 64 /dev/urandom | xxd -p | tr -d '\n')
+	[ "$_dc_k" = gcm ] && _dc_key=$(echo "$_dc_key" | cut -c1-64)
+	head -c $((DM_MB * 1048576)) /dev/urandom >$DM/plain
+	for _dc_s in w r; do
+		if [ $_dc_s = w ]; then _dc_o=$_dc_w; else _dc_o=$_dc_r; fi
+		only "$_dc_o"
+		if ! dm_open "$_dc_k" "$_dc_key"; then
+			tap_fail "$_dc_t: open" "$(dmsetup table 2>&1)"
+			dm_close 2>/dev/null
+			return 1
+		fi
+		if [ "$_dc_o" = soft ]; then _dc_n=soft; else _dc_n=$_dc_i; fi
+		_dc_0=$(dm_steps "$_dc_n")
+		_dc_m=$(dm_steps "$_dc_i")
+		if [ $_dc_s = w ]; then
+			dm_io write $DM/plain
+		else
+			rm -f $DM/back
+			dm_io read $DM/back
+		fi
+		_dc_rc=$?
+		_dc_g=$(dm_delta "$_dc_0" "$(dm_steps "$_dc_n")")
+		if [ "$_dc_o" = soft ]; then
+			# Two steps per sector for authenc, one otherwise;
+			# none on the model.
+			_dc_e=$DM_SEC
+			[ "$_dc_k" = authenc ] && _dc_e=$((2 * DM_SEC))
+			_dc_mg=$(dm_delta "$_dc_m" "$(dm_steps "$_dc_i")")
+			[ "$_dc_mg" = "0 0 0" ] || _dc_g="$_dc_g (model: $_dc_mg)"
+		else
+			_dc_e=$(dm_want "$_dc_k")
+		fi
+		dm_close
+		if [ $_dc_rc != 0 ] || [ "$_dc_g" != "$_dc_e" ]; then
+			tap_fail "$_dc_t: $_dc_s" "dd exit $_dc_rc; steps $_dc_g, expected $_dc_e"
+			return 1
+		fi
+	done
+	if ! cmp -s $DM/plain $DM/back; then
+		tap_fail "$_dc_t" "the data read back differs"
+		return 1
+	fi
+	tap_ok "$_dc_t: $DM_SEC sectors, every step counted, read back intact"
+}
+
+# dm_badkey N DEV: the GCM sectors under another key, with only DEV in
+# service: every tag fails on the device and dm-crypt returns an I/O
+# error, no data.
+dm_badkey() {
+	only "$2"
+	_db_key=$(head -c 32 /dev/urandom | xxd -p | tr -d '\n')
+	if ! dm_open gcm "$_db_key"; then
+		tap_fail "$2: dm-crypt gcm, another key: open"
+		dm_close 2>/dev/null
+		return 1
+	fi
+	_db_0=$(vcm_total "$1" aead)
+	dd if=/dev/mapper/acm of=$DM/bad bs=4k count=1 iflag=direct 2>/dev/null
+	_db_rc=$?
+	_db_n=$(($(vcm_total "$1" aead) - _db_0))
+	dm_close
+	if [ $_db_rc != 0 ] && [ $_db_n -gt 0 ] && [ ! -s $DM/bad ]; then
+		tap_ok "$2: dm-crypt gcm, another key: the device finds every tag wrong ($_db_n requests), an I/O error"
+	else
+		tap_fail "$2: dm-crypt gcm, another key: an I/O error" \
+			"dd exit $_db_rc, $_db_n AEAD requests, $(wc -c <$DM/bad) bytes read"
+	fi
+}
+
+for i in 1 2; do
+	d=$(vcm_dev $i)
+	n0=$(vac_counter "$d" declined)
+	for k in xts authenc gcm; do
+		dm_case $i "$d" $k "$d" soft
+		dm_case $i "$d" $k soft "$d"
+	done
+	dm_badkey $i "$d"
+	check_eq "$d: dm-crypt: nothing declined" 0 \
+		$(($(vac_counter "$d" declined) - n0))
+done
+losetup -d "$DM_LOOP"
+rm -rf $DM
+
 for d in "$D0" "$D1" "$D2"; do
 	vac_broken "$d" 0
 done
