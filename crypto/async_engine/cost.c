@@ -57,13 +57,7 @@
 #define ACRYPTO_COST_OUTLIER	4
 
 /* Per-CPU sampling state. */
-struct acrypto_cost_clock {
-	unsigned int count;	/* steps since the last sample */
-	unsigned long last;	/* jiffies of the last sample */
-	bool force;		/* a balancer wants the next step measured */
-};
-
-static DEFINE_PER_CPU(struct acrypto_cost_clock, acrypto_cost_clock);
+DEFINE_PER_CPU(struct acrypto_cost_clock, acrypto_cost_clock);
 
 /* Upper bounds of the size classes, for sysfs; the last has none. */
 static const unsigned int acrypto_cost_bounds[ACRYPTO_COST_CLASSES - 1] = {

@@ -8,6 +8,7 @@
 #include <crypto/internal/acrypto.h>
 #include <crypto/hash.h>
 #include <linux/mutex.h>
+#include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/rwsem.h>
 #include <linux/workqueue.h>
@@ -169,7 +170,45 @@ void acrypto_backlog_steal(struct acrypto_device *dev, unsigned int budget);
 void acrypto_backlog_room(struct acrypto_device *dev);
 
 /* cost.c APIs: */
+/* Per-CPU state of the cost model's sampling. */
+struct acrypto_cost_clock {
+	unsigned int count;	/* steps since the last sample */
+	unsigned long last;	/* jiffies of the last sample */
+	bool force;		/* a balancer wants the next step measured */
+};
+
+DECLARE_PER_CPU(struct acrypto_cost_clock, acrypto_cost_clock);
+
 bool acrypto_cost_sample_due(void);
+
+/**
+ * acrypto_cost_sample_tick() - shall a step of the direct path be timed?
+ *
+ * The direct path (acrypto_skcipher_direct()) is taken when there is
+ * nothing to balance, or nothing the balancer would decide otherwise, and
+ * its steps are short: two clock reads in one step of cost_sample_every
+ * would be a good part of the engine's cost on it.  Its device's cost
+ * needs only to stay fresh (cost_stale_ms) and to follow a change within a
+ * second, which the first step of each jiffy on each CPU, at least HZ
+ * samples a second under load, does.
+ *
+ * Return: true for the first step of each jiffy and a step a balancer
+ * asked to measure, on this CPU.
+ */
+static inline bool acrypto_cost_sample_tick(void)
+{
+	struct acrypto_cost_clock *c = raw_cpu_ptr(&acrypto_cost_clock);
+	unsigned long now = jiffies;
+
+	/* Racy per-CPU state: a preempted caller at worst samples twice. */
+	if (c->last == now && !c->force)
+		return false;
+	c->count = 0;
+	c->last = now;
+	c->force = false;
+	return true;
+}
+
 void acrypto_cost_sample(struct acrypto_device *dev,
 			 const struct acrypto_session *s, u64 ns);
 void acrypto_cost_sample_step(struct acrypto_device *dev, unsigned int alg,
@@ -201,7 +240,36 @@ void acrypto_watchdog_uninit(void);
 /* key.c APIs: */
 void acrypto_keys_prepare_device(struct acrypto_device *dev);
 void acrypto_keys_release_device(struct acrypto_device *dev);
-struct acrypto_device *acrypto_key_sole(struct acrypto_key *key);
+struct acrypto_device *acrypto_key_sole_slow(struct acrypto_key *key,
+					     unsigned long gen);
+
+/**
+ * acrypto_key_sole() - the only usable device for a key, if there is one
+ * @key: the key of the session being placed
+ *
+ * Cached in the key with the device generation it was computed at, and
+ * computed again (acrypto_key_sole_slow()) when the generation moves: on
+ * every registration, unregistration and change of service state
+ * (acrypto_device_gen_bump()).  A reader that sees the current generation
+ * in the cache may use the device: its removal bumps the generation before
+ * it waits for a grace period.
+ *
+ * Caller is in an RCU read-side critical section (rcu_read_lock(), or
+ * preemption disabled: acrypto_skcipher_direct()).
+ *
+ * Return: the device, or NULL when none or several devices can serve @key.
+ */
+static inline struct acrypto_device *acrypto_key_sole(struct acrypto_key *key)
+{
+	unsigned long gen = acrypto_device_gen() & ACRYPTO_SOLE_GEN_MASK;
+	unsigned long c = READ_ONCE(key->sole);
+
+	if (unlikely((c >> ACRYPTO_SOLE_SHIFT) != gen))
+		return acrypto_key_sole_slow(key, gen);
+	c &= BIT(ACRYPTO_SOLE_SHIFT) - 1;
+	return c ? READ_ONCE(acrypto_dev_slot[c - 1]) : NULL;
+}
+
 struct acrypto_device *acrypto_key_dominant(struct acrypto_key *key, u8 op,
 					    u16 mode, unsigned int len);
 void acrypto_keys_uninit(void);

@@ -346,29 +346,20 @@ void acrypto_key_free(struct acrypto_key *key)
 EXPORT_SYMBOL_GPL(acrypto_key_free);
 
 /**
- * acrypto_key_sole() - the only usable device for a key, if there is one
+ * acrypto_key_sole_slow() - acrypto_key_sole() when the cache is stale
  * @key: the key of the session being placed
+ * @gen: the current device generation, masked by ACRYPTO_SOLE_GEN_MASK
  *
- * Cached in the key with the device generation it was computed at, and
- * computed again when the generation moves: on every registration,
- * unregistration and change of service state (acrypto_device_gen_bump()).
- * A reader that sees the current generation in the cache may use the
- * device: its removal bumps the generation before it waits for a grace
- * period.
- *
- * Caller holds rcu_read_lock().
+ * Caller is in an RCU read-side critical section.
  *
  * Return: the device, or NULL when none or several devices can serve @key.
  */
-struct acrypto_device *acrypto_key_sole(struct acrypto_key *key)
+struct acrypto_device *acrypto_key_sole_slow(struct acrypto_key *key,
+					     unsigned long gen)
 {
-	unsigned long gen = acrypto_device_gen() & ACRYPTO_SOLE_GEN_MASK;
-	unsigned long c = READ_ONCE(key->sole);
 	struct acrypto_device *dev, *sole = NULL;
 	unsigned int n = 0;
-
-	if ((c >> ACRYPTO_SOLE_SHIFT) == gen)
-		goto found;
+	unsigned long c;
 
 	acrypto_for_each_device(dev) {
 		if (!acrypto_device_usable(dev) ||
@@ -383,9 +374,7 @@ struct acrypto_device *acrypto_key_sole(struct acrypto_key *key)
 	if (n == 1)
 		c |= sole->index + 1;
 	WRITE_ONCE(key->sole, c);
-found:
-	c &= BIT(ACRYPTO_SOLE_SHIFT) - 1;
-	return c ? READ_ONCE(acrypto_dev_slot[c - 1]) : NULL;
+	return n == 1 ? sole : NULL;
 }
 
 /* How long a dominant device is taken as such before a look again. */
@@ -407,7 +396,8 @@ found:
  * whose cost is not fresh (not measured for cost_stale_ms) makes the
  * answer "none", so that the balancer runs and measures it again.
  *
- * Caller holds rcu_read_lock().
+ * Caller is in an RCU read-side critical section (rcu_read_lock(), or
+ * preemption disabled: acrypto_skcipher_direct()).
  *
  * Return: the device, or NULL.
  */

@@ -266,13 +266,15 @@ void acrypto_lb_complete(struct acrypto_device *dev, struct acrypto_session *s,
 /**
  * acrypto_lb_is_default() - is the default balancer current?
  *
- * Caller holds rcu_read_lock().
+ * Needs no RCU read side: it compares the pointer, and like any answer
+ * about the current balancer it may be stale as soon as it is returned.
  *
  * Return: true if simple_lb chooses the devices.
  */
 bool acrypto_lb_is_default(void)
 {
-	return rcu_dereference(acrypto_current_lb) == acrypto_default_lb;
+	/* A comparison: nothing is dereferenced. */
+	return rcu_access_pointer(acrypto_current_lb) == acrypto_default_lb;
 }
 
 /**

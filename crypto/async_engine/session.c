@@ -717,6 +717,22 @@ static int acrypto_submit_sole(struct acrypto_session *s,
 	return ret;
 }
 
+/*
+ * The longest request the direct path does with preemption disabled: no
+ * longer than the kernel's SIMD ciphers keep it disabled for one step of
+ * their walk.
+ */
+#define ACRYPTO_DIRECT_ATOMIC_LEN	PAGE_SIZE
+
+/* Leave acrypto_skcipher_direct()'s read side. */
+static inline void acrypto_direct_unlock(bool atomic)
+{
+	if (atomic)
+		rcu_read_unlock_sched();
+	else
+		rcu_read_unlock();
+}
+
 /**
  * acrypto_skcipher_direct() - a cipher request straight to its sole device
  * @req: the crypto API request of an acrypto skcipher
@@ -736,6 +752,12 @@ static int acrypto_submit_sole(struct acrypto_session *s,
  * (acrypto_key_dominant()): a device that is faster at this size than every
  * other capable one.
  *
+ * A request of up to %ACRYPTO_DIRECT_ATOMIC_LEN bytes is done with
+ * preemption disabled rather than under rcu_read_lock(): since v5.0 such a
+ * region is an RCU read-side critical section that synchronize_rcu() waits
+ * for (device removal), and it costs no out-of-line call on a kernel with
+ * preemptible RCU.  Longer requests stay preemptible.
+ *
  * Return: true with the result in *@ret, false when the request must be
  * submitted as a session.
  */
@@ -746,6 +768,7 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 	struct skcipher_request *subreq = sub;
 	const struct acrypto_cap *cap;
 	struct acrypto_device *dev, *sole;
+	bool atomic = req->cryptlen <= ACRYPTO_DIRECT_ATOMIC_LEN;
 	struct acrypto_sw *sw;
 	u64 start = 0;
 
@@ -755,7 +778,10 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 	 */
 	if (unlikely(key->partition) || trace_acrypto_submit_enabled())
 		return false;
-	rcu_read_lock();
+	if (atomic)
+		rcu_read_lock_sched();
+	else
+		rcu_read_lock();
 	dev = acrypto_key_sole(key);
 	sole = dev;
 	if (!dev)
@@ -771,7 +797,7 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 	if (sw->simd && !crypto_simd_usable())
 		goto no;
 
-	if (acrypto_cost_sample_due())
+	if (acrypto_cost_sample_tick())
 		start = local_clock();
 	skcipher_request_set_tfm(subreq, sw->tfm);
 	skcipher_request_set_callback(subreq, 0, NULL, NULL);
@@ -800,10 +826,10 @@ bool acrypto_skcipher_direct(struct skcipher_request *req,
 		this_cpu_inc(dev->pcpu->sfinished);
 		this_cpu_inc(dev->pcpu->errors);
 	}
-	rcu_read_unlock();
+	acrypto_direct_unlock(atomic);
 	return true;
 no:
-	rcu_read_unlock();
+	acrypto_direct_unlock(atomic);
 	return false;
 }
 

@@ -36,7 +36,7 @@ struct acrypto_skcipher_def {
 	u16 alg;
 	u16 mode;
 	unsigned int blocksize;
-	unsigned int multiple;	/* request lengths must be multiples of it */
+	unsigned int len_mask;	/* request lengths are multiples of this + 1 */
 	unsigned int min_len;	/* shortest non-empty request */
 	unsigned int ivsize;
 	unsigned int min_keysize;
@@ -82,7 +82,8 @@ static void acrypto_skcipher_done(struct acrypto_session *s, int err)
 	req->base.complete(&req->base, err);
 }
 
-static int acrypto_skcipher_crypt(struct skcipher_request *req, u8 op)
+static __always_inline int acrypto_skcipher_crypt(struct skcipher_request *req,
+						  u8 op)
 {
 	struct crypto_skcipher *tfm = crypto_skcipher_reqtfm(req);
 	struct acrypto_skcipher_ctx *ctx = crypto_skcipher_ctx(tfm);
@@ -94,7 +95,7 @@ static int acrypto_skcipher_crypt(struct skcipher_request *req, u8 op)
 	/* As the kernel's own modes: empty is fine except for XTS. */
 	if (unlikely(!req->cryptlen && def->mode != ACRYPTO_MODE_XTS))
 		return 0;
-	if (unlikely(req->cryptlen % def->multiple ||
+	if (unlikely(req->cryptlen & def->len_mask ||
 		     req->cryptlen < def->min_len))
 		return -EINVAL;
 
@@ -156,14 +157,14 @@ static void acrypto_skcipher_exit_tfm(struct crypto_skcipher *tfm)
 	acrypto_frontend_tfm_put(&def->fe);
 }
 
-#define ACRYPTO_AES(_mode, _name, _bs, _mult, _minlen, _ivsize, _min, _max) \
+#define ACRYPTO_AES(_mode, _name, _bs, _lenmask, _minlen, _ivsize, _min, _max) \
 	{								\
 		.name = #_name "(aes)",					\
 		.driver_name = "acrypto-" #_name "-aes",		\
 		.alg = ACRYPTO_ALG_AES,					\
 		.mode = ACRYPTO_MODE_##_mode,				\
 		.blocksize = _bs,					\
-		.multiple = _mult,					\
+		.len_mask = _lenmask,					\
 		.min_len = _minlen,					\
 		.ivsize = _ivsize,					\
 		.min_keysize = _min,					\
@@ -172,17 +173,18 @@ static void acrypto_skcipher_exit_tfm(struct crypto_skcipher *tfm)
 
 static struct acrypto_skcipher_def acrypto_skciphers[] = {
 	/*
-	 * mode, name, blocksize, length multiple, shortest length, ivsize,
+	 * mode, name, blocksize, length mask (lengths are multiples of the
+	 * mask + 1: a power of two), shortest length, ivsize,
 	 * key sizes
 	 */
-	ACRYPTO_AES(ECB, ecb, AES_BLOCK_SIZE, AES_BLOCK_SIZE, AES_BLOCK_SIZE,
+	ACRYPTO_AES(ECB, ecb, AES_BLOCK_SIZE, AES_BLOCK_SIZE - 1, AES_BLOCK_SIZE,
 		    0, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
-	ACRYPTO_AES(CBC, cbc, AES_BLOCK_SIZE, AES_BLOCK_SIZE, AES_BLOCK_SIZE,
+	ACRYPTO_AES(CBC, cbc, AES_BLOCK_SIZE, AES_BLOCK_SIZE - 1, AES_BLOCK_SIZE,
 		    AES_BLOCK_SIZE, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
-	ACRYPTO_AES(CTR, ctr, 1, 1, 1,
+	ACRYPTO_AES(CTR, ctr, 1, 0, 1,
 		    AES_BLOCK_SIZE, AES_MIN_KEY_SIZE, AES_MAX_KEY_SIZE),
 	/* XTS steals ciphertext: any length from one block up. */
-	ACRYPTO_AES(XTS, xts, AES_BLOCK_SIZE, 1, AES_BLOCK_SIZE,
+	ACRYPTO_AES(XTS, xts, AES_BLOCK_SIZE, 0, AES_BLOCK_SIZE,
 		    AES_BLOCK_SIZE, 2 * AES_MIN_KEY_SIZE, 2 * AES_MAX_KEY_SIZE),
 };
 
