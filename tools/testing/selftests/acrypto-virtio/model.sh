@@ -48,10 +48,11 @@
 #  - dm-crypt over instance 1 and over instance 2, each alone, through
 #    its three services: aes-xts-plain64 (cipher), authenc(hmac(sha256),
 #    cbc(aes)) and gcm(aes) with random IVs on dm-integrity (cipher and
-#    MAC; AEAD): 1 MiB written by the device and read back by the
+#    MAC; AEAD): 512 KiB written by the device and read back by the
 #    software device, and the other way round, every step of every sector
 #    counted on the device that did it, nothing declined; the GCM sectors
-#    under another key fail on the device with an I/O error;
+#    under another key fail on the device with an I/O error (a kernel
+#    without dm-integrity, the debug kernel, runs the cipher case only);
 #  - a checked AF_ALG AIO stream of each mode, outputs compared with the
 #    kernel's AES-NI drivers;
 #  - instance 1 alone, one stream pinned to each CPU: both of its data
@@ -570,10 +571,14 @@ ipsec_cleanup
 # ones, not just something it reads back itself.  Each step of every
 # sector is counted on the device that did it.
 DM=/tmp/model-dm
-DM_MB=1
-DM_SEC=$((DM_MB * 2048))
+DM_KB=512
+DM_T0=$(cut -d. -f1 /proc/uptime)
+DM_SEC=$((DM_KB * 2))
 mkdir -p $DM
-kmod_load loop dm_crypt dm_integrity || tap_bail "loop, dm_crypt, dm_integrity"
+kmod_load loop dm_crypt || tap_bail "loop, dm_crypt"
+# A kernel without dm-integrity (the debug kernel) runs the cipher case.
+DM_INT=1
+kmod_load dm_integrity || DM_INT=0
 truncate -s 4M $DM/disk.img
 DM_LOOP=$(losetup -f --show $DM/disk.img) || tap_bail "losetup"
 
@@ -636,18 +641,18 @@ dm_delta() {
 		{ print $4 - $1, $5 - $2, $6 - $3 }'
 }
 
-# dm_io write|read FILE: DM_MB MiB of FILE to /dev/mapper/acm, or from it
+# dm_io write|read FILE: DM_KB KiB of FILE to /dev/mapper/acm, or from it
 # into FILE, direct I/O.
 dm_io() {
 	if [ "$1" = write ]; then
 		dd if="$2" of=/dev/mapper/acm bs=64k oflag=direct 2>/dev/null
 	else
-		dd if=/dev/mapper/acm of="$2" bs=64k count=$((DM_MB * 16)) \
+		dd if=/dev/mapper/acm of="$2" bs=64k count=$((DM_KB / 64)) \
 			iflag=direct 2>/dev/null
 	fi
 }
 
-# dm_case N DEV KIND WRITER READER: DM_MB MiB written through a fresh
+# dm_case N DEV KIND WRITER READER: DM_KB KiB written through a fresh
 # mapping with only WRITER in service, read back through a new mapping
 # with only READER in service; the model's steps are counted on instance N.
 dm_case() {
@@ -659,7 +664,7 @@ dm_case() {
 	fi
 	_dc_key=$(head -c 64 /dev/urandom | xxd -p | tr -d '\n')
 	[ "$_dc_k" = gcm ] && _dc_key=$(echo "$_dc_key" | cut -c1-64)
-	head -c $((DM_MB * 1048576)) /dev/urandom >$DM/plain
+	head -c $((DM_KB * 1024)) /dev/urandom >$DM/plain
 	for _dc_s in w r; do
 		if [ $_dc_s = w ]; then _dc_o=$_dc_w; else _dc_o=$_dc_r; fi
 		only "$_dc_o"
@@ -730,15 +735,25 @@ for i in 1 2; do
 	d=$(vcm_dev $i)
 	n0=$(vac_counter "$d" declined)
 	for k in xts authenc gcm; do
+		if [ $k != xts ] && [ $DM_INT = 0 ]; then
+			tap_skip "$d: dm-crypt $k, written by $d, read by soft" "no dm-integrity in this kernel"
+			tap_skip "$d: dm-crypt $k, written by soft, read by $d" "no dm-integrity in this kernel"
+			continue
+		fi
 		dm_case $i "$d" $k "$d" soft
 		dm_case $i "$d" $k soft "$d"
 	done
-	dm_badkey $i "$d"
+	if [ $DM_INT = 1 ]; then
+		dm_badkey $i "$d"
+	else
+		tap_skip "$d: dm-crypt gcm, another key" "no dm-integrity in this kernel"
+	fi
 	check_eq "$d: dm-crypt: nothing declined" 0 \
 		$(($(vac_counter "$d" declined) - n0))
 done
 losetup -d "$DM_LOOP"
 rm -rf $DM
+tap_diag "dm-crypt over the model: $(($(cut -d. -f1 /proc/uptime) - DM_T0)) s"
 
 for d in "$D0" "$D1" "$D2"; do
 	vac_broken "$d" 0
