@@ -142,6 +142,15 @@ kmod_path() {
 	find "/lib/modules/$(uname -r)" -name "$1.ko" 2>/dev/null | head -n 1
 }
 
+# The AES known answers of NIST SP 800-38A as shell variables, generated
+# from the one vector set (selftests/acrypto-common/vectors.sh, from
+# vectors.h): the image has the file next to this one.
+#
+#	. "$ACRYPTO_VECTORS"
+#	check_eq "F.2.1/F.2.2" "$SP800_38A_CBC_AES128" "$(...)"
+# shellcheck disable=SC2034 # for the scripts that source this file
+ACRYPTO_VECTORS=/usr/share/acrypto/vectors.sh
+
 # Hex string -> binary on stdout, and back (one line, no spaces).
 hex2bin() {
 	printf "%s" "$1" | xxd -r -p

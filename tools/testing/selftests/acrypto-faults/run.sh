@@ -70,6 +70,8 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../acrypto-consumers/lib-consumers.sh
 . "$HERE/lib-consumers.sh"
+# shellcheck source=../acrypto-common/vectors.sh
+. "$ACRYPTO_VECTORS"
 
 GROUPS_RUN=${*:-caps faults dmcrypt selftest reclaim recover fair nest}
 ACR=/sys/class/acrypto
@@ -1105,16 +1107,17 @@ recover() {
 	check "unload the test device" td_unload
 }
 
-# The known answer of SP 800-38A F.2.1 (CBC-AES128), through AF_ALG.
-CBC_KEY=2b7e151628aed2a6abf7158809cf4f3c
-CBC_IV=000102030405060708090a0b0c0d0e0f
-CBC_PT=6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51
-CBC_CT=7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2
+# The known answer of SP 800-38A F.2.1 (CBC-AES128), its first two blocks
+# (32 bytes), through AF_ALG.
+CBC_KEY=$SP800_38A_KEY128
+CBC_IV=$SP800_38A_CBC_IV
+CBC_PT=$(printf %.64s "$SP800_38A_PTEXT")
+CBC_CT=$(printf %.64s "$SP800_38A_CBC_AES128")
 
 fallback_users() {
-	hex2bin $CBC_KEY >"$W/cbckey"
-	hex2bin $CBC_PT >"$W/cbcpt"
-	got=$(kcapi-enc -q -e -c acrypto-cbc-aes --iv $CBC_IV --keyfd 3 \
+	hex2bin "$CBC_KEY" >"$W/cbckey"
+	hex2bin "$CBC_PT" >"$W/cbcpt"
+	got=$(kcapi-enc -q -e -c acrypto-cbc-aes --iv "$CBC_IV" --keyfd 3 \
 		3<"$W/cbckey" <"$W/cbcpt" 2>"$W/err" | bin2hex)
 	check_eq "AF_ALG, acrypto-cbc-aes: the known answer of SP 800-38A F.2.1" \
 		"$CBC_CT" "$got"
