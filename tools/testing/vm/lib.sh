@@ -119,6 +119,71 @@ tap_done() {
 	[ "$TAP_FAIL" -eq 0 ]
 }
 
+# A suite's run.sh runs its tests with tap_run, each printing its own TAP
+# document(s), then tap_run_done prints one more document with one result
+# per test, from its exit status: it catches a test that crashed, hung or
+# broke its plan.
+#
+#	for t in $TESTS; do
+#		tap_run "acrypto-ops: $t" "$TIMEOUT" "$HERE/$t.sh"
+#	done
+#	tap_run_done			# returns non-zero if a test failed
+#
+# tap_run NAME SECONDS CMD [ARG...]: CMD under (busybox's) timeout.  Its
+# output (stdout and stderr) goes through the function named by
+# $TAP_RUN_FILTER once CMD ended, if that is set, else straight out.  The
+# result is "ok I - NAME", or "not ok I - NAME (WHY)": "timed out after
+# SECONDSs", "missing" (CMD, a path, is not executable) or "exit status N".
+_tap_run_n=0
+_tap_run_results=''
+
+tap_run() {
+	_tap_name=$1 _tap_t=$2
+	shift 2
+	echo "# $_tap_name"
+	_tap_start=$(cut -d' ' -f1 /proc/uptime)
+	if [ "${1#*/}" != "$1" ] && [ ! -x "$1" ]; then
+		echo "# $1: missing"
+		_tap_why=missing
+	else
+		if [ -n "${TAP_RUN_FILTER:-}" ]; then
+			_tap_out=${TMPDIR:-/tmp}/tap_run.$$
+			timeout "$_tap_t" "$@" >"$_tap_out" 2>&1
+			_tap_rc=$?
+			"$TAP_RUN_FILTER" <"$_tap_out"
+			rm -f "$_tap_out"
+		else
+			timeout "$_tap_t" "$@"
+			_tap_rc=$?
+		fi
+		case $_tap_rc in
+		0) _tap_why='' ;;
+		124 | 137 | 143) _tap_why="timed out after ${_tap_t}s" ;;
+		*) _tap_why="exit status $_tap_rc" ;;
+		esac
+	fi
+	echo "# $_tap_name: ${_tap_why:-exit status 0}, $(awk -v s="$_tap_start" \
+		'{ printf "%d", $1 - s }' /proc/uptime) s"
+	_tap_run_n=$((_tap_run_n + 1))
+	_tap_run_results="$_tap_run_results$_tap_why|$_tap_name
+"
+}
+
+tap_run_done() {
+	tap_plan "$_tap_run_n"
+	while IFS='|' read -r _tap_why _tap_name; do
+		[ -n "$_tap_name" ] || continue
+		if [ -z "$_tap_why" ]; then
+			tap_ok "$_tap_name"
+		else
+			tap_fail "$_tap_name ($_tap_why)"
+		fi
+	done <<EOF
+$_tap_run_results
+EOF
+	tap_done
+}
+
 # Load modules; 0 if all are loaded or built in. Busybox's modprobe accepts
 # a built-in name when modules.builtin lists it; a module that is loaded
 # already or listed there is accepted here even if modprobe fails.
