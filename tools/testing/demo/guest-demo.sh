@@ -46,7 +46,6 @@ check_verdict() {
 }
 
 devices() { grep -vx crypto_sessions "$ACR/crypto_sessions/devices"; }
-cnt() { cat "$ACR/$1/$2" 2>/dev/null || echo 0; }
 sum_started() {
 	_n=0
 	for _d in $(devices); do _n=$((_n + $(cnt "$_d" sstarted))); done

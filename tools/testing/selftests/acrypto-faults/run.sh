@@ -90,29 +90,10 @@ echo "# acrypto-faults: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, g
 # Helpers
 # ---------------------------------------------------------------------------
 
-cnt() {		# DEV FIELD: an engine counter of a device, 0 if absent
-	cat "$ACR/$1/$2" 2>/dev/null || echo 0
-}
-
-tdstat() {	# DEV FIELD: a line of the test device's stats
-	_v=$(sed -n "s/^$2 //p" "$TDK/$1/stats" 2>/dev/null)
-	echo "${_v:-0}"
-}
-
-knob() {	# DEV NAME VALUE
-	echo "$3" >"$TDK/$1/$2"
-}
-
-td_unload() {
-	! grep -q '^acrypto_testdev ' /proc/modules || rmmod acrypto_testdev
-}
+# cnt, tdstat, knob, check_knob, td_unload, lb_select, check_cmp: lib.sh's.
 
 td_reload() {	# PARAM...: acrypto_testdev afresh with these parameters
 	td_unload && modprobe acrypto_testdev "$@"
-}
-
-lb_select() {
-	echo "$1" >"$LBDIR/lbs"
 }
 
 # selftest_of DRIVER: the selftest line of a driver in /proc/crypto.
@@ -328,8 +309,8 @@ caps() {
 	check_cmp "testdev0 did the self-tests' work" \
 		"$(cnt testdev0 scompleted)" -gt 100
 
-	check_knob fail_written 1 2 -1 yes
-	check_knob wrong_output 7 -1 4294967296 x
+	check_knob testdev0 fail_written 1 2 -1 yes
+	check_knob testdev0 wrong_output 7 -1 4294967296 x
 	check_eq "stats count written failures and corrupted results" \
 		"written 0|corrupted 0" \
 		"$(grep -E '^(written|corrupted) ' $TDK/testdev0/stats | tr '\n' '|' | sed 's/|$//')"
@@ -364,29 +345,6 @@ caps() {
 
 caps_of() {	# DEV: the alg-mode of each capability, on one line
 	cut -d' ' -f1 "$ACR/$1/capabilities" | tr '\n' ' ' | sed 's/ $//'
-}
-
-check_cmp() {	# TITLE A OP B
-	if test "$2" "$3" "$4"; then
-		tap_ok "$1 ($2 $3 $4)"
-	else
-		tap_fail "$1" "expected $2 $3 $4"
-	fi
-}
-
-# check_knob NAME GOOD BAD...: testdev0's knob takes GOOD, refuses each BAD.
-check_knob() {
-	_f=$TDK/testdev0/$1 _name=$1 _good=$2
-	shift 2
-	_old=$(cat "$_f")
-	_taken=''
-	for _v in "$@"; do
-		echo "$_v" >"$_f" 2>/dev/null && _taken="$_taken $_v"
-	done
-	echo "$_good" >"$_f" 2>/dev/null
-	check_eq "knob $_name takes $_good, refuses $*" "$_good refuses all" \
-		"$(cat "$_f") refuses ${_taken:-all}"
-	echo "$_old" >"$_f"
 }
 
 # ---------------------------------------------------------------------------
