@@ -119,6 +119,152 @@ tap_done() {
 	[ "$TAP_FAIL" -eq 0 ]
 }
 
+# A suite's run.sh runs its tests with tap_run, each printing its own TAP
+# document(s), then tap_run_done prints one more document with one result
+# per test, from its exit status: it catches a test that crashed, hung or
+# broke its plan.
+#
+#	for t in $TESTS; do
+#		tap_run "acrypto-ops: $t" "$TIMEOUT" "$HERE/$t.sh"
+#	done
+#	tap_run_done			# returns non-zero if a test failed
+#
+# tap_run NAME SECONDS CMD [ARG...]: CMD under (busybox's) timeout.  Its
+# output (stdout and stderr) goes through the function named by
+# $TAP_RUN_FILTER once CMD ended, if that is set, else straight out.  The
+# result is "ok I - NAME", or "not ok I - NAME (WHY)": "timed out after
+# SECONDSs", "missing" (CMD, a path, is not executable) or "exit status N".
+_tap_run_n=0
+_tap_run_results=''
+
+tap_run() {
+	_tap_rn_name=$1 _tap_t=$2
+	shift 2
+	echo "# $_tap_rn_name"
+	_tap_start=$(cut -d' ' -f1 /proc/uptime)
+	if [ "${1#*/}" != "$1" ] && [ ! -x "$1" ]; then
+		echo "# $1: missing"
+		_tap_why=missing
+	else
+		if [ -n "${TAP_RUN_FILTER:-}" ]; then
+			_tap_out=${TMPDIR:-/tmp}/tap_run.$$
+			timeout "$_tap_t" "$@" >"$_tap_out" 2>&1
+			_tap_rc=$?
+			"$TAP_RUN_FILTER" <"$_tap_out"
+			rm -f "$_tap_out"
+		else
+			timeout "$_tap_t" "$@"
+			_tap_rc=$?
+		fi
+		case $_tap_rc in
+		0) _tap_why='' ;;
+		124 | 137 | 143) _tap_why="timed out after ${_tap_t}s" ;;
+		*) _tap_why="exit status $_tap_rc" ;;
+		esac
+	fi
+	echo "# $_tap_rn_name: ${_tap_why:-exit status 0}, $(awk -v s="$_tap_start" \
+		'{ printf "%d", $1 - s }' /proc/uptime) s"
+	_tap_run_n=$((_tap_run_n + 1))
+	_tap_run_results="$_tap_run_results$_tap_why|$_tap_rn_name
+"
+}
+
+tap_run_done() {
+	tap_plan "$_tap_run_n"
+	while IFS='|' read -r _tap_why _tap_name; do
+		[ -n "$_tap_name" ] || continue
+		if [ -z "$_tap_why" ]; then
+			tap_ok "$_tap_name"
+		else
+			tap_fail "$_tap_name ($_tap_why)"
+		fi
+	done <<EOF
+$_tap_run_results
+EOF
+	tap_done
+}
+
+# ok_if NAME CMD...: one result, ok if CMD exits 0.  Unlike check, CMD runs
+# in this shell: it may be a function, set variables and leave processes
+# in the background (check waits for whatever holds its output open).
+ok_if() {
+	_tap_oi_name=$1
+	shift
+	if "$@"; then
+		tap_ok "$_tap_oi_name"
+	else
+		tap_fail "$_tap_oi_name" "'$*' failed"
+		return 1
+	fi
+}
+
+# check_cmp NAME A OP B: ok if [ A OP B ], with the numbers in the name.
+check_cmp() {
+	if test "$2" "$3" "$4"; then
+		tap_ok "$1 ($2 $3 $4)"
+	else
+		tap_fail "$1" "expected $2 $3 $4"
+	fi
+}
+
+# kmsg_mark NAME: a marker in the kernel log; kmsg_since NAME: the log after
+# it.  (Clearing the log would hide warnings from the harness's final scan.)
+kmsg_mark() {
+	echo "acrypto-test: mark $1" >/dev/kmsg
+}
+
+kmsg_since() {
+	dmesg | sed -n "/acrypto-test: mark $1\$/,\$p"
+}
+
+# The engine's devices (/sys/class/acrypto), balancers and test devices
+# (acrypto_testdev, its debugfs).
+#
+# cnt DEV FIELD: an engine counter of a device, 0 if the device is gone.
+cnt() {
+	cat "/sys/class/acrypto/$1/$2" 2>/dev/null || echo 0
+}
+
+# lb_select NAME: make NAME the current balancer.
+lb_select() {
+	echo "$1" >/sys/class/crypto_lb/lbs
+}
+
+# tdstat DEV FIELD: a line of the test device's debugfs stats, 0 if absent.
+tdstat() {
+	_tap_v=$(sed -n "s/^$2 //p" "/sys/kernel/debug/acrypto_testdev/$1/stats" \
+		2>/dev/null)
+	echo "${_tap_v:-0}"
+}
+
+# knob DEV NAME VALUE: set a test device's knob.
+knob() {
+	echo "$3" >"/sys/kernel/debug/acrypto_testdev/$1/$2"
+}
+
+# check_knob DEV KNOB GOOD BAD...: one result, the knob takes GOOD and
+# refuses each BAD; it keeps its old value.
+check_knob() {
+	_tap_kf=/sys/kernel/debug/acrypto_testdev/$1/$2 _tap_kname=$2 _tap_kgood=$3
+	shift 3
+	_tap_kold=$(cat "$_tap_kf")
+	_tap_ktaken=''
+	for _tap_kv in "$@"; do
+		echo "$_tap_kv" >"$_tap_kf" 2>/dev/null &&
+			_tap_ktaken="$_tap_ktaken $_tap_kv"
+	done
+	echo "$_tap_kgood" >"$_tap_kf" 2>/dev/null
+	check_eq "knob $_tap_kname takes $_tap_kgood, refuses $*" \
+		"$_tap_kgood refuses all" \
+		"$(cat "$_tap_kf") refuses ${_tap_ktaken:-all}"
+	echo "$_tap_kold" >"$_tap_kf"
+}
+
+# td_unload: acrypto_testdev unloaded (0 if it was not loaded).
+td_unload() {
+	! grep -q '^acrypto_testdev ' /proc/modules || rmmod acrypto_testdev
+}
+
 # Load modules; 0 if all are loaded or built in. Busybox's modprobe accepts
 # a built-in name when modules.builtin lists it; a module that is loaded
 # already or listed there is accepted here even if modprobe fails.
@@ -141,6 +287,15 @@ kmod_load() {
 kmod_path() {
 	find "/lib/modules/$(uname -r)" -name "$1.ko" 2>/dev/null | head -n 1
 }
+
+# The AES known answers of NIST SP 800-38A as shell variables, generated
+# from the one vector set (selftests/acrypto-common/vectors.sh, from
+# vectors.h): the image has the file next to this one.
+#
+#	. "$ACRYPTO_VECTORS"
+#	check_eq "F.2.1/F.2.2" "$SP800_38A_CBC_AES128" "$(...)"
+# shellcheck disable=SC2034 # for the scripts that source this file
+ACRYPTO_VECTORS=/usr/share/acrypto/vectors.sh
 
 # Hex string -> binary on stdout, and back (one line, no spaces).
 hex2bin() {

@@ -368,6 +368,9 @@ echo "blacklist virtio_crypto" >"$S/etc/modprobe.d/acrypto-vm.conf"
 # ---------------------------------------------------------------------------
 install -m 0755 "$HERE/init.sh" "$S/init"
 install -m 0644 "$HERE/lib.sh" "$S/usr/share/acrypto/lib.sh"
+# The shell form of the one vector set ($ACRYPTO_VECTORS of lib.sh).
+install -m 0644 "$HERE/../selftests/acrypto-common/vectors.sh" \
+	"$S/usr/share/acrypto/vectors.sh"
 
 for spec in "${FILES[@]}"; do
 	src=${spec%%:*} dst=${spec#*:}

@@ -3,10 +3,12 @@
  * afalg.c - raw AF_ALG and Linux AIO for the acrypto selftests; see afalg.h.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,6 +140,32 @@ ssize_t afalg_send(int op, int encrypt, const void *iv, unsigned int ivlen,
 		*(uint32_t *)CMSG_DATA(c) = assoclen;
 	}
 	return afalg_err(sendmsg(op, &msg, more ? MSG_MORE : 0));
+}
+
+ssize_t afalg_write(int op, const void *data, size_t len, int more)
+{
+	return afalg_err(send(op, data, len, more ? MSG_MORE : 0));
+}
+
+ssize_t afalg_splice(int op, const void *data, size_t len, int more)
+{
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	ssize_t n, ret;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	n = vmsplice(p[1], &iov, 1, SPLICE_F_GIFT);
+	if (n != (ssize_t)len) {
+		ret = n < 0 ? -errno : -EIO;
+		goto out;
+	}
+	n = splice(p[0], NULL, op, NULL, len, more ? SPLICE_F_MORE : 0);
+	ret = n == (ssize_t)len ? n : n < 0 ? -errno : -EIO;
+out:
+	close(p[0]);
+	close(p[1]);
+	return ret;
 }
 
 ssize_t afalg_recv(int op, void *out, size_t len)

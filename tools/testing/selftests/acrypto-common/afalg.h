@@ -10,6 +10,11 @@
  *	op = afalg_op(tfm);				an operation socket
  *	afalg_crypt(op, 1, iv, 16, -1, in, len, out, len);
  *
+ *	op = afalg_open("hash", "sha256", NULL, 0, &tfm);	a hash
+ *	afalg_write(op, in, len, 1);			update, MSG_MORE
+ *	afalg_splice(op, in, len, 0);			finup
+ *	afalg_recv(op, digest, 32);
+ *
  * Sockets are close-on-exec.
  */
 #ifndef ACRYPTO_COMMON_AFALG_H
@@ -64,6 +69,21 @@ int afalg_open(const char *type, const char *name, const void *key,
  */
 ssize_t afalg_send(int op, int encrypt, const void *iv, unsigned int ivlen,
 		   int assoclen, const void *data, size_t len, int more);
+
+/*
+ * Send data with no control message (a hash request's data, more of a
+ * request already started): send(), MSG_MORE if @more.  Returns bytes
+ * accepted or -errno.
+ */
+ssize_t afalg_write(int op, const void *data, size_t len, int more);
+
+/*
+ * The same through a pipe: vmsplice() of @len bytes (at most 16 pages,
+ * the pipe's size) into it, then splice() to the operation socket,
+ * SPLICE_F_MORE if @more.  Returns bytes moved to the socket or -errno,
+ * -EIO if a call moved fewer than @len.
+ */
+ssize_t afalg_splice(int op, const void *data, size_t len, int more);
 
 /*
  * Receive the result: bytes or -errno.  recvmsg(), not read(): read() of

@@ -16,8 +16,15 @@ sources:
    RFC 4106 and authenc(hmac(sha256),cbc(aes)) vectors, which have no
    standard test vectors of their own.  These are parsed from the C source.
 
-Usage: gen_vectors.py TESTMGR_H VECTORS_H   rewrite the generated part
+The SP 800-38A entries of kat_vectors[] also go to vectors.sh, next to
+vectors.h, for the shell tests (sourceable shell variables).
+
+Usage: gen_vectors.py TESTMGR_H VECTORS_H   rewrite the generated part,
+                                            and vectors.sh
        gen_vectors.py --check VECTORS_H     only check kat_vectors[]
+       gen_vectors.py --shell VECTORS_H VECTORS_SH
+                                            check kat_vectors[], write
+                                            VECTORS_SH
 """
 
 import hashlib
@@ -206,8 +213,9 @@ def xts_full_blocks(key, iv, pt):
     return out
 
 
-def check_kat_vectors(header):
-    """Check each entry of kat_vectors[] with 'cryptography'."""
+def kat_entries(header):
+    """kat_vectors[]'s string macros (name: value) and its entries (mode,
+    name, key, iv, ptext, ctext; iv None for ECB)."""
     text = re.sub(r"/\*.*?\*/", "", header, flags=re.S)
     text = text.replace("\\\n", " ")
     macros = {}
@@ -216,12 +224,18 @@ def check_kat_vectors(header):
         macros[name] = c_strings(val, macros)
     body = text[text.index("kat_vectors[] = {"):]
     body = body[body.index("{") + 1:body.index("};")]
-    n = 0
+    entries = []
     for entry in re.findall(r"\{([^{}]*)\}", body):
         # split at the commas outside string literals
         parts = re.findall(r'(?:"[^"]*"|[^",])+', entry)
-        fields = [c_strings(f, macros) for f in parts if f.strip()]
-        mode, name, key, iv, pt, ct = fields
+        entries.append([c_strings(f, macros) for f in parts if f.strip()])
+    return macros, entries
+
+
+def check_kat_vectors(header):
+    """Check each entry of kat_vectors[] with 'cryptography'."""
+    n = 0
+    for mode, name, key, iv, pt, ct in kat_entries(header)[1]:
         k = H(key)
         if mode == "xts" and k[:len(k) // 2] == k[len(k) // 2:]:
             assert xts_full_blocks(k, H(iv), H(pt)) == H(ct), name
@@ -354,6 +368,45 @@ def check_authenc(v):
 
 # ---------------------------------------------------------------- output
 
+SHELL_HEAD = """\
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2034
+#
+# vectors.sh - the NIST SP 800-38A AES known answers of vectors.h's
+# kat_vectors[] for the shell tests, which have no other copy.  Generated
+# by gen_vectors.py from vectors.h: do not edit, change vectors.h and run
+# "gen_vectors.py --shell vectors.h vectors.sh".  The guest image has it
+# as /usr/share/acrypto/vectors.sh ($ACRYPTO_VECTORS of lib.sh):
+#
+#	. "$ACRYPTO_VECTORS"
+#
+# Hex strings: SP800_38A_PTEXT (the four plaintext blocks of every mode),
+# the keys SP800_38A_KEY128/192/256, the IVs SP800_38A_CBC_IV and
+# SP800_38A_CTR_IV, and each vector's ciphertext, SP800_38A_<MODE>_AES<N>.
+"""
+
+
+def write_shell(header, path):
+    """The SP 800-38A part of kat_vectors[] as sourceable shell."""
+    macros, entries = kat_entries(header)
+    o = [SHELL_HEAD]
+    for name, val in macros.items():
+        if name.startswith("SP800_38A_"):
+            o.append("%s=%s" % (name, val))
+    for mode, name, key, iv, pt, ct in entries:
+        m = re.match(r"SP 800-38A .* (ECB|CBC|CTR)-AES(128|192|256)$", name)
+        if not m:
+            continue
+        assert pt == macros["SP800_38A_PTEXT"], name
+        assert key == macros["SP800_38A_KEY" + m.group(2)], name
+        o.append("")
+        o.append("# %s" % name)
+        o.append("SP800_38A_%s_AES%s=%s" % (m.group(1), m.group(2), ct))
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(o) + "\n")
+    os.replace(tmp, path)
+
 def cbytes(b):
     if not b:
         return '""'
@@ -370,10 +423,19 @@ def main():
         n = check_kat_vectors(open(sys.argv[2]).read())
         print("gen_vectors.py: %s: %d kat_vectors right" % (sys.argv[2], n))
         return
+    if len(sys.argv) == 4 and sys.argv[1] == "--shell":
+        header = open(sys.argv[2]).read()
+        n = check_kat_vectors(header)
+        write_shell(header, sys.argv[3])
+        print("gen_vectors.py: %s: %d kat_vectors right, %s written" %
+              (sys.argv[2], n, sys.argv[3]))
+        return
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     header = open(sys.argv[2]).read()
     check_kat_vectors(header)
+    write_shell(header, os.path.join(os.path.dirname(sys.argv[2]),
+                                     "vectors.sh"))
     check_standards()
     src = open(sys.argv[1], encoding="latin-1").read()
     o = []

@@ -37,26 +37,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <kcapi.h>
-#include <linux/if_alg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "afalg.h"
 #include "common.h"
 #include "vectors.h"
-
-#ifndef AF_ALG
-#define AF_ALG 38
-#endif
-#ifndef SOL_ALG
-#define SOL_ALG 279
-#endif
 
 #define PAGE	4096
 #define CHUNK	(16 * PAGE)	/* what AF_ALG maps at once (ALG_MAX_PAGES) */
@@ -89,75 +79,24 @@ static const struct alg algs[] = {
 static const char *dev;
 static uint8_t *msg, *keybuf;
 
-/* ---- raw AF_ALG ---- */
+/* ---- AF_ALG (../acrypto-common/afalg.h) ---- */
 
-/* A bound and keyed transform socket, or -errno. */
+/* A transform socket of the hash @name, keyed if @setkey, or -errno. */
 static int tfm_open(const char *name, const uint8_t *key, unsigned int klen,
 		    bool setkey)
 {
-	struct sockaddr_alg sa = { .salg_family = AF_ALG, .salg_type = "hash" };
-	int fd, err;
-
-	strncpy((char *)sa.salg_name, name, sizeof(sa.salg_name) - 1);
-	fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto err;
-	if (setkey && setsockopt(fd, SOL_ALG, ALG_SET_KEY, key, klen) < 0)
-		goto err;
-	return fd;
-err:
-	err = -errno;
-	close(fd);
-	return err;
-}
-
-static int op_open(int fd)
-{
-	int op = accept(fd, NULL, 0);
-
-	return op < 0 ? -errno : op;
+	return setkey ? afalg_tfm_key("hash", name, key, klen) :
+			afalg_tfm("hash", name);
 }
 
 /* send() @len bytes, MSG_MORE if @more; returns 0 or -errno. */
 static int op_send(int op, const uint8_t *buf, size_t len, bool more)
 {
-	ssize_t n = send(op, buf, len, more ? MSG_MORE : 0);
+	ssize_t n = afalg_write(op, buf, len, more);
 
 	if (n < 0)
-		return -errno;
+		return n;
 	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* vmsplice() and splice() @len bytes (at most 16 pages). */
-static int op_splice(int op, const uint8_t *buf, size_t len, bool more)
-{
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	int p[2], err = 0;
-	ssize_t n;
-
-	if (pipe(p))
-		return -errno;
-	n = vmsplice(p[1], &iov, 1, SPLICE_F_GIFT);
-	if (n != (ssize_t)len) {
-		err = n < 0 ? -errno : -EIO;
-		goto out;
-	}
-	n = splice(p[0], NULL, op, NULL, len, more ? SPLICE_F_MORE : 0);
-	if (n != (ssize_t)len)
-		err = n < 0 ? -errno : -EIO;
-out:
-	close(p[0]);
-	close(p[1]);
-	return err;
-}
-
-static ssize_t op_recv(int op, uint8_t *out, size_t len)
-{
-	ssize_t n = recv(op, out, len, 0);
-
-	return n < 0 ? -errno : n;
 }
 
 /* The kernel's digest of @m (libkcapi, generic implementation). */
@@ -210,11 +149,11 @@ static void test_resolves(const struct alg *a)
 	ctr_read(dev, &before);
 	memcpy(msg, v->msg, v->mlen);
 	fd = tfm_open(a->name, (const uint8_t *)v->key, v->klen, a->keyed);
-	op = fd < 0 ? fd : op_open(fd);
+	op = fd < 0 ? fd : afalg_op(fd);
 	check_note(&c, op >= 0, "bind/accept %s: %d", a->name, op);
 	if (op >= 0) {
 		check_note(&c, !op_send(op, msg, v->mlen, false) &&
-			   op_recv(op, out, a->dsize) == a->dsize &&
+			   afalg_recv(op, out, a->dsize) == a->dsize &&
 			   !memcmp(out, v->digest, v->dlen), "%s: wrong digest",
 			   v->src);
 		close(op);
@@ -305,7 +244,7 @@ out_h:
 	fd = tfm_open(a->drv, key, klen, a->keyed);
 	if (fd < 0)
 		return fd;
-	op = op_open(fd);
+	op = afalg_op(fd);
 	if (op < 0) {
 		close(fd);
 		return op;
@@ -331,8 +270,8 @@ out_h:
 		while (start < len) {
 			size_t n = len - start > CHUNK ? CHUNK : len - start;
 
-			ret = op_splice(op, m + start, n, start + n < len);
-			if (ret)
+			ret = afalg_splice(op, m + start, n, start + n < len);
+			if (ret < 0)
 				goto out;
 			*steps += (n + PAGE - 1) / PAGE;
 			start += n;
@@ -342,7 +281,7 @@ out_h:
 			*steps += 1;
 		}
 	}
-	ret = op_recv(op, out, a->dsize);
+	ret = afalg_recv(op, out, a->dsize);
 out:
 	close(op);
 	close(fd);
@@ -486,7 +425,7 @@ static void test_clone(const struct alg *a, unsigned int n)
 		rnd_fill(m2 + cut, len - cut);	/* the clone's tail */
 
 		fd = tfm_open(a->drv, keybuf, klen, a->keyed);
-		op = fd < 0 ? fd : op_open(fd);
+		op = fd < 0 ? fd : afalg_op(fd);
 		if (op < 0) {
 			check_note(&c, false, "bind/accept: %d", op);
 			if (fd >= 0)
@@ -497,20 +436,20 @@ static void test_clone(const struct alg *a, unsigned int n)
 		if (op_send(op, msg, cut, true))
 			goto fail;
 		steps += send_steps(cut);
-		op2 = op_open(op);		/* export, import */
+		op2 = afalg_op(op);		/* export, import */
 		if (op2 < 0)
 			goto fail;
 		/* the original goes on to cut2, then is cloned again */
 		if (op_send(op, msg + cut, cut2 - cut, true))
 			goto fail;
 		steps += send_steps(cut2 - cut);
-		op3 = op_open(op);
+		op3 = afalg_op(op);
 		if (op3 < 0)
 			goto fail;
 
 		/* original: the rest of msg */
 		if (op_send(op, msg + cut2, len - cut2, false) ||
-		    op_recv(op, out, a->dsize) != a->dsize)
+		    afalg_recv(op, out, a->dsize) != a->dsize)
 			goto fail;
 		steps += send_steps(len - cut2) + 1;
 		ref_digest(a, keybuf, klen, msg, len, want);
@@ -520,7 +459,7 @@ static void test_clone(const struct alg *a, unsigned int n)
 
 		/* first clone: the other tail */
 		if (op_send(op2, m2 + cut, len - cut, false) ||
-		    op_recv(op2, out, a->dsize) != a->dsize)
+		    afalg_recv(op2, out, a->dsize) != a->dsize)
 			goto fail;
 		steps += send_steps(len - cut) + 1;
 		ref_digest(a, keybuf, klen, m2, len, want);
@@ -529,7 +468,7 @@ static void test_clone(const struct alg *a, unsigned int n)
 			   hex(out, a->dsize), hex(want, a->dsize));
 
 		/* second clone: nothing more, finished by recv() (final) */
-		if (op_recv(op3, out, a->dsize) != a->dsize)
+		if (afalg_recv(op3, out, a->dsize) != a->dsize)
 			goto fail;
 		steps += 1;
 		ref_digest(a, keybuf, klen, msg, cut2, want);
@@ -576,7 +515,7 @@ static void test_interleave(const struct alg *a)
 		done[i] = 0;
 		m[i] = xalloc(len[i]);
 		rnd_fill(m[i], len[i]);
-		op[i] = fd < 0 ? -1 : op_open(fd);
+		op[i] = fd < 0 ? -1 : afalg_op(fd);
 	}
 	for (left = N; left > 0;) {
 		for (i = 0; i < N; i++) {
@@ -598,7 +537,7 @@ static void test_interleave(const struct alg *a)
 			break;
 	}
 	for (i = 0; i < N; i++) {
-		ssize_t r = op[i] < 0 ? op[i] : op_recv(op[i], out, a->dsize);
+		ssize_t r = op[i] < 0 ? op[i] : afalg_recv(op[i], out, a->dsize);
 
 		steps++;
 		ref_digest(a, keybuf, klen, m[i], len[i], want);
@@ -666,7 +605,7 @@ static int nokey_send(const char *name)
 	fd = tfm_open(name, NULL, 0, false);
 	if (fd < 0)
 		return fd;
-	op = op_open(fd);
+	op = afalg_op(fd);
 	err = op < 0 ? op : op_send(op, msg, 10, false);
 	if (op >= 0)
 		close(op);
@@ -750,7 +689,7 @@ static void test_whole(const struct alg *a)
 	struct devctr before;
 	struct check c = { 0 };
 	unsigned int i, klen;
-	int fd, op, err;
+	int fd, op;
 	ssize_t n;
 
 	page = aligned_alloc(PAGE, PAGE);
@@ -766,9 +705,11 @@ static void test_whole(const struct alg *a)
 		ref_digest(a, keybuf, klen, page, lens[i], want);
 		memset(out, 0, sizeof(out));
 		fd = tfm_open(a->drv, keybuf, klen, a->keyed);
-		op = fd < 0 ? fd : op_open(fd);
-		err = op < 0 ? op : lens[i] ? op_splice(op, page, lens[i], false) : 0;
-		n = err ? err : op_recv(op, out, a->dsize);
+		op = fd < 0 ? fd : afalg_op(fd);
+		n = op < 0 ? op :
+		    lens[i] ? afalg_splice(op, page, lens[i], false) : 0;
+		if (n >= 0)
+			n = afalg_recv(op, out, a->dsize);
 		check_note(&c, n == (ssize_t)a->dsize &&
 			   !memcmp(out, want, a->dsize),
 			   "%zu bytes, key of %u: returned %zd, %s instead of %s",

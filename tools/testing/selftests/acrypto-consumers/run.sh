@@ -28,8 +28,10 @@
 # Output: each test's TAP document(s), with their plans moved to the front
 # (see leading_plans), then one more document with one result per test,
 # from its exit status (catches a test that crashed, hung or printed a wrong
-# plan).  Exit status 0 only if every test passed.
+# plan; lib.sh's tap_run).  Exit status 0 only if every test passed.
 
+# shellcheck source=../../vm/lib.sh
+. "${ACRYPTO_LIB:-/usr/share/acrypto/lib.sh}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 ALL="skcipher aead hash dmcrypt ipsec ipsec-stress dmcrypt-stress routes"
 ALL="$ALL ipsec-virtio routes-virtio"
@@ -109,38 +111,9 @@ leading_plans() {
 		}'
 }
 
-OUT=/tmp/acrypto-consumers.out
-NAMES="$*"
-RCS=''
+TAP_RUN_FILTER=leading_plans
 for t in "$@"; do
-	echo "# acrypto-consumers: $t"
-	start=$(date +%s)
 	# shellcheck disable=SC2046 # the command is words
-	timeout "$TIMEOUT" $(cmd_of "$t") >"$OUT" 2>&1
-	rc=$?
-	leading_plans <"$OUT"
-	echo "# acrypto-consumers: $t: exit status $rc after $(($(date +%s) - start)) s"
-	RCS="$RCS $rc"
+	tap_run "acrypto-consumers: $t" "$TIMEOUT" $(cmd_of "$t")
 done
-rm -f "$OUT"
-
-echo "1..$#"
-i=0
-failed=0
-# shellcheck disable=SC2086 # one word per test
-set -- $RCS
-for t in $NAMES; do
-	i=$((i + 1))
-	rc=$1
-	shift
-	case $rc in
-	0) echo "ok $i - acrypto-consumers: $t" ;;
-	124 | 137 | 143)
-		failed=$((failed + 1))
-		echo "not ok $i - acrypto-consumers: $t (timed out after ${TIMEOUT}s)" ;;
-	*)
-		failed=$((failed + 1))
-		echo "not ok $i - acrypto-consumers: $t (exit status $rc)" ;;
-	esac
-done
-[ "$failed" -eq 0 ]
+tap_run_done

@@ -70,6 +70,8 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../acrypto-consumers/lib-consumers.sh
 . "$HERE/lib-consumers.sh"
+# shellcheck source=../acrypto-common/vectors.sh
+. "$ACRYPTO_VECTORS"
 
 GROUPS_RUN=${*:-caps faults dmcrypt selftest reclaim recover fair nest}
 ACR=/sys/class/acrypto
@@ -88,29 +90,10 @@ echo "# acrypto-faults: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, g
 # Helpers
 # ---------------------------------------------------------------------------
 
-cnt() {		# DEV FIELD: an engine counter of a device, 0 if absent
-	cat "$ACR/$1/$2" 2>/dev/null || echo 0
-}
-
-tdstat() {	# DEV FIELD: a line of the test device's stats
-	_v=$(sed -n "s/^$2 //p" "$TDK/$1/stats" 2>/dev/null)
-	echo "${_v:-0}"
-}
-
-knob() {	# DEV NAME VALUE
-	echo "$3" >"$TDK/$1/$2"
-}
-
-td_unload() {
-	! grep -q '^acrypto_testdev ' /proc/modules || rmmod acrypto_testdev
-}
+# cnt, tdstat, knob, check_knob, td_unload, lb_select, check_cmp: lib.sh's.
 
 td_reload() {	# PARAM...: acrypto_testdev afresh with these parameters
 	td_unload && modprobe acrypto_testdev "$@"
-}
-
-lb_select() {
-	echo "$1" >"$LBDIR/lbs"
 }
 
 # selftest_of DRIVER: the selftest line of a driver in /proc/crypto.
@@ -326,8 +309,8 @@ caps() {
 	check_cmp "testdev0 did the self-tests' work" \
 		"$(cnt testdev0 scompleted)" -gt 100
 
-	check_knob fail_written 1 2 -1 yes
-	check_knob wrong_output 7 -1 4294967296 x
+	check_knob testdev0 fail_written 1 2 -1 yes
+	check_knob testdev0 wrong_output 7 -1 4294967296 x
 	check_eq "stats count written failures and corrupted results" \
 		"written 0|corrupted 0" \
 		"$(grep -E '^(written|corrupted) ' $TDK/testdev0/stats | tr '\n' '|' | sed 's/|$//')"
@@ -362,29 +345,6 @@ caps() {
 
 caps_of() {	# DEV: the alg-mode of each capability, on one line
 	cut -d' ' -f1 "$ACR/$1/capabilities" | tr '\n' ' ' | sed 's/ $//'
-}
-
-check_cmp() {	# TITLE A OP B
-	if test "$2" "$3" "$4"; then
-		tap_ok "$1 ($2 $3 $4)"
-	else
-		tap_fail "$1" "expected $2 $3 $4"
-	fi
-}
-
-# check_knob NAME GOOD BAD...: testdev0's knob takes GOOD, refuses each BAD.
-check_knob() {
-	_f=$TDK/testdev0/$1 _name=$1 _good=$2
-	shift 2
-	_old=$(cat "$_f")
-	_taken=''
-	for _v in "$@"; do
-		echo "$_v" >"$_f" 2>/dev/null && _taken="$_taken $_v"
-	done
-	echo "$_good" >"$_f" 2>/dev/null
-	check_eq "knob $_name takes $_good, refuses $*" "$_good refuses all" \
-		"$(cat "$_f") refuses ${_taken:-all}"
-	echo "$_old" >"$_f"
 }
 
 # ---------------------------------------------------------------------------
@@ -1105,16 +1065,17 @@ recover() {
 	check "unload the test device" td_unload
 }
 
-# The known answer of SP 800-38A F.2.1 (CBC-AES128), through AF_ALG.
-CBC_KEY=2b7e151628aed2a6abf7158809cf4f3c
-CBC_IV=000102030405060708090a0b0c0d0e0f
-CBC_PT=6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51
-CBC_CT=7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2
+# The known answer of SP 800-38A F.2.1 (CBC-AES128), its first two blocks
+# (32 bytes), through AF_ALG.
+CBC_KEY=$SP800_38A_KEY128
+CBC_IV=$SP800_38A_CBC_IV
+CBC_PT=$(printf %.64s "$SP800_38A_PTEXT")
+CBC_CT=$(printf %.64s "$SP800_38A_CBC_AES128")
 
 fallback_users() {
-	hex2bin $CBC_KEY >"$W/cbckey"
-	hex2bin $CBC_PT >"$W/cbcpt"
-	got=$(kcapi-enc -q -e -c acrypto-cbc-aes --iv $CBC_IV --keyfd 3 \
+	hex2bin "$CBC_KEY" >"$W/cbckey"
+	hex2bin "$CBC_PT" >"$W/cbcpt"
+	got=$(kcapi-enc -q -e -c acrypto-cbc-aes --iv "$CBC_IV" --keyfd 3 \
 		3<"$W/cbckey" <"$W/cbcpt" 2>"$W/err" | bin2hex)
 	check_eq "AF_ALG, acrypto-cbc-aes: the known answer of SP 800-38A F.2.1" \
 		"$CBC_CT" "$got"

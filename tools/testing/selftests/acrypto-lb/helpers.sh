@@ -22,10 +22,7 @@ mkdir -p "$T"
 # Devices and counters
 # ---------------------------------------------------------------------------
 
-# cnt DEV FIELD: an engine counter of a device (0 if the device is gone).
-cnt() {
-	cat "$ACR/$1/$2" 2>/dev/null || echo 0
-}
+# cnt, tdstat, knob, check_knob, td_unload, lb_select, check_cmp: lib.sh's.
 
 # snap DEV...: remember sstarted of each device, for delta.
 snap() {
@@ -44,16 +41,6 @@ snap_td() {
 # delta DEV: sessions DEV accepted since snap.
 delta() {
 	eval "echo \$(( \$(cnt $1 sstarted) - \${SNAP_$1:-0} ))"
-}
-
-# tdstat DEV FIELD: a line of the test device's debugfs stats.
-tdstat() {
-	sed -n "s/^$2 //p" "$TDDBG/$1/stats" 2>/dev/null || echo 0
-}
-
-# knob DEV NAME VALUE: set a test device knob.
-knob() {
-	echo "$3" >"$TDDBG/$1/$2"
 }
 
 # wait_until SECONDS CMD [ARG...]: poll every 50 ms until CMD succeeds.
@@ -77,15 +64,6 @@ td_load() {
 		rmmod acrypto_testdev || return 1
 	fi
 	modprobe acrypto_testdev "$@"
-}
-
-td_unload() {
-	! grep -q '^acrypto_testdev ' /proc/modules || rmmod acrypto_testdev
-}
-
-# lb_select NAME: make NAME the current balancer.
-lb_select() {
-	echo "$1" >"$LBS"
 }
 
 lb_current() {
@@ -165,15 +143,6 @@ within() {
 	[ $((_w_d * 100)) -le $(($2 * $3)) ]
 }
 
-# check_cmp WHAT A OP B: ok if [ A OP B ], with the numbers in the message.
-check_cmp() {
-	if test "$2" "$3" "$4"; then
-		tap_ok "$1 ($2 $3 $4)"
-	else
-		tap_fail "$1" "expected $2 $3 $4"
-	fi
-}
-
 # debug_scale N: N in a debug kernel (lockdep, KASAN: make check-debug),
 # whose CPU cost per request is several times Debian's, else 1; test
 # devices that must stay the bottleneck are made slower by it.
@@ -190,21 +159,6 @@ check_explored() {
 	_ce_max=$(($3 * ($4 / _ce_stale + 2)))
 	check_cmp "$1 got only the balancer's measurements: $2 in $4 ms, $3 size class(es), cost_stale_ms $_ce_stale" \
 		"$2" -le "$_ce_max"
-}
-
-# check_knob DEV KNOB GOOD BAD...: a knob takes GOOD, refuses each BAD.
-check_knob() {
-	_ck_f=$TDDBG/$1/$2 _ck_name=$2 _ck_good=$3
-	shift 3
-	_ck_old=$(cat "$_ck_f")
-	_ck_taken=''
-	for _ck_v in "$@"; do
-		echo "$_ck_v" >"$_ck_f" 2>/dev/null && _ck_taken="$_ck_taken $_ck_v"
-	done
-	echo "$_ck_good" >"$_ck_f" 2>/dev/null
-	check_eq "knob $_ck_name takes $_ck_good, refuses $*" \
-		"$_ck_good refuses all" "$(cat "$_ck_f") refuses ${_ck_taken:-all}"
-	echo "$_ck_old" >"$_ck_f"
 }
 
 # devdiag DEV...: engine and test device counters, as TAP comments.

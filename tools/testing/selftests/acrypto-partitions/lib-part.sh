@@ -235,19 +235,6 @@ lb_field() {
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
 }
 
-# ok_if NAME CMD...: one result, ok if CMD exits 0; CMD runs in this
-# shell, so it may be a function and set variables.
-ok_if() {
-	_oi_name=$1
-	shift
-	if "$@"; then
-		tap_ok "$_oi_name"
-		return 0
-	fi
-	tap_fail "$_oi_name" "'$*' failed"
-	return 1
-}
-
 # check_lb NAME ARGS...: run lbload; one result: exit 0 (every request
 # completed, every output right or the expected errno).
 check_lb() {
@@ -269,11 +256,4 @@ fill_key() {
 	hex2bin "$(printf "%0${3}d" 0 | sed "s/0/$2/g")" >"$1"
 }
 
-# kmsg_mark NAME, kmsg_since NAME: the kernel log after a marker.
-kmsg_mark() {
-	echo "acrypto-partitions: mark $1" >/dev/kmsg
-}
-
-kmsg_since() {
-	dmesg | sed -n "/acrypto-partitions: mark $1\$/,\$p"
-}
+# ok_if, kmsg_mark, kmsg_since: lib.sh's.

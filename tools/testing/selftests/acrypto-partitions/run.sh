@@ -23,6 +23,8 @@
 # -t: time limit per test (default 300).  Each test is one TAP document; a
 # last one has a result per test (its exit status).
 
+# shellcheck source=../../vm/lib.sh
+. "${ACRYPTO_LIB:-/usr/share/acrypto/lib.sh}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 TIMEOUT=300
 if [ "${1:-}" = -t ]; then
@@ -32,26 +34,7 @@ fi
 TESTS=${*:-abi isolation move keys nodev}
 
 export PART_DIR="$HERE"
-results=''
-n=0
-fail=0
 for t in $TESTS; do
-	n=$((n + 1))
-	echo "# acrypto-partitions: $t"
-	start=$(cut -d' ' -f1 /proc/uptime)
-	timeout "$TIMEOUT" sh "$HERE/$t.sh"
-	rc=$?
-	secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" \
-		'BEGIN { printf "%d", b - a }')
-	if [ $rc -eq 0 ]; then
-		results="${results}ok $n - $t ($secs s)
-"
-	else
-		fail=1
-		results="${results}not ok $n - $t (exit status $rc, $secs s)
-"
-	fi
+	tap_run "acrypto-partitions: $t" "$TIMEOUT" sh "$HERE/$t.sh"
 done
-echo "1..$n"
-printf '%s' "$results"
-exit $fail
+tap_run_done

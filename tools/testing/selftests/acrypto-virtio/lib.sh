@@ -110,19 +110,7 @@ check_bench() {
 	return 1
 }
 
-# ok_if NAME CMD...: one result, ok if CMD exits 0.  Unlike check, CMD runs
-# in this shell: it may set variables and leave processes in the
-# background (check waits for whatever holds its output open).
-ok_if() {
-	_oi_name=$1
-	shift
-	if "$@"; then
-		tap_ok "$_oi_name"
-	else
-		tap_fail "$_oi_name" "'$*' failed"
-		return 1
-	fi
-}
+# ok_if, kmsg_mark, kmsg_since: lib.sh's.
 
 # check_ge NAME VALUE MIN
 check_ge() {
@@ -271,16 +259,6 @@ vt_stream() {
 # vt_field LINE KEY: one value of a vac_test line.
 vt_field() {
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# kmsg_mark NAME: a marker in the kernel log; kmsg_since NAME: the log after
-# it.  (Clearing the log would hide warnings from the harness's final scan.)
-kmsg_mark() {
-	echo "acrypto-virtio-test: mark $1" >/dev/kmsg
-}
-
-kmsg_since() {
-	dmesg | sed -n "/acrypto-virtio-test: mark $1\$/,\$p"
 }
 
 # IPsec ESP in transport mode between two network namespaces, ipa

@@ -16,6 +16,8 @@
 # -t: time limit per test (default 600).  Output: each test's TAP document,
 # then one more with a result per test (its exit status).
 
+# shellcheck source=../../vm/lib.sh
+. "${ACRYPTO_LIB:-/usr/share/acrypto/lib.sh}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 TIMEOUT=600
 if [ "${1:-}" = -t ]; then
@@ -37,27 +39,12 @@ model) TESTS="model.sh" ;;
 esac
 
 export VAC_DIR="$HERE"
-results=''
-n=0
-fail=0
 for t in $TESTS; do
 	script=${t%%,*}
 	args=''
 	[ "$script" != "$t" ] && args=${t#*,}
-	n=$((n + 1))
-	echo "# acrypto-virtio: $script $args"
 	# shellcheck disable=SC2086 # args are words
-	timeout "$TIMEOUT" sh "$HERE/$script" $args
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		results="${results}ok $n - $script $args
-"
-	else
-		fail=1
-		results="${results}not ok $n - $script $args (exit status $rc)
-"
-	fi
+	tap_run "acrypto-virtio: $script${args:+ $args}" "$TIMEOUT" \
+		sh "$HERE/$script" $args
 done
-echo "1..$n"
-printf '%s' "$results"
-exit $fail
+tap_run_done

@@ -17,9 +17,11 @@
 #
 # Output: each test's TAP document as it is, each opening with its own
 # plan, then one more document with one result per test (its exit status:
-# catches a test that crashed, hung or printed a wrong plan).  Exit status
-# 0 only if every test passed.
+# catches a test that crashed, hung or printed a wrong plan; lib.sh's
+# tap_run).  Exit status 0 only if every test passed.
 
+# shellcheck source=../../vm/lib.sh
+. "${ACRYPTO_LIB:-/usr/share/acrypto/lib.sh}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 ALL="skcipher_kat skcipher_roundtrip counters lb_sysfs.sh modules.sh"
 TIMEOUT=${ACRYPTO_TEST_TIMEOUT:-300}
@@ -72,9 +74,6 @@ if ! modprobe acrypto_soft; then
 fi
 
 echo "# acrypto selftests: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
-NAMES=''
-RCS=''
-N=0
 OLDIFS=$IFS
 IFS='
 '
@@ -84,44 +83,11 @@ for line in $LIST; do
 	set -- $line
 	prog=$1
 	shift
-	N=$((N + 1))
-	echo "# selftests: acrypto: $prog${*:+ $*}"
-	if [ ! -x "$HERE/$prog" ]; then
-		echo "# $HERE/$prog: missing"
-		rc=127
-	else
-		timeout "$TIMEOUT" "$HERE/$prog" "$@"
-		rc=$?
-	fi
-	NAMES="$NAMES $prog"
-	RCS="$RCS $rc"
+	tap_run "selftests: acrypto: $prog${*:+ $*}" "$TIMEOUT" "$HERE/$prog" "$@"
 	IFS='
 '
 done
 IFS=$OLDIFS
 
 # One result per test.
-echo "TAP version 13"
-echo "1..$N"
-i=0
-failed=0
-# shellcheck disable=SC2086 # one word per test
-set -- $RCS
-for prog in $NAMES; do
-	i=$((i + 1))
-	rc=$1
-	shift
-	if [ "$rc" -eq 0 ]; then
-		echo "ok $i selftests: acrypto: $prog"
-		continue
-	fi
-	failed=$((failed + 1))
-	case $rc in
-	124 | 137 | 143) why="timed out after ${TIMEOUT}s" ;;
-	127) why="missing" ;;
-	*) why="exit status $rc" ;;
-	esac
-	echo "not ok $i selftests: acrypto: $prog ($why)"
-done
-echo "# acrypto selftests: $((N - failed)) of $N passed"
-[ "$failed" -eq 0 ]
+tap_run_done

@@ -18,12 +18,16 @@ check "modprobe aesni_intel" kmod_load aesni_intel
 check "modprobe cbc (built in)" kmod_load cbc
 check "modprobe dm-crypt loop veth esp4 xfrm_user" kmod_load dm-crypt loop veth esp4 xfrm_user
 
-# NIST SP 800-38A F.2.1, first block. kcapi-enc takes the key from an fd.
-hex2bin 2b7e151628aed2a6abf7158809cf4f3c >/tmp/key
-ct=$(hex2bin 6bc1bee22e409f96e93d7e117393172a |
-	kcapi-enc -e -c 'cbc(aes)' --iv 000102030405060708090a0b0c0d0e0f \
+# NIST SP 800-38A F.2.1, first block (16 bytes). kcapi-enc takes the key
+# from an fd.
+# shellcheck source=../../selftests/acrypto-common/vectors.sh
+. "$ACRYPTO_VECTORS"
+hex2bin "$SP800_38A_KEY128" >/tmp/key
+ct=$(hex2bin "$(printf %.32s "$SP800_38A_PTEXT")" |
+	kcapi-enc -e -c 'cbc(aes)' --iv "$SP800_38A_CBC_IV" \
 		--keyfd 3 3</tmp/key | bin2hex)
-check_eq "AF_ALG cbc(aes) SP 800-38A F.2.1" 7649abac8119b246cee98e9b12e9197d "$ct"
+check_eq "AF_ALG cbc(aes) SP 800-38A F.2.1" \
+	"$(printf %.32s "$SP800_38A_CBC_AES128")" "$ct"
 
 # dm-crypt (plain mode) over a loop device: data reads back, the loop
 # device holds something else.

@@ -29,7 +29,7 @@
  * algorithm, bad arguments, no memory, a request that never completed).
  */
 
-#define pr_fmt(fmt) "acrypto_fault_test: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/aead.h>
 #include <crypto/aes.h>

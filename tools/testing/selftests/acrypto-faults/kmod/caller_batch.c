@@ -10,7 +10,7 @@
  * may still write to it, and the module pinned) when one never comes.
  */
 
-#define pr_fmt(fmt) "acrypto_caller_test: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ktime.h>
 #include <linux/module.h>

@@ -11,7 +11,7 @@
  * engine held softirqs off meanwhile is probe.c's business.
  */
 
-#define pr_fmt(fmt) "acrypto_caller_test: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
 #include <linux/sched.h>

@@ -25,7 +25,7 @@
  * command at a time.  See caller_test.h for the files.
  */
 
-#define pr_fmt(fmt) "acrypto_caller_test: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/kernel.h>

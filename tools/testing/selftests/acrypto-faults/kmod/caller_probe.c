@@ -28,7 +28,7 @@
  * softirqs run (deferred to a busy ksoftirqd, say); reported only.
  */
 
-#define pr_fmt(fmt) "acrypto_caller_test: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/internal/acrypto.h>
 #include <linux/cpu.h>

@@ -21,7 +21,7 @@
  * (ct_reclaim_use()).
  */
 
-#define pr_fmt(fmt) "acrypto_caller_test: " fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/random.h>
 #include <linux/sched/mm.h>

@@ -103,6 +103,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
@@ -396,6 +397,8 @@ static void vt_stream_stop(void)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&vt_lock);
+
 	for (i = 0; i < vt_nthreads; i++)
 		kthread_stop(vt_threads[i]);
 	vt_nthreads = 0;
@@ -406,6 +409,8 @@ static int vt_stream_start(unsigned int threads, unsigned int maxlen,
 			   unsigned int keyevery)
 {
 	struct task_struct *t;
+
+	lockdep_assert_held(&vt_lock);
 
 	if (vt_nthreads)
 		return -EBUSY;
@@ -1155,6 +1160,8 @@ static int vt_burst_prepare(unsigned int n, unsigned int len,
 	bool match;
 	int err;
 
+	lockdep_assert_held(&vt_burst_lock);
+
 	if (!n || n > VT_MAX_BURST || !len || len % AES_BLOCK_SIZE ||
 	    len > PAGE_SIZE || !segs || segs > len / AES_BLOCK_SIZE)
 		return -EINVAL;
@@ -1231,6 +1238,8 @@ static int vt_burst_go(void)
 	struct vt_burst *run = vt_burst;
 	unsigned int i, ok = 0, wrong = 0, errors = 0;
 	int last_err = 0, ret;
+
+	lockdep_assert_held(&vt_burst_lock);
 
 	if (!run)
 		return -ENOENT;

@@ -51,6 +51,8 @@
  *                hash and MAC requests; sessions; faults
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -171,7 +173,7 @@ void vcm_violation(struct vcm_dev *vcm, const char *fmt, ...)
 			sizeof(vcm->first_violation));
 	atomic_inc(&vcm->violations);
 	spin_unlock_irqrestore(&vcm->msg_lock, flags);
-	pr_warn_ratelimited("virtio_crypto_model %u: driver violates the specification: %s\n",
+	pr_warn_ratelimited("instance %u: driver violates the specification: %s\n",
 			    vcm->id, msg);
 }
 
