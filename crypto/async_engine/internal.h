@@ -193,7 +193,8 @@ bool acrypto_cost_sample_due(void);
  * samples a second under load, does.
  *
  * Return: true for the first step of each jiffy and a step a balancer
- * asked to measure, on this CPU.
+ * asked to measure, on this CPU; for every step when cost_sample_every is
+ * 1 (time everything, for the latency histograms).
  */
 static inline bool acrypto_cost_sample_tick(void)
 {
@@ -201,7 +202,8 @@ static inline bool acrypto_cost_sample_tick(void)
 	unsigned long now = jiffies;
 
 	/* Racy per-CPU state: a preempted caller at worst samples twice. */
-	if (c->last == now && !c->force)
+	if (c->last == now && !c->force &&
+	    READ_ONCE(acrypto_cost_sample_every) > 1)
 		return false;
 	c->count = 0;
 	c->last = now;
