@@ -98,27 +98,6 @@ static struct acrypto_cost *acrypto_cost_of(const struct acrypto_device *dev,
 	return i ? &dev->cost[i - 1] : NULL;
 }
 
-/**
- * acrypto_cost_sample_due() - shall the step starting now be timed?
- *
- * Return: true for one step in cost_sample_every, the first step of each
- * jiffy, and a step a balancer asked to measure, on this CPU.
- */
-bool acrypto_cost_sample_due(void)
-{
-	struct acrypto_cost_clock *c = raw_cpu_ptr(&acrypto_cost_clock);
-	unsigned long now = jiffies;
-
-	/* Racy per-CPU state: a preempted caller at worst samples twice. */
-	if (++c->count < READ_ONCE(acrypto_cost_sample_every) &&
-	    c->last == now && !c->force)
-		return false;
-	c->count = 0;
-	c->last = now;
-	c->force = false;
-	return true;
-}
-
 /* Refit the fixed and per-byte costs of @cost from its measured classes. */
 static void acrypto_cost_fit(struct acrypto_cost *cost)
 {

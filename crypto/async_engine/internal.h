@@ -179,7 +179,39 @@ struct acrypto_cost_clock {
 
 DECLARE_PER_CPU(struct acrypto_cost_clock, acrypto_cost_clock);
 
-bool acrypto_cost_sample_due(void);
+/**
+ * acrypto_cost_sample_one_in() - shall the step starting now be timed?
+ * @n: time one step in @n on this CPU
+ *
+ * Also the first step of each jiffy, and a step a balancer asked to
+ * measure, on this CPU.
+ *
+ * Return: true if the step is to be timed.
+ */
+static inline bool acrypto_cost_sample_one_in(unsigned int n)
+{
+	struct acrypto_cost_clock *c = raw_cpu_ptr(&acrypto_cost_clock);
+	unsigned long now = jiffies;
+
+	/* Racy per-CPU state: a preempted caller at worst samples twice. */
+	if (++c->count < n && c->last == now && !c->force)
+		return false;
+	c->count = 0;
+	c->last = now;
+	c->force = false;
+	return true;
+}
+
+/**
+ * acrypto_cost_sample_due() - shall a step be timed?
+ *
+ * Return: true for one step in cost_sample_every, the first step of each
+ * jiffy, and a step a balancer asked to measure, on this CPU.
+ */
+static inline bool acrypto_cost_sample_due(void)
+{
+	return acrypto_cost_sample_one_in(READ_ONCE(acrypto_cost_sample_every));
+}
 
 /**
  * acrypto_cost_sample_tick() - shall a step of the direct path be timed?
@@ -190,25 +222,15 @@ bool acrypto_cost_sample_due(void);
  * would be a good part of the engine's cost on it.  Its device's cost
  * needs only to stay fresh (cost_stale_ms) and to follow a change within a
  * second, which the first step of each jiffy on each CPU, at least HZ
- * samples a second under load, does.
+ * samples a second under load, does.  cost_sample_every 1 still times
+ * every step (for the latency histograms).
  *
- * Return: true for the first step of each jiffy and a step a balancer
- * asked to measure, on this CPU; for every step when cost_sample_every is
- * 1 (time everything, for the latency histograms).
+ * Return: true if the step is to be timed.
  */
 static inline bool acrypto_cost_sample_tick(void)
 {
-	struct acrypto_cost_clock *c = raw_cpu_ptr(&acrypto_cost_clock);
-	unsigned long now = jiffies;
-
-	/* Racy per-CPU state: a preempted caller at worst samples twice. */
-	if (c->last == now && !c->force &&
-	    READ_ONCE(acrypto_cost_sample_every) > 1)
-		return false;
-	c->count = 0;
-	c->last = now;
-	c->force = false;
-	return true;
+	return acrypto_cost_sample_one_in(READ_ONCE(acrypto_cost_sample_every) > 1 ?
+					  UINT_MAX : 1);
 }
 
 void acrypto_cost_sample(struct acrypto_device *dev,

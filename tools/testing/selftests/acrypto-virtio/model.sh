@@ -582,6 +582,12 @@ kmod_load dm_integrity || DM_INT=0
 truncate -s 4M $DM/disk.img
 DM_LOOP=$(losetup -f --show $DM/disk.img) || tap_bail "losetup"
 
+# dm_tag KIND: the dm-integrity tag of a sector, its random IV and its MAC
+# (authenc: 16 + 32) or GCM tag (gcm: 12 + 16).
+dm_tag() {
+	if [ "$1" = gcm ]; then echo 28; else echo 48; fi
+}
+
 # dm_open KIND KEY: /dev/mapper/acm, KIND xts, authenc or gcm, on DM_LOOP
 # (the latter two over dm-integrity, /dev/mapper/acmint); its sectors
 # in DM_PDS.
@@ -592,9 +598,10 @@ dm_open() {
 		dmsetup create acm --table "0 $DM_PDS crypt aes-xts-plain64 $2 0 $DM_LOOP 0"
 		return
 		;;
-	authenc) _dm_c='authenc(hmac(sha256),cbc(aes))' _dm_t=48 ;;
-	gcm) _dm_c='gcm(aes)' _dm_t=28 ;;
+	authenc) _dm_c='authenc(hmac(sha256),cbc(aes))' ;;
+	gcm) _dm_c='gcm(aes)' ;;
 	esac
+	_dm_t=$(dm_tag "$1")
 	dmsetup create acmint --table "0 $DM_PDS integrity $DM_LOOP 0 $_dm_t D 0" &&
 		dmsetup create acm --table "0 $DM_PDS crypt capi:$_dm_c-random $2 0 /dev/mapper/acmint 0 1 integrity:$_dm_t:aead"
 }
@@ -608,8 +615,7 @@ dm_close() {
 dm_format() {
 	dd if=/dev/zero of="$DM_LOOP" bs=1M count=1 2>/dev/null
 	[ "$1" = xts ] && return
-	_dm_t=48
-	[ "$1" = gcm ] && _dm_t=28
+	_dm_t=$(dm_tag "$1")
 	dmsetup create acmint --table "0 8 integrity $DM_LOOP 0 $_dm_t D 0" || return 1
 	DM_PDS=$(dmsetup status acmint | awk '{ print $5 }')
 	dmsetup remove acmint
